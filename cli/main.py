@@ -1,0 +1,229 @@
+"""The ``dangjian`` command: a thin face over the library. Each command calls one library function
+and only turns its errors into one-line messages with a non-zero exit."""
+
+from __future__ import annotations
+
+import functools
+import json
+import sys
+import time
+from pathlib import Path
+from typing import Annotated, Any
+
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from dangjian.graph import DangjianError, Workspace, default_db_path, model
+
+__all__ = ["app", "main"]
+
+app = typer.Typer(
+    name="dangjian",
+    help="Community Party-building knowledge graph: load rosters, find gaps, draw networks.",
+    no_args_is_help=True,
+    add_completion=False,
+    pretty_exceptions_enable=False,
+    rich_markup_mode=None,
+)
+out = Console(highlight=False, soft_wrap=True)
+err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+DbOpt = Annotated[
+    Path | None,
+    typer.Option("--db", envvar="DANGJIAN_DB", help="Workspace file [default: ./dangjian.db].",
+                 show_default=False),
+]  # fmt: skip
+JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
+LangOpt = Annotated[str, typer.Option("--lang", help="Language of labels and reports: zh or en.")]
+
+T = {
+    "zh": {
+        "roster": "台账", "read": "读入", "loaded": "导入", "new": "新增", "updated": "更新",
+        "merged": "合并重复", "rejected": "拒绝", "total": "合计", "type": "类型", "count": "数量",
+        "rejects_at": "拒绝明细（{n} 条问题）已写入：{path}", "skipped": "已跳过（不是台账）：{file} [{sheet}] {rows} 行",
+        "ignored": "未识别的列（已忽略）：{file} [{sheet}]：{cols}", "nodes": "实体", "edges": "关系",
+        "workspace": "工作区：{path}（模式版本 {v}，导入 {n} 次）", "written": "已写入 {n} 个模板文件到 {dir}",
+        "header": "表头在第 {row} 行", "no_rejects": "没有被拒绝的行。",
+    },
+    "en": {
+        "roster": "roster", "read": "read", "loaded": "loaded", "new": "new", "updated": "updated",
+        "merged": "merged", "rejected": "rejected", "total": "total", "type": "type", "count": "count",
+        "rejects_at": "rejects report ({n} problems): {path}", "skipped": "skipped (not a roster): {file} [{sheet}] {rows} rows",
+        "ignored": "unrecognised columns (ignored): {file} [{sheet}]: {cols}", "nodes": "entities",
+        "edges": "relations", "workspace": "workspace: {path} (schema version {v}, {n} loads)",
+        "written": "wrote {n} template files to {dir}", "header": "header on row {row}",
+        "no_rejects": "no rows rejected.",
+    },
+}  # fmt: skip
+
+
+def _lang(lang: str) -> str:
+    if lang not in T:
+        raise typer.BadParameter("use zh or en", param_hint="--lang")
+    return lang
+
+
+def handles_errors(fn):
+    """Turn the library's errors into one line on stderr and exit code 1."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except DangjianError as exc:
+            err.print(f"error: {exc}", markup=False)
+            raise typer.Exit(1) from None
+        except KeyboardInterrupt:
+            err.print("interrupted")
+            raise typer.Exit(130) from None
+
+    return wrapper
+
+
+def _emit_json(data: Any) -> None:
+    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+
+
+class _Progress:
+    """A progress bar on stderr that appears only once a load has taken more than a moment."""
+
+    def __init__(self, enabled: bool, lang: str):
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.bar = None
+        self.tasks: dict[str, Any] = {}
+        self.names = {"read": "读取文件", "check": "校验", "write": "写入"} if lang == "zh" else \
+            {"read": "reading", "check": "checking", "write": "writing"}  # fmt: skip
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.start < 0.5:
+                return
+            from rich.progress import Progress
+
+            self.bar = Progress(console=err, transient=True)
+            self.bar.start()
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(self.names.get(stage, stage), total=total)
+        self.bar.update(self.tasks[stage], completed=done, total=total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
+
+
+@app.command()
+@handles_errors
+def template(
+    directory: Annotated[Path, typer.Argument(help="Folder to write the empty rosters into.")],
+    lang: LangOpt = "zh",
+    as_json: JsonOpt = False,
+) -> None:
+    """Write empty rosters (one CSV each and one workbook with drop-down lists)."""
+    from dangjian.loaders.template import write_templates
+
+    lang = _lang(lang)
+    written = write_templates(directory, lang=lang)
+    if as_json:
+        _emit_json({"files": [str(p) for p in written]})
+        return
+    out.print(T[lang]["written"].format(n=len(written), dir=directory), markup=False)
+    for p in written:
+        out.print(f"  {p}", markup=False)
+
+
+@app.command()
+@handles_errors
+def load(
+    paths: Annotated[list[Path], typer.Argument(help="Roster files or folders (CSV, XLSX).")],
+    db: DbOpt = None,
+    rejects: Annotated[
+        Path | None,
+        typer.Option("--rejects", help="Where to write the rejects report [default: beside the workspace]."),
+    ] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit with code 3 when any row is rejected.")] = False,
+    lang: LangOpt = "zh",
+    as_json: JsonOpt = False,
+) -> None:
+    """Load rosters into the workspace: every row is loaded, merged or reported as a reject."""
+    from dangjian.loaders.load import default_rejects_path, load_paths
+
+    lang = _lang(lang)
+    db_path = db or default_db_path()
+    existed = db_path.exists()
+    ws = Workspace.open(db_path, create=True)
+    progress = _Progress(enabled=not as_json and err.is_terminal, lang=lang)
+    try:
+        result = load_paths(ws, paths, lang=lang, progress=progress,
+                            rejects_path=rejects or default_rejects_path(str(db_path)))  # fmt: skip
+    except BaseException:
+        ws.close()
+        if not existed:  # a failed first load leaves no half-made workspace behind
+            db_path.unlink(missing_ok=True)
+        raise
+    finally:
+        progress.close()
+    ws.close()
+    if as_json:
+        _emit_json({"workspace": str(db_path), **result.to_dict()})
+    else:
+        _print_load(result, lang)
+    if strict and result.rejected:
+        raise typer.Exit(3)
+
+
+def _print_load(result, lang: str) -> None:
+    t, m = T[lang], model()
+    table = Table(title=None, show_footer=True)
+    cols = ("read", "new", "updated", "merged", "rejected")
+    table.add_column(t["roster"], footer=t["total"])
+    for c in cols:
+        table.add_column(t[c], justify="right", footer=str(getattr(result, c)))
+    for name, c in result.by_type.items():
+        table.add_row(m.record(name).label(lang), *(str(getattr(c, k)) for k in cols))
+    out.print(table)
+    for s in result.skipped_sheets:
+        out.print(t["skipped"].format(**s), markup=False)
+    for s in result.sheets:
+        if s["ignored_columns"]:
+            out.print(t["ignored"].format(cols="、".join(s["ignored_columns"]), **s), markup=False)
+    if result.rejects_path:
+        out.print(t["rejects_at"].format(n=len(result.rejects), path=result.rejects_path), markup=False)
+    else:
+        out.print(t["no_rejects"])
+
+
+@app.command()
+@handles_errors
+def info(db: DbOpt = None, lang: LangOpt = "zh", as_json: JsonOpt = False) -> None:
+    """Counts of entities and relations in the workspace, by type."""
+    lang = _lang(lang)
+    db_path = db or default_db_path()
+    with Workspace.open(db_path) as ws:
+        counts = ws.counts()
+        loads = ws.loads()
+        version = ws.schema_version
+    if as_json:
+        _emit_json({"workspace": str(db_path), "schema_version": version, "loads": len(loads), **counts})
+        return
+    t, m = T[lang], model()
+    out.print(t["workspace"].format(path=db_path, v=version, n=len(loads)), markup=False)
+    for kind, labeler in (("nodes", m.record), ("edges", m.edge)):
+        table = Table(title=t[kind], title_justify="left", show_footer=True)
+        table.add_column(t["type"], footer=t["total"])
+        table.add_column(t["count"], justify="right", footer=str(sum(counts[kind].values())))
+        for name, n in sorted(counts[kind].items(), key=lambda kv: -kv[1]):
+            table.add_row(labeler(name).label(lang), str(n))
+        out.print(table)
+
+
+def main() -> None:
+    """Console entry point: anything unexpected still ends in one line, not a traceback."""
+    try:
+        app()
+    except Exception as exc:  # noqa: BLE001 - last resort for the user's terminal
+        err.print(f"internal error: {type(exc).__name__}: {exc}", markup=False)
+        sys.exit(70)

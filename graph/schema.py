@@ -1,0 +1,353 @@
+"""The schema as data: ``schema.yaml`` loaded once into a :class:`Model`.
+
+Everything that needs to know the types (loaders, validation, templates, views) asks the model;
+no other module keeps its own list of node types, edge types, columns or allowed values.
+
+>>> from dangjian.graph.schema import model
+>>> m = model()
+>>> m.node("Member").prop("status").enum.match("正式")
+'formal'
+>>> m.node("Member").label("zh")
+'党员'
+"""
+
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from dangjian.graph.errors import SchemaError
+
+__all__ = [
+    "Model",
+    "Enum",
+    "RecordType",
+    "Property",
+    "EdgeType",
+    "model",
+    "load_model",
+    "header_key",
+    "PROPERTY_TYPES",
+    "LANGS",
+]
+
+SCHEMA_PATH = Path(__file__).with_name("schema.yaml")
+PROPERTY_TYPES = frozenset(
+    {"id", "text", "int", "number", "date", "bool", "enum", "ref", "id_number", "phone"}
+)
+LANGS = ("zh", "en")
+
+_HEADER_DROP = re.compile(r"[\s*＊:：]+|[（(][^）)]*[）)]")
+
+
+def header_key(text: str) -> str:
+    """Normalise a column header or alias for matching: NFKC, lower case, no spaces, no
+    ``*`` required marks, no bracketed notes such as ``(必填)`` or ``（㎡）``."""
+    text = unicodedata.normalize("NFKC", str(text)).lower()
+    return _HEADER_DROP.sub("", text)
+
+
+def _label(raw: dict | None, where: str) -> dict[str, str]:
+    if not isinstance(raw, dict) or not all(isinstance(raw.get(lang), str) for lang in LANGS):
+        raise SchemaError(f"{where}: label needs zh and en")
+    return {lang: raw[lang] for lang in LANGS}
+
+
+@dataclass(frozen=True)
+class Enum:
+    """A set of allowed values, each with zh/en labels, aliases and extra attributes."""
+
+    name: str
+    labels: dict[str, str]
+    values: dict[str, dict[str, Any]]
+    _lookup: dict[str, str] = field(repr=False, compare=False)
+
+    def match(self, text: str) -> str | None:
+        """The value that ``text`` names (by value, label or alias), or None."""
+        return self._lookup.get(header_key(text))
+
+    def label(self, value: str, lang: str = "zh") -> str:
+        return self.values[value][lang]
+
+    def attr(self, value: str, name: str, default: Any = None) -> Any:
+        return self.values[value].get(name, default)
+
+    def choices(self, lang: str = "zh") -> list[str]:
+        return [v[lang] for v in self.values.values()]
+
+
+@dataclass(frozen=True)
+class Property:
+    """One column of a roster: a property of a node, or an end of a link."""
+
+    name: str
+    type: str
+    labels: dict[str, str]
+    aliases: tuple[str, ...]
+    required: bool = False
+    enum: Enum | None = None
+    targets: tuple[str, ...] = ()
+    edge: str | None = None
+    direction: str = "out"
+    multiple: bool = False
+    sensitive: str | None = None
+    unit: str | None = None
+    edge_valid_from: str | None = None
+    edge_valid_to: str | None = None
+    edge_props: dict[str, Any] = field(default_factory=dict)
+    default_from: dict[str, str] | None = None
+
+    def label(self, lang: str = "zh") -> str:
+        return self.labels[lang]
+
+    @property
+    def is_ref(self) -> bool:
+        return self.type == "ref"
+
+
+@dataclass(frozen=True)
+class RecordType:
+    """A kind of roster: a node type (``Member``) or a link type whose rows are edges (``Post``)."""
+
+    name: str
+    is_link: bool
+    labels: dict[str, str]
+    roster: dict[str, str]
+    sheet_aliases: tuple[str, ...]
+    properties: dict[str, Property]
+    derive_id: tuple[tuple[str, ...], ...] = ()  # alternatives, first complete one wins
+    link_from: str | None = None
+    link_to: str | None = None
+    link_edge_from: str | None = None
+
+    def label(self, lang: str = "zh") -> str:
+        return self.labels[lang]
+
+    def prop(self, name: str) -> Property:
+        return self.properties[name]
+
+    @property
+    def refs(self) -> list[Property]:
+        return [p for p in self.properties.values() if p.is_ref]
+
+    @property
+    def required(self) -> list[Property]:
+        return [p for p in self.properties.values() if p.required]
+
+
+@dataclass(frozen=True)
+class EdgeType:
+    name: str
+    labels: dict[str, str]
+    from_types: tuple[str, ...]
+    to_types: tuple[str, ...]
+    to_levels: tuple[str, ...] = ()
+
+    def label(self, lang: str = "zh") -> str:
+        return self.labels[lang]
+
+
+@dataclass(frozen=True)
+class Model:
+    """The loaded schema. Get it with :func:`model`."""
+
+    version: int
+    enums: dict[str, Enum]
+    nodes: dict[str, RecordType]
+    links: dict[str, RecordType]
+    edges: dict[str, EdgeType]
+
+    def node(self, name: str) -> RecordType:
+        return self.nodes[name]
+
+    def record(self, name: str) -> RecordType:
+        """A node type or a link type by name."""
+        return self.nodes.get(name) or self.links[name]
+
+    @property
+    def records(self) -> list[RecordType]:
+        return [*self.nodes.values(), *self.links.values()]
+
+    def edge(self, name: str) -> EdgeType:
+        return self.edges[name]
+
+    def area_rank(self, level: str) -> int:
+        return self.enums["area_level"].attr(level, "rank")
+
+    def sensitive(self, type_name: str) -> dict[str, str]:
+        """Property name -> ``mask`` or ``hide`` for the sensitive properties of a type."""
+        rt = self.record(type_name)
+        return {p.name: p.sensitive for p in rt.properties.values() if p.sensitive}
+
+
+def _enum(name: str, raw: dict) -> Enum:
+    values: dict[str, dict[str, Any]] = {}
+    lookup: dict[str, str] = {}
+    for value, spec in (raw.get("values") or {}).items():
+        spec = dict(spec or {})
+        _label({k: spec.get(k) for k in LANGS}, f"enum {name}.{value}")
+        aliases = [str(a) for a in spec.pop("aliases", [])]
+        values[value] = spec
+        for text in (value, spec["zh"], spec["en"], *aliases):
+            key = header_key(text)
+            if lookup.get(key, value) != value:
+                raise SchemaError(f"enum {name}: {text!r} names both {lookup[key]} and {value}")
+            lookup[key] = value
+    if not values:
+        raise SchemaError(f"enum {name} has no values")
+    return Enum(name, _label(raw.get("label"), f"enum {name}"), values, lookup)
+
+
+_PROP_KEYS = {
+    "type", "label", "aliases", "required", "values", "targets", "edge", "direction", "multiple",
+    "sensitive", "unit", "edge_valid_from", "edge_valid_to", "edge_props", "default_from",
+}  # fmt: skip
+
+
+def _property(owner: str, name: str, raw: dict, enums: dict[str, Enum]) -> Property:
+    where = f"{owner}.{name}"
+    unknown = set(raw) - _PROP_KEYS
+    if unknown:
+        raise SchemaError(f"{where}: unknown keys {sorted(unknown)}")
+    ptype = raw.get("type")
+    if ptype not in PROPERTY_TYPES:
+        raise SchemaError(f"{where}: type {ptype!r} is not one of {sorted(PROPERTY_TYPES)}")
+    enum = None
+    if ptype == "enum":
+        enum = enums.get(raw.get("values"))
+        if enum is None:
+            raise SchemaError(f"{where}: enum {raw.get('values')!r} is not defined")
+    if ptype == "ref" and not raw.get("targets"):
+        raise SchemaError(f"{where}: a ref needs targets")
+    if raw.get("direction", "out") not in ("in", "out"):
+        raise SchemaError(f"{where}: direction is in or out")
+    if raw.get("sensitive") not in (None, "mask", "hide"):
+        raise SchemaError(f"{where}: sensitive is mask or hide")
+    return Property(
+        name=name,
+        type=ptype,
+        labels=_label(raw.get("label"), where),
+        aliases=tuple(str(a) for a in raw.get("aliases", [])),
+        required=bool(raw.get("required", False)),
+        enum=enum,
+        targets=tuple(raw.get("targets", [])),
+        edge=raw.get("edge"),
+        direction=raw.get("direction", "out"),
+        multiple=bool(raw.get("multiple", False)),
+        sensitive=raw.get("sensitive"),
+        unit=raw.get("unit"),
+        edge_valid_from=raw.get("edge_valid_from"),
+        edge_valid_to=raw.get("edge_valid_to"),
+        edge_props=dict(raw.get("edge_props") or {}),
+        default_from=raw.get("default_from"),
+    )
+
+
+def _record(name: str, raw: dict, enums: dict[str, Enum], is_link: bool) -> RecordType:
+    props = {
+        pname: _property(name, pname, praw or {}, enums)
+        for pname, praw in (raw.get("properties") or {}).items()
+    }
+    if not is_link and ("id" not in props or "name" not in props):
+        raise SchemaError(f"node type {name} needs id and name properties")
+    return RecordType(
+        name=name,
+        is_link=is_link,
+        labels=_label(raw.get("label"), name),
+        roster=_label(raw.get("roster"), f"{name}.roster"),
+        sheet_aliases=tuple(str(a) for a in raw.get("sheet_aliases", [])),
+        properties=props,
+        derive_id=_alternatives(raw.get("derive_id", [])),
+        link_from=raw.get("from"),
+        link_to=raw.get("to"),
+        link_edge_from=raw.get("edge_from"),
+    )
+
+
+def _alternatives(raw: list) -> tuple[tuple[str, ...], ...]:
+    """``[a, b]`` is one way to derive an id; ``[[a], [b, c]]`` lists several, first wins."""
+    if raw and all(isinstance(x, str) for x in raw):
+        return (tuple(raw),)
+    return tuple(tuple(alt) for alt in raw)
+
+
+def _check(m: Model) -> None:
+    """Cross-references inside the schema must all resolve."""
+    for rt in m.records:
+        for p in rt.properties.values():
+            for t in p.targets:
+                if t not in m.nodes:
+                    raise SchemaError(f"{rt.name}.{p.name}: target {t} is not a node type")
+            if p.edge is not None:
+                et = m.edges.get(p.edge)
+                if et is None:
+                    raise SchemaError(f"{rt.name}.{p.name}: edge {p.edge} is not defined")
+                ends = (set(p.targets), {rt.name})
+                src, dst = ends if p.direction == "in" else ends[::-1]
+                if not src <= set(et.from_types) or not dst <= set(et.to_types):
+                    raise SchemaError(f"{rt.name}.{p.name}: edge {p.edge} does not join these types")
+            for other in (p.edge_valid_from, p.edge_valid_to):
+                if other is not None and other not in rt.properties:
+                    raise SchemaError(f"{rt.name}.{p.name}: no property {other}")
+            if p.default_from and p.default_from["property"] not in rt.properties:
+                raise SchemaError(f"{rt.name}.{p.name}: default_from names no property")
+        for pname in (p for alt in rt.derive_id for p in alt):
+            if pname not in rt.properties:
+                raise SchemaError(f"{rt.name}: derive_id names unknown property {pname}")
+        if rt.is_link:
+            for end in (rt.link_from, rt.link_to, rt.link_edge_from):
+                if end not in rt.properties:
+                    raise SchemaError(f"link {rt.name}: {end!r} is not one of its properties")
+            role = rt.properties[rt.link_edge_from].enum
+            if role is None:
+                raise SchemaError(f"link {rt.name}: edge_from must be an enum")
+            for value, spec in role.values.items():
+                if spec.get("edge") not in m.edges:
+                    raise SchemaError(f"link {rt.name}: {value} names no edge type")
+    for et in m.edges.values():
+        for t in (*et.from_types, *et.to_types):
+            if t not in m.nodes:
+                raise SchemaError(f"edge {et.name}: {t} is not a node type")
+        for level in et.to_levels:
+            if level not in m.enums["area_level"].values:
+                raise SchemaError(f"edge {et.name}: unknown area level {level}")
+
+
+def load_model(path: str | Path = SCHEMA_PATH) -> Model:
+    """Read and check a schema file. Most callers want :func:`model` instead."""
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        raise SchemaError(f"cannot read schema {path}: {exc}") from None
+    enums = {name: _enum(name, spec) for name, spec in (raw.get("enums") or {}).items()}
+    edges = {
+        name: EdgeType(
+            name=name,
+            labels=_label(spec.get("label"), f"edge {name}"),
+            from_types=tuple(spec.get("from", [])),
+            to_types=tuple(spec.get("to", [])),
+            to_levels=tuple(spec.get("to_levels", [])),
+        )
+        for name, spec in (raw.get("edges") or {}).items()
+    }
+    m = Model(
+        version=int(raw["version"]),
+        enums=enums,
+        nodes={n: _record(n, s, enums, False) for n, s in (raw.get("nodes") or {}).items()},
+        links={n: _record(n, s, enums, True) for n, s in (raw.get("links") or {}).items()},
+        edges=edges,
+    )
+    _check(m)
+    return m
+
+
+@functools.lru_cache(maxsize=1)
+def model() -> Model:
+    """The project's schema, loaded once."""
+    return load_model()

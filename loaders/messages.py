@@ -1,0 +1,88 @@
+"""Reasons in plain words, Chinese first. A reject carries a code and parameters; this module
+renders it in the user's language.
+
+>>> render("bad_date", "en", value="2010-13-01")
+"'2010-13-01' is not a date we can read (such as 2010-07-01 or 2010年7月)"
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+__all__ = ["MESSAGES", "render"]
+
+MESSAGES: dict[str, tuple[str, str]] = {
+    "missing_required": ("必填项“{column}”为空", "required column '{column}' is empty"),
+    "missing_column": ("表头中没有必填列“{column}”", "the header has no required column '{column}'"),
+    "bad_enum": (
+        "“{value}”不是“{column}”的可选值（可选：{choices}）",
+        "'{value}' is not an allowed value of '{column}' (allowed: {choices})",
+    ),
+    "bad_date": (
+        "“{value}”不是可识别的日期（如 2010-07-01、2010年7月）",
+        "'{value}' is not a date we can read (such as 2010-07-01 or 2010年7月)",
+    ),
+    "bad_number": ("“{value}”不是数字", "'{value}' is not a number"),
+    "bad_int": ("“{value}”不是整数", "'{value}' is not a whole number"),
+    "negative": ("“{value}”不能为负数", "'{value}' cannot be negative"),
+    "bad_bool": ("“{value}”应为“是”或“否”", "'{value}' should be yes or no (是/否)"),
+    "bad_id_number": (
+        "身份证号格式不对（应为18位，末位可为X）",
+        "the ID number is malformed (18 characters, the last may be X)",
+    ),
+    "bad_id_check": ("身份证号校验位不符，可能有输错的数字", "the ID number's check digit is wrong: a digit may be mistyped"),
+    "id_number_as_number": (
+        "身份证号在表格中被存成了数字，后几位已丢失；请将该列设为文本后重新导出",
+        "the ID number was stored as a number in the spreadsheet and lost its last digits; "
+        "format the column as text and export again",
+    ),
+    "bad_phone": ("电话号码格式不对", "the phone number is malformed"),
+    "no_id": (
+        "无法确定编号：编号为空，且{columns}也不全",
+        "no identifier: the ID column is empty and so is one of {columns}",
+    ),
+    "unknown_ref": (
+        "找不到{target}“{value}”（不在任何台账中）",
+        "no {target} '{value}' in any roster",
+    ),
+    "ambiguous_ref": (
+        "“{value}”对应多个{target}（{candidates}），请改填编号",
+        "'{value}' matches several {target} ({candidates}); use the ID instead",
+    ),
+    "rejected_ref": (
+        "引用的{target}“{value}”所在行未能导入（{file} 第{row}行）",
+        "the {target} '{value}' it refers to was rejected ({file} row {row})",
+    ),
+    "wrong_target": (
+        "“{column}”应为{expected}，而“{value}”是{found}",
+        "'{column}' must be {expected}; '{value}' is {found}",
+    ),
+    "wrong_level": (
+        "“{column}”应为{expected}，而“{value}”是{found}",
+        "'{column}' must be {expected}; '{value}' is {found}",
+    ),
+    "parent_rank": (
+        "上级区域“{value}”是{found}，不能包含{level}",
+        "parent area '{value}' is a {found} and cannot contain a {level}",
+    ),
+    "self_ref": ("“{column}”不能指向自身", "'{column}' cannot point to the row itself"),
+    "duplicate_conflict": (
+        "与{file} 第{row}行编号相同，但“{column}”不同：“{a}”与“{b}”",
+        "same ID as {file} row {row}, but '{column}' differs: '{a}' vs '{b}'",
+    ),
+    "id_taken": (
+        "编号“{id}”已被另一类实体（{found}）使用",
+        "the ID '{id}' is already used by an entity of another kind ({found})",
+    ),
+    "unresolved_cycle": (
+        "编号依赖“{column}”，但引用关系成环，无法确定",
+        "its ID depends on '{column}', whose references form a cycle",
+    ),
+}
+
+
+def render(code: str, lang: str = "zh", **params: Any) -> str:
+    """The reason ``code`` in ``lang`` (``zh`` or ``en``) with its parameters filled in."""
+    zh, en = MESSAGES[code]
+    template = en if lang == "en" else zh
+    return template.format(**{k: ("" if v is None else v) for k, v in params.items()})
