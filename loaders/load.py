@@ -204,7 +204,7 @@ class _Load:
                     self.reject(row, [self.problem(row, prop, "", "unresolved_cycle")])
                 break
             pending = waiting
-        self.rows = [r for r in self.rows if r.id]
+        self.rows = [r for r in self.rows if r.id or r.type.is_link]
 
     def _derive(self, row: Row, dry: bool) -> bool | str:
         """Give ``row`` an id from its derive_id properties. With ``dry``, only when none of them
@@ -274,7 +274,7 @@ class _Load:
         )
         if dead:
             return self.problem(row, prop, shown, "rejected_ref", target=target,
-                                file=Path(dead[0]).name, row=dead[2])  # fmt: skip
+                                file=Path(dead[0]).name, line=dead[2])  # fmt: skip
         return self.problem(row, prop, shown, "unknown_ref", target=target)
 
     def resolve_all(self, progress: Progress | None) -> None:
@@ -366,7 +366,7 @@ class _Load:
                 src = self.dead_ids[tid]
                 target = self.label(self.by_id[tid][0])
                 self.reject(row, [self.problem(row, prop, shown_value(p, text), "rejected_ref",
-                                               target=target, file=Path(src[0]).name, row=src[2])])  # fmt: skip
+                                               target=target, file=Path(src[0]).name, line=src[2])])  # fmt: skip
                 if row.id and not row.type.is_link:
                     alive[row.id] -= 1
                     if alive[row.id] == 0:
@@ -403,7 +403,7 @@ class _Load:
                 p = row.type.prop(clash)
                 self.reject(row, [self.problem(
                     row, clash, shown_value(p, _text(props[clash])), "duplicate_conflict",
-                    file=Path(frow.source[0]).name, row=frow.source[2],
+                    file=Path(frow.source[0]).name, line=frow.source[2],
                     a=shown_value(p, _text(fprops[clash])), b=shown_value(p, _text(props[clash])),
                 )])  # fmt: skip
                 continue
@@ -471,6 +471,9 @@ class _Load:
                 counts.new += 1
             edge_rows.append(EdgeRow(edge, props[rt.link_from], props[rt.link_to], props.get("valid_from"),
                                      props.get("valid_to"), extra, row.source, link_key=key))  # fmt: skip
+        for t, c in self.counts.items():  # nothing lost: a row is loaded, merged or rejected
+            if c.read != c.loaded + c.merged + c.rejected:
+                raise AssertionError(f"load counts do not add up for {t}: {c}")
         if progress:
             progress("write", 0, 1)
         with ws.transaction():

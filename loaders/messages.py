@@ -50,8 +50,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{value}' matches several {target} ({candidates}); use the ID instead",
     ),
     "rejected_ref": (
-        "引用的{target}“{value}”所在行未能导入（{file} 第{row}行）",
-        "the {target} '{value}' it refers to was rejected ({file} row {row})",
+        "引用的{target}“{value}”所在行未能导入（{file} 第{line}行）",
+        "the {target} '{value}' it refers to was rejected ({file} row {line})",
     ),
     "wrong_target": (
         "“{column}”应为{expected}，而“{value}”是{found}",
@@ -67,8 +67,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "self_ref": ("“{column}”不能指向自身", "'{column}' cannot point to the row itself"),
     "duplicate_conflict": (
-        "与{file} 第{row}行编号相同，但“{column}”不同：“{a}”与“{b}”",
-        "same ID as {file} row {row}, but '{column}' differs: '{a}' vs '{b}'",
+        "与{file} 第{line}行编号相同，但“{column}”不同：“{a}”与“{b}”",
+        "same ID as {file} row {line}, but '{column}' differs: '{a}' vs '{b}'",
     ),
     "id_taken": (
         "编号“{id}”已被另一类实体（{found}）使用",

@@ -1,0 +1,33 @@
+# Two commands on a fresh machine: `make demo` and `make test`.
+PYTHON ?= python3
+VENV   := .venv
+PY     := $(VENV)/bin/python
+DJ     := $(VENV)/bin/dangjian
+DEMO   := build/demo
+
+.PHONY: demo test lint bench clean
+
+$(VENV)/.installed: pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e '.[test]'
+	touch $@
+
+demo: $(VENV)/.installed
+	rm -rf $(DEMO) && mkdir -p $(DEMO)
+	$(DJ) template $(DEMO)/templates
+	$(DJ) load examples/xianghe --db $(DEMO)/dangjian.db --rejects $(DEMO)/rejects-examples.csv
+	$(DJ) load examples/messy --db $(DEMO)/dangjian.db --rejects $(DEMO)/rejects-messy.csv
+	$(DJ) info --db $(DEMO)/dangjian.db
+
+lint: $(VENV)/.installed
+	$(VENV)/bin/ruff check .
+
+test: lint
+	$(VENV)/bin/pytest -q
+
+bench: $(VENV)/.installed
+	$(PY) benchmarks/bench_load.py --members 100000
+
+clean:
+	rm -rf $(VENV) build dist *.egg-info
