@@ -90,8 +90,10 @@ def decode_text(data: bytes, where: str) -> tuple[str, str]:
         return _decode(data[3:], "utf-8", where), "utf-8-sig"
     if data.startswith((b"\xff\xfe", b"\xfe\xff")):
         return _decode(data, "utf-16", where), "utf-16"
-    if b"\x00" in data[:65536]:
+    sample = data[:65536]
+    if sample.count(b"\x00") > max(2, len(sample) // 100):
         raise InputError(f"{where}: a binary file, not a CSV roster")
+    data = data.replace(b"\x00", b"")  # a stray NUL from a broken export is not data
     for enc in ("utf-8", "gb18030"):
         try:
             return data.decode(enc), enc

@@ -6,13 +6,14 @@ import csv
 from pathlib import Path
 
 import pytest
-from conftest import AREAS, ORGS, id_number, member_rows, write_csv
 
 from dangjian.graph.build import to_networkx
 from dangjian.graph.errors import WorkspaceError
 from dangjian.graph.store import Workspace
 from dangjian.loaders.load import load_paths, write_rejects
 from dangjian.loaders.messages import MESSAGES
+
+from conftest import AREAS, ORGS, id_number, member_rows, write_csv
 
 MEMBER_HEAD = member_rows(0)[0]
 

@@ -1,0 +1,117 @@
+"""The command line, through typer's CliRunner and as a real subprocess."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from typer.testing import CliRunner
+
+from dangjian.cli.main import app
+from dangjian.graph.store import Workspace
+from dangjian.loaders.readers import read_file
+
+runner = CliRunner()
+DJ = Path(sys.executable).with_name("dangjian")
+
+
+def test_template_writes_csv_and_xlsx_with_dropdowns(tmp_path):
+    r = runner.invoke(app, ["template", str(tmp_path / "t"), "--json"])
+    assert r.exit_code == 0, r.output
+    files = [Path(f) for f in json.loads(r.stdout)["files"]]
+    assert {f.suffix for f in files} == {".csv", ".xlsx"}
+    assert read_file(tmp_path / "t" / "党员.csv")[0].rows[0][:3] == ["党员编号", "姓名*", "身份证号"]
+    from openpyxl import load_workbook
+
+    wb = load_workbook(tmp_path / "t" / "台账模板.xlsx")
+    sheet = wb["党员"]
+    lists = [dv.formula1 for dv in sheet.data_validations.dataValidation]
+    assert any("选项" in f for f in lists) and len(lists) >= 4
+    # the empty template loads as an empty, valid set of rosters
+    r = runner.invoke(app, ["load", str(tmp_path / "t"), "--db", str(tmp_path / "w.db"), "--json"])
+    assert r.exit_code == 0, r.output
+    assert json.loads(r.stdout)["read"] == 0
+
+
+def test_filled_template_round_trips(tmp_path, rosters):
+    from openpyxl import load_workbook
+
+    from conftest import ALL, member_rows
+
+    runner.invoke(app, ["template", str(tmp_path / "t")])
+    book = tmp_path / "t" / "台账模板.xlsx"
+    wb = load_workbook(book)
+    for name, rows in [*ALL.items(), ("党员", member_rows())]:
+        sheet = wb[name]
+        header = [c.value.rstrip("*") for c in sheet[1]]
+        for row in rows[1:]:
+            cells = dict(zip(rows[0], row, strict=True))
+            sheet.append([cells.get(h, "") for h in header])
+    wb.save(book)
+    r = runner.invoke(app, ["load", str(book), "--db", str(tmp_path / "w.db"), "--json"])
+    data = json.loads(r.stdout)
+    assert data["rejected"] == 0 and data["loaded"] == data["read"] == 28
+
+
+def test_load_and_info_json(tmp_path, rosters):
+    db = tmp_path / "w.db"
+    r = runner.invoke(app, ["load", str(rosters), "--db", str(db), "--json"])
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert data["read"] == data["loaded"] + data["merged"] + data["rejected"]
+    r = runner.invoke(app, ["info", "--db", str(db), "--json"])
+    info = json.loads(r.stdout)
+    assert info["nodes"]["Member"] == 4 and info["schema_version"] == 1 and info["loads"] == 1
+
+
+def test_table_output_and_env_var(tmp_path, rosters):
+    db = tmp_path / "env.db"
+    r = runner.invoke(app, ["load", str(rosters)], env={"DANGJIAN_DB": str(db)})
+    assert r.exit_code == 0 and "合计" in r.stdout and "没有被拒绝的行" in r.stdout
+    assert db.exists()
+    r = runner.invoke(app, ["info", "--lang", "en"], env={"DANGJIAN_DB": str(db)})
+    assert "Party member" in r.stdout and "total" in r.stdout
+
+
+def test_rejects_are_reported_with_their_path_and_strict_exit(tmp_path, rosters):
+    bad = tmp_path / "bad" / "党员.csv"
+    bad.parent.mkdir()
+    bad.write_text("姓名,党员类别,党员情况,所在党组织\n张华,积极分子,在职,P3\n", encoding="utf-8")
+    rej = tmp_path / "rej.csv"
+    r = runner.invoke(app, ["load", str(rosters), str(bad), "--db", str(tmp_path / "w.db"),
+                            "--rejects", str(rej), "--strict"])
+    assert r.exit_code == 3
+    assert str(rej) in r.stdout and "积极分子" in rej.read_text(encoding="utf-8-sig")
+
+
+def test_unreadable_input_is_one_line_and_leaves_no_workspace(tmp_path):
+    p = tmp_path / "x.csv"
+    p.write_bytes(b"")
+    db = tmp_path / "new.db"
+    proc = subprocess.run([DJ, "load", str(p), "--db", str(db)], capture_output=True, text=True)
+    assert proc.returncode == 1
+    assert proc.stderr.strip().count("\n") == 0 and "empty" in proc.stderr
+    assert "Traceback" not in proc.stderr + proc.stdout
+    assert not db.exists()
+
+
+def test_failed_load_keeps_an_existing_workspace(tmp_path, rosters):
+    db = tmp_path / "w.db"
+    runner.invoke(app, ["load", str(rosters), "--db", str(db)])
+    before = Workspace.open(db).counts()
+    (tmp_path / "junk.xlsx").write_bytes(b"PK\x03\x04junk")
+    r = runner.invoke(app, ["load", str(rosters), str(tmp_path / "junk.xlsx"), "--db", str(db)])
+    assert r.exit_code == 1 and "junk.xlsx" in r.stderr
+    assert Workspace.open(db).counts() == before
+
+
+def test_errors_are_one_line(tmp_path):
+    for args in (["info", "--db", str(tmp_path / "none.db")], ["load", str(tmp_path / "missing")],
+                 ["info", "--db", str(tmp_path)]):
+        proc = subprocess.run([DJ, *args], capture_output=True, text=True, cwd=tmp_path,
+                              env={**os.environ, "DANGJIAN_DB": ""})
+        assert proc.returncode == 1, args
+        assert proc.stderr.startswith("error: ") and proc.stderr.strip().count("\n") == 0, proc.stderr
