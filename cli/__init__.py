@@ -1,1 +1,1 @@
-"""placeholder"""
+"""The ``dangjian`` command line."""

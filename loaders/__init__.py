@@ -1,1 +1,6 @@
-"""placeholder"""
+"""Roster loaders: read CSV/XLSX rosters, check each row against the schema, load the workspace."""
+
+from dangjian.loaders.load import LoadResult, load_paths, write_rejects
+from dangjian.loaders.template import write_templates
+
+__all__ = ["LoadResult", "load_paths", "write_rejects", "write_templates"]
