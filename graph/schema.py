@@ -162,6 +162,7 @@ class Model:
     nodes: dict[str, RecordType]
     links: dict[str, RecordType]
     edges: dict[str, EdgeType]
+    ignore_columns: frozenset[str] = frozenset()  # header keys of row-number columns
 
     def node(self, name: str) -> RecordType:
         return self.nodes[name]
@@ -342,6 +343,7 @@ def load_model(path: str | Path = SCHEMA_PATH) -> Model:
         nodes={n: _record(n, s, enums, False) for n, s in (raw.get("nodes") or {}).items()},
         links={n: _record(n, s, enums, True) for n, s in (raw.get("links") or {}).items()},
         edges=edges,
+        ignore_columns=frozenset(header_key(c) for c in raw.get("ignore_columns", [])),
     )
     _check(m)
     return m

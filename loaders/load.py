@@ -401,11 +401,10 @@ class _Load:
             clash = next((k for k in props if k in fprops and fprops[k] != props[k]), None)
             if clash is not None:
                 p = row.type.prop(clash)
-                self.reject(row, [self.problem(
-                    row, clash, shown_value(p, _text(props[clash])), "duplicate_conflict",
-                    file=Path(frow.source[0]).name, line=frow.source[2],
-                    a=shown_value(p, _text(fprops[clash])), b=shown_value(p, _text(props[clash])),
-                )])  # fmt: skip
+                a, b = (shown_value(p, x, self.lang) for x in (fprops[clash], props[clash]))
+                self.reject(row, [self.problem(row, clash, b, "duplicate_conflict",
+                                               file=Path(frow.source[0]).name, line=frow.source[2],
+                                               a=a, b=b)])  # fmt: skip
                 continue
             for k, v in props.items():
                 fprops.setdefault(k, v)
@@ -537,10 +536,6 @@ def default_rejects_path(db_path: str) -> Path:
 
 def _name_key(name: Any) -> str:
     return nz.clean_id(name).lower()
-
-
-def _text(v: Any) -> str:
-    return "、".join(v) if isinstance(v, list) else str(v)
 
 
 def _derived_id(rt: RecordType, alt: tuple[str, ...], parts: list[str], key: bytes) -> str:

@@ -111,7 +111,10 @@ def plan_sheet(sheet) -> SheetPlan | None:
     for c, cell in enumerate(sheet.rows[r]):
         if cell is None or (isinstance(cell, str) and not cell.strip()):
             continue
-        pname = index[rt.name].get(header_key(cell))
+        key = header_key(cell)
+        if key in model().ignore_columns:
+            continue
+        pname = index[rt.name].get(key)
         if pname is None or pname in seen:
             ignored.append(nz.clean_text(cell))
             continue
@@ -131,8 +134,15 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
-def shown_value(prop: Property, cell: Any) -> str:
-    """A cell as it may appear in a report: ID and phone numbers hidden, names masked."""
+def shown_value(prop: Property, cell: Any, lang: str = "zh") -> str:
+    """A cell or value as it may appear in a report: ID and phone numbers hidden, names masked,
+    choices by their label."""
+    if isinstance(cell, list):
+        return "、".join(shown_value(prop, c, lang) for c in cell)
+    if prop.enum is not None and cell in prop.enum.values:
+        return prop.enum.label(cell, lang)
+    if isinstance(cell, bool):
+        return ("是" if cell else "否") if lang == "zh" else ("yes" if cell else "no")
     text = "" if cell is None else nz.clean_text(cell)
     if prop.sensitive == "hide" and text:
         return "***"
