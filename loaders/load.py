@@ -115,9 +115,11 @@ class _Load:
         self.dead_ids: dict[str, tuple[str, str, int]] = {}
         self.pending_names: dict[tuple[str, str], int] = defaultdict(int)
         self.id_key = ws.id_key
+        self.ws_ids: set[str] = set()  # ids already in the workspace: always valid targets
         for nid, ntype, name, level in ws.conn.execute(
             "SELECT id, type, name, json_extract(props, '$.level') FROM nodes"
         ):
+            self.ws_ids.add(nid)
             self.by_id[nid] = (ntype, level)
             self.by_name[(ntype, _name_key(name))].add(nid)
 
@@ -349,9 +351,8 @@ class _Load:
         for row in self.rows:
             for got in row.resolved.values():
                 for tid, _ in got:
-                    if tid not in alive and tid in self.by_id:
-                        continue  # in the workspace already
-                    referrers[tid].append(row)
+                    if tid not in self.ws_ids:
+                        referrers[tid].append(row)
         dead_rows: set[int] = set()
         work = [tid for tid in referrers if alive.get(tid, 0) == 0 and tid in self.dead_ids]
         while work:
@@ -470,6 +471,10 @@ class _Load:
                 counts.new += 1
             edge_rows.append(EdgeRow(edge, props[rt.link_from], props[rt.link_to], props.get("valid_from"),
                                      props.get("valid_to"), extra, row.source, link_key=key))  # fmt: skip
+        known = self.ws_ids.union(nodes)
+        for e in edge_rows:  # every edge joins two entities that exist
+            if e.src not in known or e.dst not in known:
+                raise AssertionError(f"edge {e.type} {e.src}->{e.dst} from {e.source} has a missing end")
         for t, c in self.counts.items():  # nothing lost: a row is loaded, merged or rejected
             if c.read != c.loaded + c.merged + c.rejected:
                 raise AssertionError(f"load counts do not add up for {t}: {c}")

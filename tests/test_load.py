@@ -75,6 +75,21 @@ def test_each_reject_reason(code, rosters, ws, tmp_path):
     assert all(Path(r.source[0]) == extra for r in result.rejects)
 
 
+def test_rejection_cascades_to_rows_that_refer_to_a_rejected_row(rosters, ws, tmp_path):
+    """P9 resolves nothing (unknown superior); P10 under P9 and a member of P10 follow it out."""
+    extra = write_csv(tmp_path / "x" / "党组织.csv", [["组织编码", "党组织名称", "组织类别", "上级党组织"],
+                                                  ["P10", "下级支部", "党支部", "P9"],
+                                                  ["P9", "坏总支", "党总支", "无此党委"]])
+    mem = write_csv(tmp_path / "y" / "党员.csv", [MEMBER_HEAD, member(所在党组织="P10")])
+    result = load_paths(ws, [rosters, extra, mem])
+    got = sorted((Path(r.source[0]).name, r.source[2], r.code) for r in result.rejects)
+    assert got == [("党员.csv", 2, "rejected_ref"), ("党组织.csv", 2, "rejected_ref"),
+                   ("党组织.csv", 3, "unknown_ref")]
+    assert result.read == result.loaded + result.merged + result.rejected
+    g = to_networkx(ws)
+    assert all(n in g.nodes and "type" in g.nodes[n] for e in g.edges for n in e[:2])  # no dangling edge
+
+
 def test_id_number_stored_as_number_in_xlsx(rosters, ws, tmp_path):
     from openpyxl import Workbook
 
