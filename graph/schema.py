@@ -132,11 +132,11 @@ class RecordType:
     def prop(self, name: str) -> Property:
         return self.properties[name]
 
-    @property
+    @functools.cached_property
     def refs(self) -> list[Property]:
         return [p for p in self.properties.values() if p.is_ref]
 
-    @property
+    @functools.cached_property
     def required(self) -> list[Property]:
         return [p for p in self.properties.values() if p.required]
 

@@ -18,10 +18,9 @@ import os
 import secrets
 import sqlite3
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 from dangjian.graph.errors import WorkspaceError
 from dangjian.graph.schema import model
@@ -54,8 +53,7 @@ def default_db_path() -> Path:
     return Path(os.environ.get("DANGJIAN_DB") or DEFAULT_DB)
 
 
-@dataclass(frozen=True)
-class NodeRow:
+class NodeRow(NamedTuple):
     id: str
     type: str
     name: str
@@ -63,8 +61,7 @@ class NodeRow:
     source: tuple[str, str, int]
 
 
-@dataclass(frozen=True)
-class EdgeRow:
+class EdgeRow(NamedTuple):
     """An edge as stored. ``owner`` is the node whose roster row made it (its ref column);
     ``link_key`` identifies an edge that is a row of a link roster (a post)."""
 
@@ -79,8 +76,15 @@ class EdgeRow:
     link_key: str | None = None
 
 
+_ENCODER = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+
+
 def _dumps(obj: Any) -> str:
-    return json.dumps(obj, ensure_ascii=False, separators=(",", ":"), sort_keys=True)
+    return _ENCODER.encode(obj) if obj else "{}"
+
+
+def _loads(text: str) -> Any:
+    return json.loads(text) if text != "{}" else {}
 
 
 class Workspace:
@@ -113,6 +117,7 @@ class Workspace:
         try:
             conn = sqlite3.connect(path, isolation_level=None)
             conn.execute("PRAGMA synchronous=NORMAL")
+            conn.execute("PRAGMA cache_size=-131072")  # 128 MiB of page cache for big loads
             conn.execute("PRAGMA foreign_keys=OFF")
             ws = cls(conn, path)
             ws._init_or_check()
@@ -187,13 +192,13 @@ class Workspace:
             marks = ",".join("?" * len(chunk))
             q = f"SELECT id, type, name, props, src_file, src_sheet, src_row FROM nodes WHERE id IN ({marks})"
             for r in self.conn.execute(q, chunk):
-                out[r[0]] = NodeRow(r[0], r[1], r[2], json.loads(r[3]), (r[4], r[5], r[6]))
+                out[r[0]] = NodeRow(r[0], r[1], r[2], _loads(r[3]), (r[4], r[5], r[6]))
         return out
 
     def iter_nodes(self) -> Iterator[NodeRow]:
         q = "SELECT id, type, name, props, src_file, src_sheet, src_row FROM nodes ORDER BY rowid"
         for r in self.conn.execute(q):
-            yield NodeRow(r[0], r[1], r[2], json.loads(r[3]), (r[4], r[5], r[6]))
+            yield NodeRow(r[0], r[1], r[2], _loads(r[3]), (r[4], r[5], r[6]))
 
     def iter_edges(self) -> Iterator[tuple[int, EdgeRow]]:
         q = (
@@ -202,7 +207,7 @@ class Workspace:
         )
         for r in self.conn.execute(q):
             yield r[0], EdgeRow(
-                r[1], r[2], r[3], r[4], r[5], json.loads(r[6]), (r[7], r[8], r[9]), r[10], r[11]
+                r[1], r[2], r[3], r[4], r[5], _loads(r[6]), (r[7], r[8], r[9]), r[10], r[11]
             )
 
     def loads(self) -> list[dict[str, Any]]:
@@ -221,10 +226,10 @@ class Workspace:
     def finish_load(self, load_id: int, summary: dict[str, Any]) -> None:
         self.conn.execute("UPDATE loads SET summary=? WHERE id=?", (_dumps(summary), load_id))
 
-    def put_nodes(self, rows: Iterable[NodeRow], load_id: int) -> None:
-        """Insert or replace nodes; a replaced node loses the edges its old row made."""
-        rows = list(rows)
-        self.conn.executemany("DELETE FROM edges WHERE owner=?", ((r.id,) for r in rows))
+    def put_nodes(self, rows: Iterable[NodeRow], load_id: int, replacing: Iterable[str] = ()) -> None:
+        """Insert or replace nodes. The nodes in ``replacing`` (already stored) lose the edges
+        their old rows made."""
+        self.conn.executemany("DELETE FROM edges WHERE owner=?", ((i,) for i in replacing))
         self.conn.executemany(
             "INSERT OR REPLACE INTO nodes VALUES (?,?,?,?,?,?,?,?)",
             ((r.id, r.type, r.name, _dumps(r.props), *r.source, load_id) for r in rows),
@@ -254,7 +259,7 @@ class Workspace:
             chunk = keys[i : i + 500]
             marks = ",".join("?" * len(chunk))
             q = f"SELECT link_key, props FROM edges WHERE link_key IN ({marks})"
-            out.update((k, json.loads(p)) for k, p in self.conn.execute(q, chunk))
+            out.update((k, _loads(p)) for k, p in self.conn.execute(q, chunk))
         return out
 
 

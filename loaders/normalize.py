@@ -14,6 +14,7 @@ datetime) and returns the clean value, or raises :class:`BadValue` with a reason
 
 from __future__ import annotations
 
+import operator
 import re
 import unicodedata
 from datetime import date, datetime, timedelta
@@ -52,16 +53,25 @@ def is_blank(value: Any) -> bool:
     return value is None or (isinstance(value, str) and not value.strip())
 
 
+_WS_UNTIDY = re.compile(r"^\s|\s$|\s\s|[^\S ]")
+
+
 def clean_text(value: Any) -> str:
     """NFKC (full-width digits, letters and spaces to half-width), whitespace collapsed,
     no spaces between Chinese characters; integral floats lose their ``.0``."""
-    if isinstance(value, float) and value.is_integer():
-        value = int(value)
-    text = str(value)
-    if not text.isascii():
+    if type(value) is str:
+        text = value
+    elif isinstance(value, float) and value.is_integer():
+        text = str(int(value))
+    else:
+        text = str(value)
+    ascii_ = text.isascii()
+    if not ascii_ and not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
-    text = _WS.sub(" ", text).strip()
-    if " " in text and not text.isascii():
+        ascii_ = text.isascii()
+    if _WS_UNTIDY.search(text) is not None:
+        text = _WS.sub(" ", text).strip()
+    if not ascii_ and " " in text:
         text = _CJK_GAP.sub("", text)
     return text
 
@@ -174,7 +184,7 @@ _ID_CHECK = "10X98765432"
 
 def id_check_digit(first17: str) -> str:
     """The check character of a citizen ID number (GB 11643)."""
-    return _ID_CHECK[sum(int(c) * w for c, w in zip(first17, _ID_WEIGHTS, strict=True)) % 11]
+    return _ID_CHECK[sum(map(operator.mul, map(int, first17), _ID_WEIGHTS)) % 11]
 
 
 def parse_id_number(value: Any) -> str:
@@ -196,12 +206,13 @@ def parse_id_number(value: Any) -> str:
 
 
 _PHONE = re.compile(r"^\+?[\d\-() ]{5,24}$")
+_FIVE_DIGITS = re.compile(r"(?:\D*\d){5}")
 
 
 def parse_phone(value: Any) -> str:
     """A phone number kept as text (leading zeros and dashes stay)."""
     text = clean_text(value)
-    if not _PHONE.match(text) or sum(c.isdigit() for c in text) < 5:
+    if not _PHONE.match(text) or not _FIVE_DIGITS.match(text):
         raise BadValue("bad_phone")
     return text
 

@@ -14,7 +14,6 @@ first rows even under merged title rows.
 from __future__ import annotations
 
 import functools
-import re
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
@@ -176,7 +175,7 @@ def _converter(prop: Property, lang: str) -> Callable[[Any], Any]:
         "number": nz.parse_number,
         "id_number": nz.parse_id_number,
         "phone": nz.parse_phone,
-        "ref": nz.split_multi if prop.multiple else (lambda cell: [nz.clean_text(cell)]),
+        "ref": _cached(nz.split_multi if prop.multiple else (lambda cell: [nz.clean_text(cell)])),
     }[t]
 
 
@@ -204,59 +203,61 @@ def _cached(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return conv
 
 
-_BLANK = re.compile(r"^\s*$")
+def _blank(cell: Any) -> bool:
+    return cell is None or (type(cell) is str and not cell.strip())
 
 
 def parse_rows(sheet, plan: SheetPlan, lang: str = "zh") -> Iterator[Row]:
     """Each non-blank data row of ``sheet`` as a :class:`Row`; a row that breaks the schema has
     ``problems`` (and the values that could be read, for better messages about it later)."""
-    convs = [(c, p, header, _converter(p, lang)) for c, p, header in plan.columns]
+    rt = plan.type
+    convs = [(c, p, header, _converter(p, lang), p.type == "ref") for c, p, header in plan.columns]
     present = frozenset(p.name for _, p, _ in plan.columns)
-    required = [p for p in plan.type.required if p.name in present]
-    missing = plan.missing_required
+    columns = {p.name: h for _, p, h in plan.columns}  # shared by the rows of this sheet
+    required = [p for p in rt.required if p.name in present]
+    missing = [Reject(("", "", 0), p.label(lang), "", "missing_column", {"column": p.label(lang)})
+               for p in plan.missing_required]  # fmt: skip
+    defaults = [(p.name, p.default_from["property"], rt.prop(p.default_from["property"]).enum,
+                 p.default_from["attribute"]) for p in rt.properties.values() if p.default_from]  # fmt: skip
     file, name = sheet.file, sheet.name
-    columns_of = {p.name: h for _, p, h in plan.columns}
-    for r in range(plan.header_row + 1, len(sheet.rows)):
-        raw = sheet.rows[r]
-        if all(c is None or (isinstance(c, str) and _BLANK.match(c)) for c in raw):
+    rows = sheet.rows
+    for r in range(plan.header_row + 1, len(rows)):
+        raw = rows[r]
+        if all(_blank(c) for c in raw):
             continue
         source = (file, name, r + 1)
         values: dict[str, Any] = {}
         refs: dict[str, list[str]] = {}
         problems: list[Reject] = []
-        for c, prop, header, conv in convs:
-            cell = raw[c] if c < len(raw) else None
-            if cell is None or (isinstance(cell, str) and _BLANK.match(cell)):
+        n = len(raw)
+        for c, prop, header, conv, is_ref in convs:
+            cell = raw[c] if c < n else None
+            if cell is None or (type(cell) is str and not cell.strip()):
                 continue
             try:
                 v = conv(cell)
             except nz.BadValue as exc:
                 shown = shown_value(prop, cell)
-                params = {**exc.params, "column": header, "value": shown}
-                problems.append(Reject(source, header, shown, exc.code, params))
+                problems.append(Reject(source, header, shown, exc.code, {**exc.params, "column": header,
+                                                                          "value": shown}))  # fmt: skip
                 continue
-            if prop.type == "ref":
+            if is_ref:
                 if v:
                     refs[prop.name] = v
             elif v != "":
                 values[prop.name] = v
-        bad = {r.column for r in problems}
-        for p in required:
-            if p.name not in values and p.name not in refs and columns_of[p.name] not in bad:
-                header = columns_of[p.name]
-                problems.append(Reject(source, header, "", "missing_required", {"column": header}))
-        for p in missing:
-            label = p.label(lang)
-            problems.append(Reject(source, label, "", "missing_column", {"column": label}))
-        columns = {p.name: h for _, p, h, _ in convs}
+        if required:
+            bad = {x.column for x in problems}
+            for p in required:
+                if p.name not in values and p.name not in refs and columns[p.name] not in bad:
+                    header = columns[p.name]
+                    problems.append(Reject(source, header, "", "missing_required", {"column": header}))
+        for m in missing:
+            problems.append(Reject(source, m.column, "", m.code, m.params))
         if problems:
-            yield Row(plan.type, source, values, refs, columns, present, problems=problems)
+            yield Row(rt, source, values, refs, columns, present, problems=problems)
             continue
-        for p in plan.type.properties.values():
-            if p.default_from and p.name not in values:
-                src = values.get(p.default_from["property"])
-                if src is not None:
-                    values[p.name] = model().record(plan.type.name).prop(
-                        p.default_from["property"]
-                    ).enum.attr(src, p.default_from["attribute"])
-        yield Row(plan.type, source, values, refs, columns, present)
+        for pname, src, enum, attr in defaults:
+            if pname not in values and src in values:
+                values[pname] = enum.attr(values[src], attr)
+        yield Row(rt, source, values, refs, columns, present)
