@@ -19,6 +19,7 @@ demo: $(VENV)/.installed
 	$(DJ) load examples/xianghe --db $(DEMO)/dangjian.db --rejects $(DEMO)/rejects-examples.csv
 	$(DJ) load examples/messy --db $(DEMO)/dangjian.db --rejects $(DEMO)/rejects-messy.csv
 	$(DJ) info --db $(DEMO)/dangjian.db
+	$(DJ) gaps --db $(DEMO)/dangjian.db --severity medium --limit 15
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

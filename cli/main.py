@@ -220,6 +220,162 @@ def info(db: DbOpt = None, lang: LangOpt = "zh", as_json: JsonOpt = False) -> No
         out.print(table)
 
 
+def _graph(db: Path | None):
+    from dangjian.graph import to_networkx
+
+    with Workspace.open(db or default_db_path()) as ws:
+        return to_networkx(ws)
+
+
+SEV_LABEL = {"zh": {"high": "高", "medium": "中", "low": "低"}, "en": {"high": "high", "medium": "medium", "low": "low"}}
+FINDING_COLUMNS = ["severity", "rule", "title", "entity", "entity_type", "name", "area_path", "facts", "action", "cite"]
+
+
+@app.command()
+@handles_errors
+def gaps(
+    db: DbOpt = None,
+    area: Annotated[str | None, typer.Option("--area", help="Only this area (id or name) and below.")] = None,
+    rule_ids: Annotated[list[str] | None, typer.Option("--rule", help="Only this rule (repeatable).")] = None,
+    severity: Annotated[str | None, typer.Option("--severity", help="Only this severity and above: high, medium, low.")] = None,
+    as_of: Annotated[str | None, typer.Option("--as-of", help="Evaluate on this date (YYYY-MM-DD) [default: today].")] = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Rule thresholds (YAML), see `dangjian rules`.")] = None,
+    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or md.")] = "table",
+    fail_on: Annotated[str | None, typer.Option("--fail-on", help="Exit 4 if a finding of this severity or above is found.")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="Rows shown in the table (0: all).")] = 50,
+    lang: LangOpt = "zh",
+    as_json: JsonOpt = False,
+) -> None:
+    """Coverage gaps and rule breaches, each with the regulation it breaks and what to do."""
+    from dangjian.queries import SEVERITIES, load_config, run_rules, summarize
+
+    lang = _lang(lang)
+    fmt = "json" if as_json else fmt
+    if fmt not in ("table", "json", "csv", "md"):
+        raise typer.BadParameter("use table, json, csv or md", param_hint="--format")
+    for opt, value in (("--severity", severity), ("--fail-on", fail_on)):
+        if value is not None and value not in SEVERITIES:
+            raise typer.BadParameter(f"use one of {', '.join(SEVERITIES)}", param_hint=opt)
+    as_of = _date(as_of)
+    findings = run_rules(_graph(db), as_of=as_of, config=load_config(config), rules=rule_ids, area=area,
+                         min_severity=severity, lang=lang)  # fmt: skip
+    summary = summarize(findings)
+    if fmt == "json":
+        _emit_json({"as_of": as_of, "summary": summary, "findings": findings})
+    elif fmt == "csv":
+        sys.stdout.write(_findings_csv(findings))
+    elif fmt == "md":
+        sys.stdout.write(_findings_md(findings, summary, lang))
+    else:
+        _print_findings(findings, summary, lang, limit)
+    if fail_on is not None:
+        order = {s: i for i, s in enumerate(SEVERITIES)}
+        if any(order[f["severity"]] <= order[fail_on] for f in findings):
+            raise typer.Exit(4)
+
+
+def _date(value: str | None) -> str | None:
+    from datetime import date
+
+    if value is None:
+        return date.today().isoformat()
+    try:
+        return date.fromisoformat(value).isoformat()
+    except ValueError:
+        raise typer.BadParameter(f"{value!r} is not a date like 2026-11-22", param_hint="--as-of") from None
+
+
+def _cell(f: dict, key: str) -> str:
+    v = f[key]
+    if key == "area_path":
+        return ">".join(v)
+    if key == "facts":
+        return json.dumps(v, ensure_ascii=False)
+    return str(v)
+
+
+def _findings_csv(findings: list[dict]) -> str:
+    import csv
+    import io
+
+    buf = io.StringIO()
+    w = csv.writer(buf)
+    w.writerow(FINDING_COLUMNS)
+    for f in findings:
+        w.writerow([_cell(f, k) for k in FINDING_COLUMNS])
+    return buf.getvalue()
+
+
+def _md(text: str) -> str:
+    return text.replace("|", "\\|").replace("\n", " ")
+
+
+def _findings_md(findings: list[dict], summary: dict, lang: str) -> str:
+    head = ["严重程度", "问题", "对象", "区域", "建议", "依据"] if lang == "zh" else \
+        ["severity", "finding", "entity", "area", "action", "source"]  # fmt: skip
+    lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    for f in findings:
+        cells = [SEV_LABEL[lang][f["severity"]], f["title"], f"{f['name']} ({f['entity']})",
+                 ">".join(f["area_path"]), f["action"], f["cite"]]  # fmt: skip
+        lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
+    total = f"{'共' if lang == 'zh' else 'total'} {summary['total']}"
+    return "\n".join(lines) + f"\n\n{total}\n"
+
+
+def _print_findings(findings: list[dict], summary: dict, lang: str, limit: int) -> None:
+    zh = lang == "zh"
+    table = Table(title=None)
+    for col in (["级别", "问题", "对象", "区域", "建议"] if zh else ["sev", "finding", "entity", "area", "action"]):
+        table.add_column(col, overflow="fold")
+    shown = findings if limit <= 0 else findings[:limit]
+    for f in shown:
+        area = ">".join(f["area_path"][-2:])
+        table.add_row(SEV_LABEL[lang][f["severity"]], f["title"], f"{f['name']}\n{f['entity']}", area, f["action"])
+    if findings:
+        out.print(table)
+    if len(shown) < len(findings):
+        out.print((f"（仅显示前 {len(shown)} 条，共 {len(findings)} 条；--limit 0 显示全部）" if zh else
+                   f"(first {len(shown)} of {len(findings)}; --limit 0 shows all)"), markup=False)  # fmt: skip
+    by_sev = "，".join(f"{SEV_LABEL[lang][s]} {n}" for s, n in summary["by_severity"].items())
+    out.print((f"共发现问题 {summary['total']} 个（{by_sev}）" if zh else
+               f"{summary['total']} findings ({by_sev})"), markup=False)  # fmt: skip
+    from dangjian.queries import rules_registry
+
+    reg = rules_registry()
+    for title, key, labeler in ((("按区域" if zh else "by area"), "by_area", str),
+                                (("按规则" if zh else "by rule"), "by_rule", lambda r: reg[r].title[lang])):  # fmt: skip
+        t = Table(title=title, title_justify="left")
+        t.add_column("区域" if zh and key == "by_area" else "规则" if zh else key[3:])
+        t.add_column("数量" if zh else "count", justify="right")
+        for k, n in summary[key].items():
+            t.add_row(labeler(k), str(n))
+        if summary[key]:
+            out.print(t)
+
+
+@app.command("rules")
+@handles_errors
+def rules_cmd(lang: LangOpt = "zh", as_json: JsonOpt = False) -> None:
+    """The gap rules with their citations, severities and thresholds."""
+    from dangjian.queries import rules_registry
+
+    lang = _lang(lang)
+    reg = rules_registry()
+    rows = [{"id": r.id, "severity": r.severity, "title": r.title[lang], "cite": r.cite[lang],
+             "params": r.params, "module": r.module} for r in reg.values()]  # fmt: skip
+    if as_json:
+        _emit_json(rows)
+        return
+    table = Table()
+    for i, col in enumerate(["规则", "级别", "名称", "依据", "阈值"] if lang == "zh" else
+                            ["rule", "sev", "title", "source", "thresholds"]):  # fmt: skip
+        table.add_column(col, overflow="fold", no_wrap=i == 0)
+    for r in rows:
+        params = ", ".join(f"{k}={v}" for k, v in r["params"].items())
+        table.add_row(r["id"], SEV_LABEL[lang][r["severity"]], r["title"], r["cite"], params)
+    out.print(table)
+
+
 def main() -> None:
     """Console entry point: anything unexpected still ends in one line, not a traceback."""
     try:

@@ -785,6 +785,17 @@ messy_rows[2][2] = messy_rows[2][2].translate(FW)
 MESSY_BAD = {9: "bad_enum 党员类型", 10: "bad_date 入党时间", 11: "bad_id_check 公民身份号码", 12: "unknown_ref 所在党支部",
              13: "missing_required 党员姓名", 14: "duplicate_conflict 性别 (same ID as line 5)"}  # fmt: skip
 
+# --------------------------------------------------------------------------- group leaders
+# Each group (党小组) is led by a formal member of its parent branch (组长, roster role 党小组组长).
+_used = {p_["人员"] for p_ in posts}
+for o_ in orgs:
+    if o_["组织类别"] != "党小组":
+        continue
+    cand_ = [m_ for m_ in members if m_["所在党组织"] == o_["上级党组织"] and m_["党员类别"] == "正式党员"]
+    leader_ = next((m_ for m_ in cand_ if m_["党员编号"] not in _used), cand_[0])
+    _used.add(leader_["党员编号"])
+    post(leader_["党员编号"], "党小组组长", o_["组织编码"], o_["本届选举日期"] or o_["成立日期"] or "2024-01-01")
+
 # --------------------------------------------------------------------------- write
 
 write(OUT / "区域.csv", AREA_H, areas)

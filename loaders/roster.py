@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
+from dangjian.graph.privacy import mask_name
 from dangjian.graph.schema import Property, RecordType, header_key, model
 from dangjian.loaders import normalize as nz
 
@@ -121,16 +122,6 @@ def plan_sheet(sheet) -> SheetPlan | None:
         columns.append((c, rt.properties[pname], nz.clean_text(cell)))
     missing = [p for p in rt.required if p.name not in seen]
     return SheetPlan(rt, r, columns, ignored, missing)
-
-
-def mask_name(name: str) -> str:
-    """张华 -> 张*, 张小华 -> 张*华, 欧阳小华 -> 欧**华."""
-    name = str(name)
-    if len(name) <= 1:
-        return "*"
-    if len(name) == 2:
-        return name[0] + "*"
-    return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
 def shown_value(prop: Property, cell: Any, lang: str = "zh") -> str:

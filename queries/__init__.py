@@ -1,4 +1,16 @@
 """Queries over the analysis graph: gap rules and statistics. Each takes the graph first and
-returns plain data; none prints or draws. (The rules arrive with the gap-query issue.)"""
+returns plain data; none prints or draws."""
 
-__all__: list[str] = []
+from dangjian.queries.index import GraphIndex
+from dangjian.queries.registry import (
+    SEVERITIES,
+    ConfigError,
+    Rule,
+    load_config,
+    rules_registry,
+    run_rules,
+    summarize,
+)
+
+__all__ = ["SEVERITIES", "ConfigError", "GraphIndex", "Rule", "load_config", "rules_registry", "run_rules",
+           "summarize"]  # fmt: skip

@@ -115,3 +115,49 @@ def test_errors_are_one_line(tmp_path):
                               env={**os.environ, "DANGJIAN_DB": ""})
         assert proc.returncode == 1, args
         assert proc.stderr.startswith("error: ") and proc.stderr.strip().count("\n") == 0, proc.stderr
+
+
+def _examples_db(tmp_path) -> Path:
+    db = tmp_path / "ex.db"
+    root = Path(__file__).resolve().parents[1] / "examples" / "xianghe"
+    assert runner.invoke(app, ["load", str(root), "--db", str(db)]).exit_code == 0
+    return db
+
+
+def test_gaps_formats_and_fail_on(tmp_path):
+    db = _examples_db(tmp_path)
+    base = ["gaps", "--db", str(db), "--as-of", "2026-11-22"]
+    r = runner.invoke(app, [*base, "--json"])
+    data = json.loads(r.stdout)
+    assert r.exit_code == 0 and data["summary"]["by_severity"]["high"] == 3
+    assert data["summary"]["total"] == len(data["findings"])
+    r = runner.invoke(app, [*base, "--format", "csv", "--severity", "high"])
+    lines = r.stdout.strip().splitlines()
+    assert lines[0].startswith("severity,rule") and len(lines) == 4
+    r = runner.invoke(app, [*base, "--format", "md", "--rule", "community-without-org"])
+    assert "| 高 | 社区没有党组织 | 彩云社区 (530702003006)" in r.stdout
+    r = runner.invoke(app, [*base, "--area", "顺和社区", "--json"])
+    assert {f["area_path"][-1] for f in json.loads(r.stdout)["findings"]} == {"顺和社区"}
+    assert runner.invoke(app, [*base, "--fail-on", "high"]).exit_code == 4
+    assert runner.invoke(app, [*base, "--fail-on", "high", "--rule", "branch-too-large"]).exit_code == 0
+    r = runner.invoke(app, [*base])
+    assert "共发现问题" in r.stdout and "按区域" in r.stdout and "按规则" in r.stdout
+
+
+def test_gaps_errors_are_one_line(tmp_path):
+    db = _examples_db(tmp_path)
+    for args, message in ((["--area", "祥云社"], "did you mean: 祥云社区"), (["--rule", "nope"], "no rule 'nope'")):
+        proc = subprocess.run([DJ, "gaps", "--db", str(db), *args], capture_output=True, text=True)
+        assert proc.returncode == 1 and message in proc.stderr, proc.stderr
+        assert proc.stderr.strip().count("\n") == 0
+    proc = subprocess.run([DJ, "gaps", "--db", str(db), "--as-of", "2026-13-01"], capture_output=True, text=True)
+    assert proc.returncode == 2 and "Traceback" not in proc.stderr
+
+
+def test_rules_lists_citations_and_thresholds():
+    r = runner.invoke(app, ["rules", "--json"])
+    rules = {x["id"]: x for x in json.loads(r.stdout)}
+    assert rules["branch-too-large"]["params"] == {"max_members": 50}
+    assert "支部工作条例" in rules["branch-too-large"]["cite"]
+    r = runner.invoke(app, ["rules", "--lang", "en"])
+    assert "community-without-org" in r.stdout

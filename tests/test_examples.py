@@ -20,7 +20,7 @@ MESSY_REJECTS = [
 def test_street_loads_without_rejects_and_uses_every_type(tmp_path):
     with Workspace.open(tmp_path / "w.db", create=True) as ws:
         result = load_paths(ws, [EXAMPLES / "xianghe"])
-        assert result.rejected == 0 and result.read == result.loaded == 255
+        assert result.rejected == 0 and result.read == result.loaded == 261
         g = to_networkx(ws)
     from dangjian.graph.schema import model
 
@@ -41,3 +41,28 @@ def test_messy_file_counts_add_up_and_rejects_are_the_documented_ones(tmp_path):
     assert result.read == 12 == result.loaded + result.merged + result.rejected
     assert (result.loaded, result.rejected) == (6, 6)
     assert sorted((r.source[2], r.code) for r in result.rejects) == MESSY_REJECTS
+
+
+# examples/README.md: the deliberate gaps, each with the rule that must find it
+DELIBERATE = {
+    ("community-without-org", "530702003006"),  # 彩云社区
+    ("unit-needs-own-branch", "U-XH-09"),
+    ("member-not-reported", "M0062"),
+    ("term-overdue", "PO-XH-108"),
+    ("agreement-expired", "AG-XH-08"),
+}
+
+
+def test_each_deliberate_gap_is_found_exactly_once_and_nothing_else_is_high(tmp_path):
+    from dangjian.queries import run_rules
+
+    with Workspace.open(tmp_path / "w.db", create=True) as ws:
+        load_paths(ws, [EXAMPLES / "xianghe"])
+        g = to_networkx(ws)
+    findings = run_rules(g, as_of="2026-11-22")
+    for rule_id, entity in DELIBERATE:
+        hits = [f for f in findings if f["entity"] == entity and f["rule"] == rule_id]
+        assert len(hits) == 1, (rule_id, entity)
+        assert [f["entity"] for f in findings if f["rule"] == rule_id] == [entity]
+    high = {(f["rule"], f["entity"]) for f in findings if f["severity"] == "high"}
+    assert high <= DELIBERATE, high - DELIBERATE

@@ -74,6 +74,7 @@ def test_layers_import_one_way():
     assert not any(uses("graph", other) for other in ("loaders", "queries", "viz", "cli"))
     assert not any(uses(f, "cli") for f in ("graph", "loaders", "queries", "viz"))
     assert not uses("loaders", "queries") and not uses("loaders", "viz")
+    assert not uses("queries", "loaders") and not uses("queries", "viz")
     for folder in FOLDERS:
         bare = {m.split(".")[0] for m in _imports(folder)} & set(FOLDERS)
         assert not bare, f"{folder} imports {bare} without the dangjian prefix"

@@ -1,0 +1,63 @@
+"""Finding entities by id or name: exact id, exact name, or a name without its usual suffix
+(祥云社区居委会 is found as 祥云社区). Ambiguous and unknown names raise :class:`NotFound` with the
+candidates or near matches.
+
+>>> import networkx as nx
+>>> g = nx.MultiDiGraph()
+>>> g.add_node("530702003003", type="Area", name="祥云社区", level="community")
+>>> resolve(g, "祥云社区居委会")
+'530702003003'
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+
+import networkx as nx
+
+from dangjian.graph.errors import DangjianError
+
+__all__ = ["NotFound", "resolve", "short_name"]
+
+_SUFFIXES = (("社区居民委员会", "社区"), ("社区居委会", "社区"), ("居民委员会", "社区"), ("居委会", "社区"),
+             ("村民委员会", "村"), ("村委会", "村"), ("街道办事处", "街道"), ("办事处", ""))  # fmt: skip
+
+
+class NotFound(DangjianError):
+    """No entity, or more than one, answers to a name."""
+
+    def __init__(self, message: str, candidates: list[str] | None = None):
+        super().__init__(message)
+        self.candidates = candidates or []
+
+
+def short_name(name: str) -> str:
+    """祥云社区居委会 -> 祥云社区, 义和居民委员会 -> 义和社区, 某某村村民委员会 -> 某某村."""
+    for suffix, kind in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            base = name[: -len(suffix)]
+            return base if base.endswith(kind) else base + kind
+    return name
+
+
+def resolve(g: nx.MultiDiGraph, text: str, types: Iterable[str] | None = None) -> str:
+    """The id of the one entity ``text`` names (its id, its name or its short name)."""
+    wanted = set(types) if types else None
+    text = text.strip()
+    if text in g and (wanted is None or g.nodes[text].get("type") in wanted):
+        return text
+    key = short_name(text)
+    hits = [n for n, d in g.nodes(data=True)
+            if (wanted is None or d.get("type") in wanted)
+            and (d.get("name") == text or short_name(str(d.get("name", ""))) == key)]  # fmt: skip
+    if len(hits) == 1:
+        return hits[0]
+    if hits:
+        shown = [f"{h} ({g.nodes[h].get('name')})" for h in sorted(hits)[:8]]
+        raise NotFound(f"'{text}' names {len(hits)} entities: {', '.join(shown)}; use an id", hits)
+    names = {str(d.get("name")): n for n, d in g.nodes(data=True)
+             if d.get("name") and (wanted is None or d.get("type") in wanted)}  # fmt: skip
+    near = difflib.get_close_matches(text, names, n=5, cutoff=0.5)
+    hint = f"; did you mean: {', '.join(near)}" if near else ""
+    raise NotFound(f"nothing is named '{text}'{hint}", [names[x] for x in near])

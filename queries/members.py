@@ -1,0 +1,65 @@
+"""Members: two-way reporting where they live, mobile and lost-contact members, members with no
+organization. Findings name members masked (张*华), never with ID or phone numbers.
+
+>>> from dangjian.queries.members import member_without_org
+>>> import networkx as nx
+>>> g = nx.MultiDiGraph()
+>>> g.add_node("m", type="Member", name="张小华", situation="retired", status="formal")
+>>> [(f["entity"], f["name"]) for f in member_without_org(g, as_of="2026-11-22")]
+[('m', '张*华')]
+"""
+
+from __future__ import annotations
+
+from dangjian.queries.index import GraphIndex, add_months
+from dangjian.queries.registry import rule
+
+__all__ = ["member_not_reported", "mobile_member_unattached", "lost_contact", "member_without_org"]
+
+
+def _members(ix: GraphIndex, *situations: str) -> list[str]:
+    wanted = set(situations)
+    return [m for m in ix.of_type("Member") if ix.attr(m, "situation") in wanted]
+
+
+def _reported_to_community(ix: GraphIndex, target: str, community: str) -> bool:
+    """A report reaches a community when made to the community itself, to an area inside it or to
+    an organization anchored there."""
+    return target == community or ix.community_of(target) == community
+
+
+@rule("member-not-reported")
+def member_not_reported(ix: GraphIndex, p: dict):
+    """In-service members who live in a community and have not reported to it (by the date)."""
+    for m in _members(ix, "in_service"):
+        community = ix.community_of(m)
+        if community is None:
+            continue
+        targets = ix.out["REPORTED_TO"].get(m, [])
+        if not any(_reported_to_community(ix, t, community) for t in targets):
+            yield m, {"community": community, "reported_elsewhere": sorted(targets)}
+
+
+@rule("mobile-member-unattached")
+def mobile_member_unattached(ix: GraphIndex, p: dict):
+    """Mobile members with no organization holding their membership on the date."""
+    for m in _members(ix, "mobile"):
+        if not ix.out["MEMBER_OF"].get(m):
+            yield m, {"away_at": ix.attr(m, "mobile_destination"), "since": ix.attr(m, "mobile_since")}
+
+
+@rule("lost-contact")
+def lost_contact(ix: GraphIndex, p: dict):
+    """Members who lost contact ``months`` months or more before the date."""
+    for m in _members(ix, "lost_contact"):
+        since = ix.attr(m, "lost_since")
+        if since and add_months(since, p["months"]) <= ix.as_of:
+            yield m, {"lost_since": since}
+
+
+@rule("member-without-org")
+def member_without_org(ix: GraphIndex, p: dict):
+    """Members (other than mobile ones, see mobile-member-unattached) with no organization."""
+    for m in ix.of_type("Member"):
+        if ix.attr(m, "situation") != "mobile" and not ix.out["MEMBER_OF"].get(m):
+            yield m, {"situation": ix.attr(m, "situation")}

@@ -1,0 +1,202 @@
+"""The rule registry: rule metadata from ``rules.yaml`` (titles, citations, severities, thresholds,
+actions), thresholds overridden by a config file, and :func:`run_rules` to run them all.
+
+Each rule is a plain function that takes the graph first and returns findings as dicts:
+
+>>> from dangjian.queries import rules_registry
+>>> sorted(rules_registry())[:2]
+['agreement-expired', 'branch-too-large']
+"""
+
+from __future__ import annotations
+
+import functools
+import importlib
+import os
+from collections import Counter
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import yaml
+
+from dangjian.graph.errors import DangjianError
+from dangjian.graph.privacy import mask_name
+from dangjian.graph.schema import model
+from dangjian.queries.index import GraphIndex
+from dangjian.queries.lookup import resolve
+
+__all__ = ["Rule", "rule", "rules_registry", "load_config", "run_rules", "summarize", "SEVERITIES",
+           "ConfigError"]  # fmt: skip
+
+RULES_PATH = Path(__file__).with_name("rules.yaml")
+MODULES = ("coverage", "organization", "members", "coconstruction", "resources")
+Core = Callable[[GraphIndex, dict[str, Any]], Iterable[tuple[str, dict[str, Any]]]]
+
+
+class ConfigError(DangjianError):
+    """A rules config file that cannot be used."""
+
+
+@functools.lru_cache(maxsize=1)
+def _meta() -> dict[str, Any]:
+    return yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
+
+
+SEVERITIES: tuple[str, ...] = tuple(_meta()["severities"])
+
+
+@dataclass(frozen=True)
+class Rule:
+    id: str
+    module: str
+    severity: str
+    title: dict[str, str]
+    cite: dict[str, str]
+    action: dict[str, str]
+    params: dict[str, Any]
+    func: Callable[..., list[dict[str, Any]]]
+
+
+_REGISTRY: dict[str, Rule] = {}
+
+
+def rule(rule_id: str) -> Callable[[Core], Callable[..., list[dict[str, Any]]]]:
+    """Register ``core(index, params) -> [(entity, facts)]`` as the public rule function
+    ``f(G, *, as_of=None, lang="zh", index=None, **params) -> [finding]``."""
+    meta = _meta()["rules"][rule_id]
+
+    def wrap(core: Core) -> Callable[..., list[dict[str, Any]]]:
+        @functools.wraps(core)
+        def run(g: nx.MultiDiGraph, *, as_of=None, lang: str = "zh", index: GraphIndex | None = None,
+                severity: str | None = None, **params: Any) -> list[dict[str, Any]]:
+            ix = index if index is not None else GraphIndex(g, as_of)
+            p = {**meta.get("params", {}), **params}
+            r = _REGISTRY[rule_id]
+            return [_finding(ix, r, entity, facts, lang, severity or r.severity)
+                    for entity, facts in core(ix, p)]  # fmt: skip
+
+        run.__doc__ = (core.__doc__ or "") + f"\n\nRule ``{rule_id}``: {meta['title']['en']}."
+        _REGISTRY[rule_id] = Rule(rule_id, meta["module"], meta["severity"], meta["title"], meta["cite"],
+                                  meta["action"], dict(meta.get("params", {})), run)  # fmt: skip
+        return run
+
+    return wrap
+
+
+def rules_registry() -> dict[str, Rule]:
+    """Every rule, by id (importing the rule modules once)."""
+    for name in MODULES:
+        importlib.import_module(f"dangjian.queries.{name}")
+    missing = set(_meta()["rules"]) - set(_REGISTRY)
+    if missing:
+        raise RuntimeError(f"rules.yaml lists rules with no code: {sorted(missing)}")
+    return dict(sorted(_REGISTRY.items()))
+
+
+def _display_name(ix: GraphIndex, n: str) -> str:
+    node = ix.nodes[n]
+    name = node.get("name", n)
+    if model().sensitive(node.get("type", "Area")).get("name") == "mask":
+        return mask_name(name)
+    return name
+
+
+def _finding(ix: GraphIndex, r: Rule, entity: str, facts: dict[str, Any], lang: str,
+             severity: str) -> dict[str, Any]:  # fmt: skip
+    name = _display_name(ix, entity)
+    community = ix.community_of(entity)
+    fill = {"name": name, **facts}
+    if "community" in facts and facts["community"] in ix.nodes:
+        fill["community"] = ix.nodes[facts["community"]].get("name")
+    return {
+        "rule": r.id,
+        "severity": severity,
+        "title": r.title[lang],
+        "entity": entity,
+        "entity_type": ix.nodes[entity].get("type"),
+        "name": name,
+        "community": community,
+        "area_path": ix.area_path(entity),
+        "facts": facts,
+        "action": r.action[lang].format_map(_Blank(fill)),
+        "cite": r.cite[lang],
+    }
+
+
+class _Blank(dict):
+    def __missing__(self, key: str) -> str:
+        return "?"
+
+
+def load_config(path: str | os.PathLike | None) -> dict[str, dict[str, Any]]:
+    """Per-rule overrides from a YAML file (``rules: {rule-id: {param: value, enabled: false}}``)."""
+    if path is None:
+        return {}
+    try:
+        raw = yaml.safe_load(Path(path).read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise ConfigError(f"cannot read rules config {path}: {first}") from None
+    rules = raw.get("rules", {}) if isinstance(raw, dict) else None
+    if not isinstance(rules, dict):
+        raise ConfigError(f"{path}: expected a 'rules:' mapping of rule ids to settings")
+    known = rules_registry()
+    for rid, settings in rules.items():
+        if rid not in known:
+            raise ConfigError(f"{path}: no rule {rid!r} (see: dangjian rules)")
+        if not isinstance(settings, dict):
+            raise ConfigError(f"{path}: settings of {rid} must be a mapping")
+        allowed = set(known[rid].params) | {"enabled", "severity"}
+        unknown = set(settings) - allowed
+        if unknown:
+            raise ConfigError(f"{path}: rule {rid} has no setting {sorted(unknown)[0]!r} "
+                              f"(it has: {', '.join(sorted(allowed))})")  # fmt: skip
+        if "severity" in settings and settings["severity"] not in SEVERITIES:
+            raise ConfigError(f"{path}: severity of {rid} must be one of {', '.join(SEVERITIES)}")
+    return rules
+
+
+def run_rules(g: nx.MultiDiGraph, *, as_of=None, config: dict[str, dict[str, Any]] | None = None,
+              rules: Iterable[str] | None = None, area: str | None = None, min_severity: str | None = None,
+              lang: str = "zh") -> list[dict[str, Any]]:  # fmt: skip
+    """Run the rules (all, or those named) on ``g`` as of a date; findings sorted by severity,
+    area and rule. ``area`` (an id or name) keeps the findings inside that area; ``min_severity``
+    keeps that severity and the ones above it."""
+    registry = rules_registry()
+    config = config or {}
+    chosen = list(rules) if rules is not None else list(registry)
+    for rid in chosen:
+        if rid not in registry:
+            raise ConfigError(f"no rule {rid!r} (see: dangjian rules)")
+    ix = GraphIndex(g, as_of)
+    inside = None
+    if area is not None:
+        inside = set(ix.area_subtree(resolve(g, area, types=["Area"])))
+    if min_severity is not None and min_severity not in SEVERITIES:
+        raise ConfigError(f"severity must be one of {', '.join(SEVERITIES)}")
+    findings: list[dict[str, Any]] = []
+    for rid in chosen:
+        settings = dict(config.get(rid, {}))
+        if settings.pop("enabled", True) is False:
+            continue
+        findings.extend(registry[rid].func(g, index=ix, lang=lang, **settings))
+    order = {s: i for i, s in enumerate(SEVERITIES)}
+    if inside is not None:
+        findings = [f for f in findings if ix.area_of(f["entity"]) in inside]
+    if min_severity is not None:
+        findings = [f for f in findings if order[f["severity"]] <= order[min_severity]]
+    findings.sort(key=lambda f: (order[f["severity"]], f["area_path"], f["rule"], f["entity"]))
+    return findings
+
+
+def summarize(findings: list[dict[str, Any]]) -> dict[str, Any]:
+    """Counts by severity, by rule and by community (its area path)."""
+    return {
+        "total": len(findings),
+        "by_severity": {s: n for s in SEVERITIES if (n := sum(f["severity"] == s for f in findings))},
+        "by_rule": dict(Counter(f["rule"] for f in findings).most_common()),
+        "by_area": dict(Counter(">".join(f["area_path"]) or "-" for f in findings).most_common()),
+    }

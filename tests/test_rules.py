@@ -1,0 +1,489 @@
+"""Each gap rule on a tiny graph: firing and not firing at its threshold."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import networkx as nx
+import pytest
+
+from dangjian.queries import ConfigError, load_config, rules_registry, run_rules
+
+DAY = "2026-11-22"
+YESTERDAY, TOMORROW = "2026-11-21", "2026-11-23"
+
+
+class B:
+    """A tiny graph builder: a city > district > street, and helpers for the rest."""
+
+    def __init__(self):
+        self.g = nx.MultiDiGraph()
+        self.area("city", "city")
+        self.area("dist", "district", "city")
+        self.area("st", "street", "dist")
+        self.n = 0
+
+    def area(self, aid, level, parent=None, **attrs):
+        self.g.add_node(aid, type="Area", name=attrs.pop("name", aid), level=level, **attrs)
+        if parent:
+            self.edge(parent, aid, "CONTAINS")
+        return aid
+
+    def community(self, cid="c1", **attrs):
+        return self.area(cid, "community", "st", **attrs)
+
+    def org(self, oid, kind="branch", anchor=None, parent=None, **attrs):
+        self.g.add_node(oid, type="PartyOrg", name=attrs.pop("name", oid), kind=kind, **attrs)
+        if anchor:
+            self.edge(oid, anchor, "ANCHORED_IN")
+        if parent:
+            self.edge(parent, oid, "LEADS")
+        return oid
+
+    def unit(self, uid, where="c1", **attrs):
+        self.g.add_node(uid, type="Unit", name=attrs.pop("name", uid), category="private",
+                        two_new=attrs.pop("two_new", False), **attrs)  # fmt: skip
+        self.edge(uid, where, "LOCATED_IN")
+        return uid
+
+    def members(self, count, org=None, status="formal", situation="retired", unit=None, home=None, **attrs):
+        out = []
+        for _ in range(count):
+            self.n += 1
+            m = f"m{self.n}"
+            self.g.add_node(m, type="Member", name="张小华", status=status, situation=situation, **attrs)
+            if org:
+                self.edge(m, org, "MEMBER_OF")
+            if unit:
+                self.edge(m, unit, "WORKS_AT")
+            if home:
+                self.edge(m, home, "LIVES_IN")
+            out.append(m)
+        return out
+
+    def edge(self, u, v, t, **attrs):
+        self.g.add_edge(u, v, type=t, **attrs)
+
+    def agreement(self, aid, community_org, unit, valid_to="2027-12-31", valid_from="2024-01-01"):
+        self.g.add_node(aid, type="Agreement", name=aid, valid_from=valid_from, valid_to=valid_to)
+        self.edge(community_org, aid, "PARTY_TO", side="community", valid_from=valid_from, valid_to=valid_to)
+        self.edge(unit, aid, "PARTY_TO", side="unit", valid_from=valid_from, valid_to=valid_to)
+
+    def run(self, rule, **settings):
+        found = run_rules(self.g, as_of=DAY, rules=[rule], config={rule: settings} if settings else None)
+        return [f["entity"] for f in found]
+
+
+def test_every_rule_is_tested_here():
+    tested = {name[len("test_"):].replace("_", "-") for name in globals() if name.startswith("test_")}
+    assert set(rules_registry()) <= tested, set(rules_registry()) - tested
+
+
+# --- coverage ---------------------------------------------------------------------------------
+def test_community_without_org():
+    b = B()
+    b.community("c1")
+    b.area("g1", "grid", "c1")
+    b.community("c2")
+    b.org("o1", "group", anchor="g1")  # an organization anywhere inside the community covers it
+    assert b.run("community-without-org") == ["c2"]
+
+
+def test_street_without_working_committee():
+    b = B()
+    assert b.run("street-without-working-committee") == []  # no communities yet
+    b.community()
+    b.org("o", "committee", anchor="st")
+    assert b.run("street-without-working-committee") == ["st"]
+    b.org("w", "working_committee", anchor="st")
+    assert b.run("street-without-working-committee") == []
+
+
+def test_unit_needs_own_branch():
+    b = B()
+    b.community()
+    b.unit("u")
+    b.members(2, unit="u")
+    b.members(1, unit="u", status="probationary")
+    assert b.run("unit-needs-own-branch") == []  # 2 formal
+    b.members(1, unit="u")
+    assert b.run("unit-needs-own-branch") == ["u"]  # 3 formal
+    b.org("ub", anchor="u")
+    assert b.run("unit-needs-own-branch") == []
+
+
+def test_small_unit_uncovered():
+    b = B()
+    b.community()
+    for u, n in (("u0", 0), ("u1", 1), ("u2", 2), ("u3", 3), ("u4", 2)):
+        b.unit(u)
+        b.members(n, unit=u)
+    b.org("joint", branch_kind="joint", anchor="c1")
+    b.edge("joint", "u4", "COVERS")
+    found = run_rules(b.g, as_of=DAY, rules=["small-unit-uncovered"])
+    assert [f["entity"] for f in found] == ["u1", "u2"]
+    assert found[0]["facts"]["nearby_ids"] == ["u2"] and "u2" in found[0]["action"]
+
+
+def test_two_new_unit_no_coverage():
+    b = B()
+    b.community()
+    b.unit("a", two_new=True)
+    b.unit("b", two_new=True)
+    b.unit("c", two_new=True)
+    b.unit("d", two_new=False)
+    b.members(1, unit="b")
+    b.g.add_node("p", type="Person", name="李指导")
+    b.edge("p", "c", "INSTRUCTOR_OF")
+    assert b.run("two-new-unit-no-coverage") == ["a"]
+
+
+def test_joint_branch_too_many_units():
+    b = B()
+    b.community()
+    b.org("j5", anchor="c1")
+    b.org("j6", anchor="c1")
+    for i in range(6):
+        b.unit(f"u{i}")
+        b.edge("j6", f"u{i}", "COVERS")
+        if i < 5:
+            b.edge("j5", f"u{i}", "COVERS")
+    assert b.run("joint-branch-too-many-units") == ["j6"]
+
+
+def test_residence_without_group():
+    b = B()
+    b.community()
+    b.area("cp", "compound", "c1")
+    b.area("bd", "building", "cp")
+    b.members(1, home="cp")
+    b.members(1, home="bd")
+    assert b.run("residence-without-group") == []  # 2 members
+    assert b.run("residence-without-group", min_members=2) == ["cp"]  # the compound counts its building
+    b.members(1, home="bd")
+    assert sorted(b.run("residence-without-group")) == ["cp"]
+    assert sorted(b.run("residence-without-group", min_members=2)) == ["bd", "cp"]
+    b.org("grp", "group", anchor="bd")
+    assert b.run("residence-without-group") == []
+
+
+def test_grid_without_group():
+    b = B()
+    b.community()
+    b.area("g1", "grid", "c1")
+    b.area("g2", "grid", "c1")
+    b.org("grp", "group", anchor="g1")
+    assert b.run("grid-without-group") == ["g2"]
+
+
+# --- organization form ------------------------------------------------------------------------
+def test_branch_too_large():
+    b = B()
+    b.community()
+    b.org("b50", anchor="c1")
+    b.org("b51", anchor="c1")
+    b.members(50, org="b50")
+    b.members(50, org="b51")
+    b.members(1, org="b51", status="probationary")
+    assert b.run("branch-too-large") == ["b51"]
+
+
+def test_branch_too_small():
+    b = B()
+    b.community()
+    b.org("b3", anchor="c1")
+    b.org("b2", anchor="c1")
+    b.members(3, org="b3")
+    b.members(2, org="b2")
+    b.members(1, org="b2", status="probationary")
+    assert b.run("branch-too-small") == ["b2"]
+
+
+def test_needs_committee():
+    b = B()
+    b.community()
+    for o, formal in (("b6", 6), ("b7", 7), ("b7c", 7), ("b7p", 7)):
+        b.org(o, anchor="c1")
+        b.members(formal, org=o)
+    b.g.nodes["b7c"]["has_committee"] = True
+    b.g.nodes["b6"]["has_committee"] = False
+    b.edge("m20", "b7p", "DEPUTY_SECRETARY_OF")
+    b.edge("m21", "b7p", "COMMITTEE_MEMBER_OF")
+    assert b.run("needs-committee") == ["b7"]
+
+
+def test_large_org_not_committee():
+    b = B()
+    b.community()
+    b.org("gb", "general_branch", anchor="c1")
+    b.org("gb2", "general_branch", anchor="c1")
+    b.org("cm", "committee", anchor="c1")
+    b.org("x1", parent="gb")
+    b.org("x2", parent="gb2")
+    b.members(99, org="x1")
+    b.members(50, org="x2")
+    b.members(50, org="gb2")
+    b.members(100, org="cm")
+    assert b.run("large-org-not-committee") == ["gb2"]
+
+
+def test_org_without_secretary():
+    b = B()
+    b.community()
+    b.org("o1", anchor="c1")
+    b.org("o2", anchor="c1")
+    b.org("o3", anchor="c1")
+    b.members(3)
+    b.edge("m1", "o1", "SECRETARY_OF", valid_from="2024-01-01")
+    b.edge("m2", "o2", "SECRETARY_OF", valid_from="2024-01-01", valid_to=YESTERDAY)  # left yesterday
+    b.edge("m3", "o3", "SECRETARY_OF", valid_from="2024-01-01", valid_to=DAY)  # leaves today
+    assert b.run("org-without-secretary") == ["o2"]
+
+
+def _elected(years_ago: int, days: int) -> str:
+    d = date.fromisoformat(DAY)
+    return (date(d.year - years_ago, d.month, d.day) + timedelta(days=days)).isoformat()
+
+
+def test_term_overdue():
+    b = B()
+    b.community()
+    b.unit("u")
+    b.org("ended_yesterday", anchor="u", elected_on=_elected(3, -1))
+    b.org("ends_tomorrow", anchor="u", elected_on=_elected(3, 1))
+    b.org("community_org", anchor="c1", elected_on=_elected(4, 0))  # community organizations: 5 years
+    b.org("explicit", anchor="u", elected_on=_elected(4, 0), term_years=5)
+    b.org("group", "group", anchor="c1", elected_on=_elected(9, 0))  # groups have no term
+    b.org("unknown", anchor="u")
+    assert b.run("term-overdue") == ["ended_yesterday"]
+    assert b.run("term-overdue", community_term_years=3) == ["community_org", "ended_yesterday"]
+
+
+def test_term_ending_soon():
+    b = B()
+    b.community()
+    b.unit("u")
+    b.org("ended_yesterday", anchor="u", elected_on=_elected(3, -1))
+    b.org("ends_tomorrow", anchor="u", elected_on=_elected(3, 1))
+    b.org("ends_in_7_months", anchor="u", elected_on="2024-06-22")  # ends 2027-06-22
+    assert b.run("term-ending-soon") == ["ends_tomorrow"]
+    assert sorted(b.run("term-ending-soon", months=7)) == ["ends_in_7_months", "ends_tomorrow"]
+
+
+def test_leadership_cycle():
+    b = B()
+    b.community()
+    b.org("a", parent="c")
+    b.org("b", parent="a")
+    b.org("c", parent="b")
+    b.org("d", parent="a")
+    b.org("e", parent="e")
+    found = run_rules(b.g, as_of=DAY, rules=["leadership-cycle"])
+    assert [f["entity"] for f in found] == ["a", "e"]
+    assert found[0]["facts"]["orgs"] == ["a", "b", "c"]
+
+
+def test_org_without_superior():
+    b = B()
+    b.community()
+    b.org("w", "working_committee", anchor="st")
+    b.org("led", parent="w")
+    b.org("orphan")
+    assert b.run("org-without-superior") == ["orphan"]
+    assert sorted(b.run("org-without-superior", top_kinds=[])) == ["orphan", "w"]
+
+
+# --- members ----------------------------------------------------------------------------------
+def test_member_not_reported():
+    b = B()
+    b.community("c1")
+    b.community("c2")
+    b.area("cp", "compound", "c1")
+    b.org("o1", anchor="c1")
+    b.org("o2", anchor="c2")
+    ok, none, elsewhere, later, to_area = b.members(5, situation="in_service", home="cp")
+    b.members(1, situation="retired", home="cp")
+    b.members(1, situation="in_service")  # lives nowhere known: not checked
+    b.edge(ok, "o1", "REPORTED_TO", valid_from="2025-01-01")
+    b.edge(elsewhere, "o2", "REPORTED_TO")
+    b.edge(later, "o1", "REPORTED_TO", valid_from=TOMORROW)
+    b.edge(to_area, "c1", "REPORTED_TO")
+    assert b.run("member-not-reported") == [none, elsewhere, later]
+
+
+def test_mobile_member_unattached():
+    b = B()
+    b.community()
+    b.org("o", anchor="c1")
+    b.members(1, org="o", situation="mobile")
+    (loose,) = b.members(1, situation="mobile")
+    b.members(1, situation="retired")  # not mobile: member-without-org
+    assert b.run("mobile-member-unattached") == [loose]
+
+
+def test_lost_contact():
+    b = B()
+    b.community()
+    b.org("o", anchor="c1")
+    (six,) = b.members(1, org="o", situation="lost_contact", lost_since="2026-05-22")
+    b.members(1, org="o", situation="lost_contact", lost_since="2026-05-23")
+    b.members(1, org="o", situation="lost_contact")  # no date: cannot tell
+    assert b.run("lost-contact") == [six]
+
+
+def test_member_without_org():
+    b = B()
+    b.community()
+    b.org("o", anchor="c1")
+    b.members(1, org="o")
+    (loose,) = b.members(1)
+    b.members(1, situation="mobile")
+    (left,) = b.members(1)
+    b.edge(left, "o", "MEMBER_OF", valid_to=YESTERDAY)
+    assert sorted(b.run("member-without-org")) == sorted([loose, left])
+    found = run_rules(b.g, as_of=DAY, rules=["member-without-org"])
+    assert {f["name"] for f in found} == {"张*华"}
+
+
+# --- co-construction --------------------------------------------------------------------------
+def _partnered(b: B, community: str, units: list[str], valid_to: str = "2027-12-31"):
+    org = f"o_{community}"
+    if org not in b.g:
+        b.org(org, "committee", anchor=community)
+    for u in units:
+        if u not in b.g:
+            b.unit(u, where=community)
+        b.agreement(f"a_{community}_{u}", org, u, valid_to=valid_to)
+
+
+def test_community_few_partners():
+    b = B()
+    for c in ("c1", "c2", "c3"):
+        b.community(c)
+    _partnered(b, "c1", ["u1"])
+    _partnered(b, "c2", ["u2"], valid_to=YESTERDAY)
+    b.unit("u9", where="c3")
+    found = run_rules(b.g, as_of=DAY, rules=["community-few-partners"])
+    assert sorted(f["entity"] for f in found) == ["c2", "c3"]
+    assert all(f["facts"]["units"] == 1 for f in found)
+    assert sorted(b.run("community-few-partners", min_partners=2)) == ["c1", "c2", "c3"]
+
+
+def test_community_single_partner():
+    b = B()
+    b.community("c1")
+    b.community("c2")
+    _partnered(b, "c1", ["u1"])
+    _partnered(b, "c2", ["u2", "u3"])
+    assert b.run("community-single-partner") == ["c1"]
+
+
+def test_unit_org_no_agreement():
+    b = B()
+    b.community("c1")
+    b.community("c2")
+    _partnered(b, "c1", ["u1"])
+    b.unit("u2", where="c1")
+    b.unit("u3", where="c1")
+    for u in ("u1", "u2", "u3"):
+        b.org(f"b_{u}", anchor=u)
+    _partnered(b, "c2", ["u3"])  # an agreement, but with another community
+    assert sorted(b.run("unit-org-no-agreement")) == ["u2", "u3"]
+
+
+def test_agreement_expired():
+    b = B()
+    b.community()
+    _partnered(b, "c1", ["u1"], valid_to=YESTERDAY)
+    _partnered(b, "c1", ["u2"], valid_to=DAY)
+    b.unit("u3")
+    b.agreement("old", "o_c1", "u3", valid_to="2023-12-31")
+    b.agreement("renewed", "o_c1", "u3", valid_from="2024-01-01", valid_to="2027-12-31")
+    assert b.run("agreement-expired") == ["a_c1_u1"]
+
+
+# --- resources and people ---------------------------------------------------------------------
+def test_community_no_liaison():
+    b = B()
+    b.community("c1")
+    b.community("c2")
+    b.community("c3")
+    b.g.add_node("p", type="Person", name="周建国")
+    b.edge("p", "c1", "LIAISON_FOR", valid_from="2023-01-01")
+    b.edge("p", "c2", "LIAISON_FOR", valid_from="2023-01-01", valid_to=YESTERDAY)
+    assert b.run("community-no-liaison") == ["c2", "c3"]
+
+
+def test_community_no_first_secretary():
+    b = B()
+    b.community("c1", name="祥云社区")
+    b.community("c2", name="顺和社区")
+    b.org("o2", anchor="c2")
+    b.g.add_node("p", type="Person", name="王书记")
+    b.edge("p", "o2", "FIRST_SECRETARY_OF")
+    assert b.run("community-no-first-secretary") == []  # nothing required by default
+    assert b.run("community-no-first-secretary", required_in="all") == ["c1"]
+    assert b.run("community-no-first-secretary", required_in=["顺和社区"]) == []
+    assert b.run("community-no-first-secretary", required_in=["祥云社区"]) == ["c1"]
+
+
+def test_venue_under_standard():
+    b = B()
+    b.community("c150", venue_area=150)
+    b.community("c149", venue_area=149.5)
+    b.community("cnone")
+    found = run_rules(b.g, as_of=DAY, rules=["venue-under-standard"])
+    assert [f["entity"] for f in found] == ["c149"] and found[0]["facts"]["tier"] == "basic"
+    assert b.run("venue-under-standard", standard_m2=300) == ["c149", "c150"]
+
+
+def test_funds_under_standard():
+    b = B()
+    b.community("ok", funds=20000)
+    b.community("low", funds=19999)
+    b.community("big", funds=20000, households=1200)
+    assert b.run("funds-under-standard") == ["low"]
+    assert sorted(b.run("funds-under-standard", per_100_households_yuan=2000)) == ["big", "low"]
+
+
+# --- the registry -----------------------------------------------------------------------------
+def test_rule_functions_take_the_graph_first_and_return_plain_data():
+    from dangjian.queries.coverage import community_without_org
+
+    b = B()
+    b.community("c1", name="彩云社区")
+    (f,) = community_without_org(b.g, as_of=DAY)
+    assert f["rule"] == "community-without-org" and f["severity"] == "high"
+    assert f["area_path"] == ["city", "dist", "st", "彩云社区"] and "彩云社区" in f["action"]
+    assert "一社区一党组织" in f["cite"]
+    (en,) = community_without_org(b.g, as_of=DAY, lang="en")
+    assert en["title"] == "Community with no Party organization"
+
+
+def test_config_area_and_severity_filters(tmp_path):
+    b = B()
+    b.community("c1", name="祥云社区")
+    b.community("c2", name="顺和社区")
+    b.area("g", "grid", "c2")
+    cfg = tmp_path / "rules.yaml"
+    cfg.write_text("rules:\n  community-without-org: {severity: low}\n  grid-without-group: {enabled: false}\n",
+                   encoding="utf-8")
+    config = load_config(cfg)
+    found = run_rules(b.g, as_of=DAY, config=config, rules=["community-without-org", "grid-without-group"])
+    assert {(f["entity"], f["severity"]) for f in found} == {("c1", "low"), ("c2", "low")}
+    assert [f["entity"] for f in run_rules(b.g, as_of=DAY, area="顺和社区", rules=["community-without-org"])] == ["c2"]
+    assert run_rules(b.g, as_of=DAY, min_severity="medium", config=config, rules=["community-without-org"]) == []
+
+
+@pytest.mark.parametrize("text,message", [
+    ("rules:\n  no-such-rule: {}\n", "no rule 'no-such-rule'"),
+    ("rules:\n  branch-too-large: {max: 3}\n", "no setting 'max'"),
+    ("rules:\n  branch-too-large: {severity: urgent}\n", "severity of branch-too-large"),
+    ("rules: [1, 2]\n", "expected a 'rules:' mapping"),
+    ("rules: {a: [}\n", "cannot read rules config"),
+])
+def test_bad_config_files(tmp_path, text, message):
+    cfg = tmp_path / "rules.yaml"
+    cfg.write_text(text, encoding="utf-8")
+    with pytest.raises(ConfigError, match=message):
+        load_config(cfg)
