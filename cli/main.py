@@ -376,6 +376,159 @@ def rules_cmd(lang: LangOpt = "zh", as_json: JsonOpt = False) -> None:
     out.print(table)
 
 
+AsOfOpt = Annotated[str | None, typer.Option("--as-of", help="Evaluate on this date (YYYY-MM-DD) [default: today].")]
+
+
+@app.command()
+@handles_errors
+def stats(
+    db: DbOpt = None,
+    area: Annotated[str | None, typer.Option("--area", help="Area (id or name) [default: everything].")] = None,
+    report: Annotated[bool, typer.Option("--report", help="Write the opening paragraph of a work report.")] = False,
+    as_of: AsOfOpt = None,
+    lang: LangOpt = "zh",
+    as_json: JsonOpt = False,
+) -> None:
+    """Organizations, members and coverage rates of an area."""
+    from dangjian.queries.stats import area_stats, report_paragraph
+
+    lang = _lang(lang)
+    data = area_stats(_graph(db), area, as_of=_date(as_of))
+    if as_json:
+        _emit_json({**data, "report": report_paragraph(data, lang)} if report else data)
+        return
+    if report:
+        out.print(report_paragraph(data, lang), markup=False)
+        return
+    m = model()
+    zh = lang == "zh"
+    t = Table(title=f"{data['name']}（{data['as_of']}）" if zh else f"{data['name']} ({data['as_of']})",
+              title_justify="left", show_header=False)  # fmt: skip
+    t.add_column()
+    t.add_column(justify="right")
+
+    def enum_rows(title: str, enum: str, counts: dict) -> None:
+        for k, n in counts.items():
+            label = m.enums[enum].label(k, lang) if k in m.enums[enum].values else k
+            t.add_row(f"{title}：{label}" if zh else f"{title}: {label}", str(n))
+
+    c, u, r = data["communities"], data["units"], data["two_way_reporting"]
+    t.add_row("社区（村）" if zh else "communities", f"{c['total']}")
+    t.add_row("建立党组织的社区" if zh else "with an organization", f"{c['with_org']}（{_pct(c['rate'])}）")
+    t.add_row("党组织" if zh else "organizations", str(data["organizations"]["total"]))
+    enum_rows("党组织" if zh else "organizations", "org_kind", data["organizations"]["by_kind"])
+    t.add_row("党员" if zh else "members", str(data["members"]["total"]))
+    enum_rows("党员" if zh else "members", "member_situation", data["members"]["by_situation"])
+    ages = {"under_35": "35岁以下", "35_to_60": "35至60岁", "over_60": "60岁以上", "unknown": "年龄不详"}
+    for k, n in data["members"]["by_age"].items():
+        t.add_row(ages[k] if zh else k.replace("_", " "), str(n))
+    enum_rows("学历" if zh else "education", "education", data["members"]["by_education"])
+    enum_rows("性别" if zh else "sex", "sex", data["members"]["by_sex"])
+    t.add_row("驻区单位" if zh else "resident units", str(u["total"]))
+    t.add_row("两新组织" if zh else "new economic/social orgs", str(u["two_new"]))
+    t.add_row("具备条件的两新组织建党组织" if zh else "eligible ones with an organization",
+              f"{u['two_new_eligible_with_org']}/{u['two_new_eligible']}（{_pct(u['two_new_org_rate'])}）")
+    t.add_row("两新组织工作覆盖率" if zh else "work coverage", _pct(u["two_new_work_coverage_rate"]))
+    t.add_row("在职党员双报到" if zh else "two-way reporting", f"{r['reported']}/{r['in_service_residents']}（{_pct(r['rate'])}）")
+    t.add_row("有效共建协议" if zh else "agreements in force", str(data["co_construction"]["agreements_in_force"]))
+    t.add_row("平均每社区共建单位" if zh else "partners per community", str(data["co_construction"]["partners_per_community"]))
+    out.print(t)
+
+
+def _pct(x) -> str:
+    return "—" if x is None else f"{x:g}%"
+
+
+@app.command()
+@handles_errors
+def show(
+    target: Annotated[str, typer.Argument(help="An id or a unique name.")],
+    db: DbOpt = None,
+    as_of: AsOfOpt = None,
+    lang: LangOpt = "zh",
+    as_json: JsonOpt = False,
+) -> None:
+    """What an entity is, where it sits, its organization chain, neighbours and findings."""
+    from dangjian.queries.explore import describe
+
+    lang = _lang(lang)
+    d = describe(_graph(db), target, as_of=_date(as_of), lang=lang)
+    if as_json:
+        _emit_json(d)
+        return
+    zh = lang == "zh"
+    out.print(f"{d['name']}  [{d['type_label']} {d['id']}]", markup=False)
+    if d["area_path"]:
+        out.print(("位置：" if zh else "where: ") + " > ".join(d["area_path"]), markup=False)
+    if d["org_chain"]:
+        out.print(("组织链：" if zh else "organization chain: ") + " ← ".join(o["name"] for o in d["org_chain"]),
+                  markup=False)  # fmt: skip
+    for k, v in d["properties"].items():
+        out.print(f"  {k}: {v}", markup=False)
+    for rel, items in d["neighbours"].items():
+        names = "、".join(f"{x['name']}({x['id']})" for x in items[:10])
+        more = f" …+{len(items) - 10}" if len(items) > 10 else ""
+        out.print(f"{rel}（{len(items)}）：{names}{more}" if zh else f"{rel} ({len(items)}): {names}{more}", markup=False)
+    for f in d["findings"]:
+        out.print(f"[{SEV_LABEL[lang][f['severity']]}] {f['title']}：{f['action']}（{f['cite']}）", markup=False)
+    if d["source"]:
+        out.print(("来源：" if zh else "source: ") + " ".join(str(x) for x in d["source"]), markup=False)
+
+
+@app.command()
+@handles_errors
+def find(
+    text: Annotated[str, typer.Argument(help="Part of a name or id, pinyin, or pinyin initials (xysq).")],
+    db: DbOpt = None,
+    limit: Annotated[int, typer.Option("--limit", help="At most this many matches.")] = 20,
+    lang: LangOpt = "zh",
+    as_json: JsonOpt = False,
+) -> None:
+    """Find entities by name, id, pinyin or pinyin initials."""
+    from dangjian.queries.explore import find as find_entities
+
+    lang = _lang(lang)
+    hits = find_entities(_graph(db), text, limit=limit, lang=lang)
+    if as_json:
+        _emit_json(hits)
+        return
+    if not hits:
+        err.print(f"error: nothing matches '{text}'", markup=False)
+        raise typer.Exit(1)
+    t = Table()
+    for col in (["编号", "类型", "名称"] if lang == "zh" else ["id", "type", "name"]):
+        t.add_column(col, no_wrap=col in ("编号", "id"))
+    for h in hits:
+        t.add_row(h["id"], h["type_label"], h["name"])
+    out.print(t)
+
+
+@app.command()
+@handles_errors
+def path(
+    a: Annotated[str, typer.Argument(help="First entity (id or unique name).")],
+    b: Annotated[str, typer.Argument(help="Second entity (id or unique name).")],
+    db: DbOpt = None,
+    lang: LangOpt = "zh",
+    as_json: JsonOpt = False,
+) -> None:
+    """How two entities are connected, naming each relation."""
+    from dangjian.queries.explore import path as find_path
+
+    lang = _lang(lang)
+    steps = find_path(_graph(db), a, b, lang=lang)
+    if as_json:
+        _emit_json(steps)
+        return
+    if not steps:
+        out.print("同一实体" if lang == "zh" else "the same entity")
+        return
+    out.print(steps[0]["from_name"], markup=False)
+    for s in steps:
+        arrow = f"—{s['relation_label']}→" if s["forward"] else f"←{s['relation_label']}—"
+        out.print(f"  {arrow} {s['to_name']} ({s['to']})", markup=False)
+
+
 def main() -> None:
     """Console entry point: anything unexpected still ends in one line, not a traceback."""
     try:

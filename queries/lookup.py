@@ -17,6 +17,8 @@ from collections.abc import Iterable
 import networkx as nx
 
 from dangjian.graph.errors import DangjianError
+from dangjian.graph.privacy import mask_name
+from dangjian.graph.schema import model
 
 __all__ = ["NotFound", "resolve", "short_name"]
 
@@ -30,6 +32,16 @@ class NotFound(DangjianError):
     def __init__(self, message: str, candidates: list[str] | None = None):
         super().__init__(message)
         self.candidates = candidates or []
+
+
+def _masked(d: dict) -> bool:
+    return model().sensitive(d.get("type", "Area")).get("name") == "mask" if d.get("type") in model().nodes \
+        else False  # fmt: skip
+
+
+def _shown(g: nx.MultiDiGraph, n: str) -> str:
+    d = g.nodes[n]
+    return mask_name(str(d.get("name"))) if _masked(d) else str(d.get("name"))
 
 
 def short_name(name: str) -> str:
@@ -54,10 +66,10 @@ def resolve(g: nx.MultiDiGraph, text: str, types: Iterable[str] | None = None) -
     if len(hits) == 1:
         return hits[0]
     if hits:
-        shown = [f"{h} ({g.nodes[h].get('name')})" for h in sorted(hits)[:8]]
+        shown = [f"{h} ({_shown(g, h)})" for h in sorted(hits)[:8]]
         raise NotFound(f"'{text}' names {len(hits)} entities: {', '.join(shown)}; use an id", hits)
-    names = {str(d.get("name")): n for n, d in g.nodes(data=True)
-             if d.get("name") and (wanted is None or d.get("type") in wanted)}  # fmt: skip
+    names = {str(d.get("name")): n for n, d in g.nodes(data=True)  # people's names are never suggested
+             if d.get("name") and (wanted is None or d.get("type") in wanted) and not _masked(d)}  # fmt: skip
     near = difflib.get_close_matches(text, names, n=5, cutoff=0.5)
     hint = f"; did you mean: {', '.join(near)}" if near else ""
     raise NotFound(f"nothing is named '{text}'{hint}", [names[x] for x in near])

@@ -1,0 +1,157 @@
+"""Exploring the graph: what an entity is and how it sits (:func:`describe`), finding entities by
+name, pinyin or pinyin initials (:func:`find`), and how two entities are connected (:func:`path`).
+Member and person names come out masked; ID and phone numbers never come out.
+
+>>> import networkx as nx
+>>> g = nx.MultiDiGraph()
+>>> g.add_node("530702003003", type="Area", name="祥云社区", level="community")
+>>> [hit["id"] for hit in find(g, "xysq")]
+['530702003003']
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import networkx as nx
+
+from dangjian.graph.privacy import mask_name
+from dangjian.graph.schema import model
+from dangjian.queries.index import GraphIndex
+from dangjian.queries.lookup import NotFound, resolve
+
+__all__ = ["describe", "find", "path", "shown_name", "pinyin_keys"]
+
+PINYIN_TYPES = frozenset({"Area", "PartyOrg", "Unit", "Agreement", "Activity"})  # not people's names
+
+
+def shown_name(g: nx.MultiDiGraph, n: str) -> str:
+    d = g.nodes[n]
+    name = str(d.get("name", n))
+    return mask_name(name) if model().sensitive(d.get("type", "Area")).get("name") == "mask" else name
+
+
+def _label(g: nx.MultiDiGraph, n: str, lang: str) -> str:
+    t = g.nodes[n].get("type")
+    return model().record(t).label(lang) if t in model().nodes else str(t)
+
+
+def pinyin_keys(name: str) -> tuple[str, str]:
+    """(full pinyin, initials) of a name: 祥云社区 -> ('xiangyunshequ', 'xysq')."""
+    from pypinyin import Style, lazy_pinyin
+
+    full = lazy_pinyin(name, errors="ignore")
+    initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
+    return "".join(full).lower(), "".join(initials).lower()
+
+
+def find(g: nx.MultiDiGraph, text: str, *, limit: int = 20, lang: str = "zh") -> list[dict[str, Any]]:
+    """Entities whose id or name contains ``text``, or whose name's pinyin or pinyin initials
+    start with it (areas, organizations, units, agreements, activities). Exact matches first."""
+    q = text.strip().lower()
+    if not q:
+        return []
+    ascii_q = q.isascii() and q.replace(" ", "").isalpha()
+    scored = []
+    for n, d in g.nodes(data=True):
+        name = str(d.get("name", ""))
+        hidden = model().sensitive(d.get("type", "Area")).get("name") == "mask"
+        score = None
+        if q == n.lower() or (not hidden and q == name.lower()):
+            score = 0
+        elif q in n.lower() or (not hidden and q in name.lower()):
+            score = 1
+        elif ascii_q and d.get("type") in PINYIN_TYPES and name:
+            full, initials = pinyin_keys(name)
+            q2 = q.replace(" ", "")
+            if initials.startswith(q2) or full.startswith(q2):
+                score = 2
+            elif q2 in full:
+                score = 3
+        if score is not None:
+            scored.append((score, len(name), n))
+    scored.sort()
+    return [{"id": n, "type": g.nodes[n].get("type"), "type_label": _label(g, n, lang), "name": shown_name(g, n)}
+            for _, _, n in scored[:limit]]  # fmt: skip
+
+
+def _chain(ix: GraphIndex, org: str) -> list[str]:
+    """An organization and its superiors, up to the top (cycles cut)."""
+    out, seen, x = [], set(), org
+    while x is not None and x not in seen:
+        seen.add(x)
+        out.append(x)
+        x = next(iter(ix.inn["LEADS"].get(x, ())), None)
+    return out
+
+
+def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str = "zh",
+             with_findings: bool = True) -> dict[str, Any]:  # fmt: skip
+    """What ``text`` (an id or a unique name) is, where it sits, its organization chain, its
+    neighbours by relation, and the gap findings about it."""
+    n = resolve(g, text)
+    ix = GraphIndex(g, as_of)
+    d = g.nodes[n]
+    t = d.get("type")
+    m = model()
+    hidden = m.sensitive(t) if t in m.nodes else {}
+    props = {}
+    for key, value in d.items():
+        if key in ("type", "name", "source") or hidden.get(key) == "hide":
+            continue
+        prop = m.record(t).properties.get(key) if t in m.nodes else None
+        if prop is not None and prop.enum is not None and value in prop.enum.values:
+            value = prop.enum.label(value, lang)
+        props[(prop.label(lang) if prop else key)] = value
+    if t == "PartyOrg":
+        chain = _chain(ix, n)
+    elif t == "Member":
+        chain = [x for o in ix.out["MEMBER_OF"].get(n, ())[:1] for x in _chain(ix, o)]
+    else:
+        anchored = ix.orgs_anchored(n) or [o for a in ([ix.community_of(n)] if ix.community_of(n) else [])
+                                           for o in ix.orgs_anchored(a)]  # fmt: skip
+        chain = [x for o in anchored[:1] for x in _chain(ix, o)]
+    neighbours: dict[str, list[dict[str, str]]] = {}
+    for direction, edges in (("out", g.out_edges(n, data=True)), ("in", g.in_edges(n, data=True))):
+        for u, v, e in edges:
+            other = v if direction == "out" else u
+            label = m.edge(e["type"]).label(lang) if e["type"] in m.edges else e["type"]
+            key = label if direction == "out" else (f"{label}（来自）" if lang == "zh" else f"{label} (from)")
+            neighbours.setdefault(key, []).append({"id": other, "name": shown_name(g, other),
+                                                   "type": _label(g, other, lang)})  # fmt: skip
+    findings = []
+    if with_findings:
+        from dangjian.queries.registry import run_rules
+
+        findings = [f for f in run_rules(g, as_of=ix.as_of, lang=lang) if f["entity"] == n]
+    return {
+        "id": n,
+        "type": t,
+        "type_label": _label(g, n, lang),
+        "name": shown_name(g, n),
+        "area_path": ix.area_path(n),
+        "properties": props,
+        "org_chain": [{"id": o, "name": shown_name(g, o)} for o in chain],
+        "neighbours": neighbours,
+        "findings": findings,
+        "source": list(d.get("source") or []),
+    }
+
+
+def path(g: nx.MultiDiGraph, a: str, b: str, *, lang: str = "zh") -> list[dict[str, Any]]:
+    """The shortest chain of relations joining two entities (either direction), each step naming
+    its relation. Raises :class:`~dangjian.queries.lookup.NotFound` when they are not connected."""
+    src, dst = resolve(g, a), resolve(g, b)
+    try:
+        nodes = nx.shortest_path(g.to_undirected(as_view=True), src, dst)
+    except nx.NetworkXNoPath:
+        raise NotFound(f"'{a}' and '{b}' are not connected") from None
+    m = model()
+    steps = []
+    for u, v in zip(nodes, nodes[1:], strict=False):
+        forward = g.has_edge(u, v)
+        data = next(iter((g.get_edge_data(u, v) if forward else g.get_edge_data(v, u)).values()))
+        rel = m.edge(data["type"]).label(lang) if data["type"] in m.edges else data["type"]
+        steps.append({"from": u, "from_name": shown_name(g, u), "relation": data["type"], "relation_label": rel,
+                      "forward": forward, "to": v, "to_name": shown_name(g, v)})  # fmt: skip
+    return steps

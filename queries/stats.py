@@ -1,0 +1,152 @@
+"""Statistics of an area: organizations by kind, members by situation, age, education and sex,
+and the coverage rates the work reports open with; :func:`report_paragraph` writes that opening.
+
+Members are counted where their membership is held (the organizations of the area), as the
+reports count "directly managed members"; two-way reporting is counted where members live.
+
+>>> import networkx as nx
+>>> g = nx.MultiDiGraph()
+>>> g.add_node("c", type="Area", name="祥云社区", level="community")
+>>> area_stats(g, as_of="2026-11-22")["communities"]
+{'total': 1, 'with_org': 0, 'rate': 0.0}
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from typing import Any
+
+import networkx as nx
+
+from dangjian.graph.schema import model
+from dangjian.queries.coconstruction import in_force, partners_by_community
+from dangjian.queries.index import COMMUNITY_LEVELS, GraphIndex
+from dangjian.queries.lookup import resolve
+
+__all__ = ["area_stats", "report_paragraph", "AGE_BANDS"]
+
+AGE_BANDS = ("under_35", "35_to_60", "over_60", "unknown")
+
+
+def _rate(part: int, whole: int) -> float | None:
+    return round(100 * part / whole, 1) if whole else None
+
+
+def _age_band(birth: str | None, as_of: str) -> str:
+    if not birth:
+        return "unknown"
+    age = int(as_of[:4]) - int(birth[:4]) - ((as_of[5:] < birth[5:]) and 1 or 0)
+    return "under_35" if age < 35 else "over_60" if age > 60 else "35_to_60"
+
+
+def area_stats(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None) -> dict[str, Any]:
+    """Figures for ``area`` (an id or name; the whole graph when None) on the date ``as_of``."""
+    ix = GraphIndex(g, as_of)
+    if area is not None:
+        root = resolve(g, area, types=["Area"])
+        scope = set(ix.area_subtree(root))
+        name = ix.attr(root, "name", root)
+    else:
+        root, scope = None, set(ix.of_type("Area"))
+        tops = [a for a in scope if ix.parent_area(a) is None]
+        name = "、".join(ix.attr(a, "name", a) for a in tops[:3]) or "全部"
+
+    def inside(n: str) -> bool:
+        return ix.area_of(n) in scope
+
+    communities = [a for a in scope if ix.attr(a, "level") in COMMUNITY_LEVELS]
+    with_org = [c for c in communities if any(ix.orgs_anchored(a) for a in ix.area_subtree(c))]
+    orgs = [o for o in ix.of_type("PartyOrg") if inside(o)]
+    org_set = set(orgs)
+    members = [m for m in ix.of_type("Member") if any(o in org_set for o in ix.out["MEMBER_OF"].get(m, ()))]
+    college = {v for v, spec in model().enums["education"].values.items() if spec.get("college")}
+
+    units = [u for u in ix.of_type("Unit") if inside(u)]
+    two_new = [u for u in units if ix.attr(u, "two_new")]
+
+    def formal_at(u: str) -> int:
+        return ix.formal_count(ix.inn["WORKS_AT"].get(u, []))
+
+    def has_org(u: str) -> bool:
+        return bool(ix.orgs_anchored(u) or ix.inn["COVERS"].get(u))
+
+    eligible = [u for u in two_new if formal_at(u) >= 3]
+    in_service = [m for m in ix.of_type("Member") if ix.attr(m, "situation") == "in_service"
+                  and ix.community_of(m) in scope]  # fmt: skip
+    reported = [m for m in in_service
+                if any(t == ix.community_of(m) or ix.community_of(t) == ix.community_of(m)
+                       for t in ix.out["REPORTED_TO"].get(m, ()))]  # fmt: skip
+    partners = partners_by_community(ix)
+    agreements = [a for a in ix.of_type("Agreement") if inside(a) and in_force(ix, a)]
+    return {
+        "area": root,
+        "name": name,
+        "as_of": ix.as_of,
+        "communities": {"total": len(communities), "with_org": len(with_org),
+                        "rate": _rate(len(with_org), len(communities))},
+        "organizations": {"total": len(orgs), "by_kind": dict(Counter(ix.attr(o, "kind") for o in orgs))},
+        "members": {
+            "total": len(members),
+            "by_status": dict(Counter(ix.attr(m, "status") for m in members)),
+            "by_situation": dict(Counter(ix.attr(m, "situation") for m in members)),
+            "by_age": {b: n for b in AGE_BANDS
+                       if (n := sum(_age_band(ix.attr(m, "birth_date"), ix.as_of) == b for m in members))},
+            "by_education": dict(Counter(ix.attr(m, "education") or "unknown" for m in members)),
+            "college_or_above": sum(ix.attr(m, "education") in college for m in members),
+            "by_sex": dict(Counter(ix.attr(m, "sex") or "unknown" for m in members)),
+        },
+        "units": {
+            "total": len(units),
+            "two_new": len(two_new),
+            "two_new_with_org": sum(has_org(u) for u in two_new),
+            "two_new_eligible": len(eligible),
+            "two_new_eligible_with_org": sum(has_org(u) for u in eligible),
+            "two_new_org_rate": _rate(sum(has_org(u) for u in eligible), len(eligible)),
+            "two_new_work_coverage_rate": _rate(
+                sum(has_org(u) or bool(ix.inn["INSTRUCTOR_OF"].get(u)) for u in two_new), len(two_new)),
+        },
+        "two_way_reporting": {"in_service_residents": len(in_service), "reported": len(reported),
+                              "rate": _rate(len(reported), len(in_service))},
+        "co_construction": {
+            "agreements_in_force": len(agreements),
+            "partners_per_community": round(sum(len(partners.get(c, ())) for c in communities)
+                                            / len(communities), 2) if communities else None,
+        },
+    }  # fmt: skip
+
+
+def _pct(x: float | None) -> str:
+    return "—" if x is None else f"{x:g}%"
+
+
+def report_paragraph(stats: dict[str, Any], lang: str = "zh") -> str:
+    """The paragraph a work report opens with, from :func:`area_stats`."""
+    c, o, m, u, r = (stats[k] for k in ("communities", "organizations", "members", "units", "two_way_reporting"))
+    kinds = model().enums["org_kind"]
+    by_kind = [(kinds.label(k, lang), n) for k in kinds.values if (n := o["by_kind"].get(k))]
+    age = m["by_age"]
+    agreements = stats["co_construction"]["agreements_in_force"]
+    if lang == "en":
+        kinds_text = ", ".join(f"{n} {label}{('es' if label.endswith('ch') else 's') if n > 1 else ''}"
+                               for label, n in by_kind)  # fmt: skip
+        return (
+            f"{stats['name']} has {c['total']} communities, {c['with_org']} of them with a Party organization "
+            f"({_pct(c['rate'])}); {o['total']} organizations ({kinds_text}); {m['total']} members, "
+            f"{age.get('under_35', 0)} under 35, {age.get('35_to_60', 0)} aged 35–60 and {age.get('over_60', 0)} "
+            f"over 60, {m['college_or_above']} with college education or above. Of {u['total']} resident units, "
+            f"{u['two_new']} are new economic or social organizations; {u['two_new_eligible_with_org']} of the "
+            f"{u['two_new_eligible']} with 3 or more formal members have an organization "
+            f"({_pct(u['two_new_org_rate'])}). {r['reported']} of {r['in_service_residents']} in-service members "
+            f"have reported to the community where they live ({_pct(r['rate'])}); {agreements} co-construction "
+            f"agreements are in force."
+        )
+    kinds_text = "、".join(f"{label}{n}个" for label, n in by_kind)
+    return (
+        f"{stats['name']}共有社区{c['total']}个，其中{c['with_org']}个社区建立了党组织（覆盖率{_pct(c['rate'])}）；"
+        f"共有党组织{o['total']}个，其中{kinds_text}；党员{m['total']}名，其中35岁以下{age.get('under_35', 0)}名、"
+        f"35至60岁{age.get('35_to_60', 0)}名、60岁以上{age.get('over_60', 0)}名，大专以上学历{m['college_or_above']}名。"
+        f"驻区单位{u['total']}个，其中两新组织{u['two_new']}个，具备建立党组织条件的{u['two_new_eligible']}个中"
+        f"已建立党组织{u['two_new_eligible_with_org']}个（{_pct(u['two_new_org_rate'])}）；"
+        f"居住在辖区的在职党员{r['in_service_residents']}名，已到居住地社区报到{r['reported']}名（{_pct(r['rate'])}）；"
+        f"现有有效共驻共建协议{agreements}份。"
+    )

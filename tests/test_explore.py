@@ -1,0 +1,122 @@
+"""Statistics, show, find and path on the example street."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from typer.testing import CliRunner
+
+from dangjian.cli.main import app
+from dangjian.graph.build import to_networkx
+from dangjian.graph.store import Workspace
+from dangjian.loaders.load import load_paths
+from dangjian.queries.explore import describe, find, path
+from dangjian.queries.lookup import NotFound, resolve
+from dangjian.queries.stats import area_stats, report_paragraph
+
+EXAMPLES = Path(__file__).resolve().parents[1] / "examples"
+runner = CliRunner()
+
+
+@pytest.fixture(scope="module")
+def example(tmp_path_factory):
+    db = tmp_path_factory.mktemp("ex") / "w.db"
+    with Workspace.open(db, create=True) as ws:
+        load_paths(ws, [EXAMPLES / "xianghe"])
+        return db, to_networkx(ws)
+
+
+def test_stats_count_what_the_rosters_hold(example):
+    _, g = example
+    s = area_stats(g, "祥和街道", as_of="2026-11-22")
+    assert s["communities"] == {"total": 6, "with_org": 5, "rate": 83.3}
+    assert s["organizations"]["by_kind"] == {"working_committee": 1, "general_branch": 2, "branch": 17, "group": 6}
+    members = s["members"]
+    assert members["total"] == 88 == sum(members["by_age"].values()) == sum(members["by_sex"].values())
+    assert s["two_way_reporting"]["in_service_residents"] - s["two_way_reporting"]["reported"] == 1  # M0062
+    one = area_stats(g, "彩云社区", as_of="2026-11-22")
+    assert one["communities"] == {"total": 1, "with_org": 0, "rate": 0.0} and one["members"]["total"] == 0
+
+
+def test_report_paragraph_reads_like_a_work_report(example):
+    _, g = example
+    text = report_paragraph(area_stats(g, "祥和街道", as_of="2026-11-22"))
+    assert text.startswith("祥和街道共有社区6个，其中5个社区建立了党组织（覆盖率83.3%）")
+    assert "党工委1个、党总支2个、党支部17个" in text and "党员88名" in text
+    assert "co-construction" in report_paragraph(area_stats(g, as_of="2026-11-22"), "en")
+
+
+def test_age_bands_follow_the_birthday():
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    g.add_node("c", type="Area", name="社区", level="community")
+    g.add_node("o", type="PartyOrg", name="支部", kind="branch")
+    g.add_edge("o", "c", type="ANCHORED_IN")
+    for i, birth in enumerate(["1991-11-23", "1991-11-22", "1966-11-22", "1965-11-22"]):
+        g.add_node(f"m{i}", type="Member", name="某", status="formal", situation="retired", birth_date=birth)
+        g.add_edge(f"m{i}", "o", type="MEMBER_OF")
+    assert area_stats(g, as_of="2026-11-22")["members"]["by_age"] == {"under_35": 1, "35_to_60": 2, "over_60": 1}
+
+
+def test_find_by_substring_pinyin_and_initials(example):
+    _, g = example
+    for q in ("xysq", "xiangyun", "祥云社区", "530702003003"):
+        assert find(g, q)[0]["id"] == "530702003003", q
+    assert find(g, "zzzzqqq") == []
+    # people are found by id, never by name, and shown masked
+    hit = find(g, "M0062")[0]
+    assert hit["id"] == "M0062" and hit["name"].endswith("*")
+
+
+def test_show_and_path(example):
+    _, g = example
+    d = describe(g, "M0062", as_of="2026-11-22")
+    assert d["area_path"][-1] == "太和社区" and d["org_chain"][-1]["id"] == "PO-XH-001"
+    assert [f["rule"] for f in d["findings"]] == ["member-not-reported"]
+    assert "身份证号" not in d["properties"] and "联系电话" not in d["properties"]
+    steps = path(g, "M0062", "彩云社区")
+    assert steps[0]["from"] == "M0062" and steps[-1]["to"] == "530702003006"
+    assert all(s["relation_label"] for s in steps)
+
+
+def test_ambiguous_and_unknown_names(example):
+    _, g = example
+    with pytest.raises(NotFound, match="did you mean: 祥云社区"):
+        resolve(g, "祥云社")
+    g2 = g.copy()
+    g2.add_node("X9", type="Area", name="祥云社区", level="community")
+    with pytest.raises(NotFound, match="names 2 entities") as info:
+        resolve(g2, "祥云社区")
+    assert set(info.value.candidates) == {"530702003003", "X9"}
+    # a person's name is never offered as a suggestion
+    name = g.nodes["M0062"]["name"]
+    with pytest.raises(NotFound) as info:
+        resolve(g, name + "某")
+    assert name not in str(info.value).partition("did you mean")[2]
+
+
+def test_cli_stats_show_find_path(example):
+    db, _ = example
+    base = ["--db", str(db)]
+    r = runner.invoke(app, ["stats", "--area", "祥和街道", "--report", *base])
+    assert r.exit_code == 0 and r.stdout.startswith("祥和街道共有社区6个")
+    r = runner.invoke(app, ["stats", "--area", "祥和街道", "--json", *base])
+    assert json.loads(r.stdout)["communities"]["with_org"] == 5
+    r = runner.invoke(app, ["stats", "--area", "祥和街道", *base])
+    assert "建立党组织的社区" in r.stdout
+    r = runner.invoke(app, ["find", "xysq", *base])
+    assert "530702003003" in r.stdout
+    r = runner.invoke(app, ["show", "彩云社区", *base, "--as-of", "2026-11-22"])
+    assert "社区没有党组织" in r.stdout and "一社区一党组织" in r.stdout
+    r = runner.invoke(app, ["path", "M0062", "彩云社区", *base, "--json"])
+    assert json.loads(r.stdout)[-1]["to"] == "530702003006"
+    r = runner.invoke(app, ["show", "祥云社", *base])
+    assert r.exit_code == 1 and "did you mean" in r.stderr
+    g = runner.invoke(app, ["show", "M0062", *base, "--json"])
+    text = g.stdout
+    import re
+
+    assert not re.search(r"\d{17}[\dX]", text) and not re.search(r"1\d{10}", text)  # no ID or phone numbers
