@@ -4,7 +4,8 @@ Nodes are keyed by id and carry ``type``, ``name``, their properties and ``sourc
 (file, sheet, row). Edges carry ``type``, ``valid_from``, ``valid_to``, their properties and
 ``source``; the edge key is the workspace's edge id.
 
->>> from dangjian.graph.store import Workspace
+>>> from dangjian.graph.perf import paused_gc
+from dangjian.graph.store import Workspace
 >>> from dangjian.graph.build import to_networkx
 >>> g = to_networkx(Workspace.open(":memory:", create=True))
 >>> g.number_of_nodes()
@@ -13,10 +14,9 @@ Nodes are keyed by id and carry ``type``, ``name``, their properties and ``sourc
 
 from __future__ import annotations
 
-import gc
-
 import networkx as nx
 
+from dangjian.graph.perf import paused_gc
 from dangjian.graph.store import Workspace
 
 __all__ = ["to_networkx", "nodes_of_type", "edges_of_type"]
@@ -24,13 +24,8 @@ __all__ = ["to_networkx", "nodes_of_type", "edges_of_type"]
 
 def to_networkx(ws: Workspace) -> nx.MultiDiGraph:
     """Build the analysis graph from every node and edge in ``ws``."""
-    was_enabled = gc.isenabled()
-    gc.disable()  # hundreds of thousands of dicts and no cycles: the cyclic collector only slows this
-    try:
+    with paused_gc():
         return _build(ws)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _build(ws: Workspace) -> nx.MultiDiGraph:

@@ -13,7 +13,6 @@ True
 from __future__ import annotations
 
 import csv
-import gc
 import hashlib
 import hmac
 import io
@@ -27,6 +26,7 @@ from typing import Any
 
 from dangjian.graph.errors import InputError
 from dangjian.graph.fileio import atomic_write_text
+from dangjian.graph.perf import paused_gc
 from dangjian.graph.schema import RecordType, model
 from dangjian.graph.store import EdgeRow, NodeRow, Workspace
 from dangjian.loaders import normalize as nz
@@ -508,15 +508,8 @@ def load_paths(
     are rejects.
     """
     files = find_files(paths)
-    # A load makes millions of small objects and no reference cycles: the cyclic garbage
-    # collector would only rescan them again and again (it was a fifth of the load's time).
-    was_enabled = gc.isenabled()
-    gc.disable()
-    try:
+    with paused_gc():  # millions of small objects, no cycles: see dangjian.graph.perf
         return _load(ws, files, lang, rejects_path, progress)
-    finally:
-        if was_enabled:
-            gc.enable()
 
 
 def _load(ws, files, lang, rejects_path, progress) -> LoadResult:

@@ -20,7 +20,7 @@ from typing import Any
 
 import networkx as nx
 
-from dangjian.graph.schema import model
+from dangjian.graph.perf import paused_gc
 
 __all__ = ["GraphIndex", "as_of_date", "add_months", "COMMUNITY_LEVELS", "STREET_LEVELS"]
 
@@ -58,25 +58,46 @@ class GraphIndex:
     def __init__(self, g: nx.MultiDiGraph, as_of: str | date | None = None):
         self.g = g
         self.as_of = as_of_date(as_of)
-        self.nodes = g.nodes
+        with paused_gc():
+            self._build(g)
+
+    def _build(self, g: nx.MultiDiGraph) -> None:
+        self.nodes: dict[str, dict[str, Any]] = dict(g.nodes(data=True))  # plain dict: fast lookups
         self.by_type: dict[str, list[str]] = defaultdict(list)
-        for n, t in g.nodes(data="type"):
-            self.by_type[t].append(n)
-        self.out: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        self.inn: dict[str, dict[str, list[str]]] = defaultdict(lambda: defaultdict(list))
-        self.edges: dict[str, list[tuple[str, str, dict]]] = defaultdict(list)
+        for n, d in self.nodes.items():
+            self.by_type[d.get("type")].append(n)
+        out: dict[str, dict[str, list[str]]] = {}
+        inn: dict[str, dict[str, list[str]]] = {}
+        leads: list[tuple[str, str]] = []
         day = self.as_of
-        for u, v, d in g.edges(data=True):
-            vf, vt = d.get("valid_from"), d.get("valid_to")
-            if (vf and vf > day) or (vt and vt < day):
-                continue
-            t = d["type"]
-            self.out[t][u].append(v)
-            self.inn[t][v].append(u)
-            self.edges[t].append((u, v, d))
+        for u, nbrs in g.adjacency():
+            for v, keyed in nbrs.items():
+                for d in keyed.values():
+                    vf, vt = d.get("valid_from"), d.get("valid_to")
+                    if (vf and vf > day) or (vt and vt < day):
+                        continue
+                    t = d["type"]
+                    o = out.get(t)
+                    if o is None:
+                        o, i = out[t], inn[t] = {}, {}
+                    else:
+                        i = inn[t]
+                    if u in o:
+                        o[u].append(v)
+                    else:
+                        o[u] = [v]
+                    if v in i:
+                        i[v].append(u)
+                    else:
+                        i[v] = [u]
+                    if t == "LEADS":
+                        leads.append((u, v))
+        #: ``out[TYPE].get(node, [])``: neighbours over valid edges of that type (``inn``: the reverse)
+        self.out: dict[str, dict[str, list[str]]] = defaultdict(dict, out)
+        self.inn: dict[str, dict[str, list[str]]] = defaultdict(dict, inn)
+        self.leads = leads
         self._community: dict[str, str | None] = {}
         self._path: dict[str, list[str]] = {}
-        self._ranks = {lv: model().area_rank(lv) for lv in model().enums["area_level"].values}
 
     # -- nodes ---------------------------------------------------------------------------------
     def of_type(self, type_name: str) -> list[str]:

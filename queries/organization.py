@@ -132,7 +132,7 @@ def term_ending_soon(ix: GraphIndex, p: dict):
 def leadership_cycle(ix: GraphIndex, p: dict):
     """Organizations that lead themselves through a chain of superiors: one finding per cycle."""
     d = nx.DiGraph()
-    d.add_edges_from((u, v) for u, v, _ in ix.edges["LEADS"])
+    d.add_edges_from(ix.leads)
     for scc in nx.strongly_connected_components(d):
         if len(scc) > 1 or any(d.has_edge(n, n) for n in scc):
             members = sorted(scc)

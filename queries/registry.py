@@ -23,6 +23,7 @@ import networkx as nx
 import yaml
 
 from dangjian.graph.errors import DangjianError
+from dangjian.graph.perf import paused_gc
 from dangjian.graph.privacy import mask_name
 from dangjian.graph.schema import model
 from dangjian.queries.index import GraphIndex
@@ -96,12 +97,15 @@ def rules_registry() -> dict[str, Rule]:
     return dict(sorted(_REGISTRY.items()))
 
 
+@functools.lru_cache(maxsize=64)
+def _name_masked(type_name: str | None) -> bool:
+    return type_name in model().nodes and model().sensitive(type_name).get("name") == "mask"
+
+
 def _display_name(ix: GraphIndex, n: str) -> str:
     node = ix.nodes[n]
     name = node.get("name", n)
-    if model().sensitive(node.get("type", "Area")).get("name") == "mask":
-        return mask_name(name)
-    return name
+    return mask_name(name) if _name_masked(node.get("type")) else name
 
 
 def _finding(ix: GraphIndex, r: Rule, entity: str, facts: dict[str, Any], lang: str,
@@ -165,8 +169,12 @@ def run_rules(g: nx.MultiDiGraph, *, as_of=None, config: dict[str, dict[str, Any
     """Run the rules (all, or those named) on ``g`` as of a date; findings sorted by severity,
     area and rule. ``area`` (an id or name) keeps the findings inside that area; ``min_severity``
     keeps that severity and the ones above it."""
+    with paused_gc():  # tens of thousands of findings, no cycles: see dangjian.graph.perf
+        return _run(g, as_of, config or {}, rules, area, min_severity, lang)
+
+
+def _run(g, as_of, config, rules, area, min_severity, lang) -> list[dict[str, Any]]:
     registry = rules_registry()
-    config = config or {}
     chosen = list(rules) if rules is not None else list(registry)
     for rid in chosen:
         if rid not in registry:
