@@ -29,6 +29,7 @@ test: lint
 
 bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_load.py --members 100000
+	$(PY) benchmarks/bench_gaps.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

@@ -4,8 +4,7 @@ Nodes are keyed by id and carry ``type``, ``name``, their properties and ``sourc
 (file, sheet, row). Edges carry ``type``, ``valid_from``, ``valid_to``, their properties and
 ``source``; the edge key is the workspace's edge id.
 
->>> from dangjian.graph.perf import paused_gc
-from dangjian.graph.store import Workspace
+>>> from dangjian.graph.store import Workspace
 >>> from dangjian.graph.build import to_networkx
 >>> g = to_networkx(Workspace.open(":memory:", create=True))
 >>> g.number_of_nodes()
