@@ -51,8 +51,7 @@ def street_without_working_committee(ix: GraphIndex, p: dict):
 
 def _unit_members(ix: GraphIndex, unit: str) -> tuple[int, int]:
     """(formal members, all members) working in a unit."""
-    members = ix.inn["WORKS_AT"].get(unit, [])
-    return ix.formal_count(members), len(members)
+    return ix.formal_of(unit, "WORKS_AT"), len(ix.inn["WORKS_AT"].get(unit, ()))
 
 
 def _covered(ix: GraphIndex, unit: str) -> bool:

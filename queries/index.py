@@ -48,6 +48,27 @@ def add_months(iso: str, months: int) -> str:
     raise ValueError(iso)
 
 
+class _Adjacency(dict):
+    """type -> node -> neighbours, each type built from the edge pairs on first use."""
+
+    def __init__(self, pairs: dict[str, list[tuple[str, str]]], reverse: bool):
+        super().__init__()
+        self._pairs = pairs
+        self._reverse = reverse
+
+    def __missing__(self, edge_type: str) -> dict[str, list[str]]:
+        adj: dict[str, list[str]] = {}
+        for u, v in self._pairs.get(edge_type, ()):
+            if self._reverse:
+                u, v = v, u
+            if u in adj:
+                adj[u].append(v)
+            else:
+                adj[u] = [v]
+        self[edge_type] = adj
+        return adj
+
+
 class GraphIndex:
     """What the rules ask of the graph, precomputed for the date ``as_of``.
 
@@ -66,9 +87,7 @@ class GraphIndex:
         self.by_type: dict[str, list[str]] = defaultdict(list)
         for n, d in self.nodes.items():
             self.by_type[d.get("type")].append(n)
-        out: dict[str, dict[str, list[str]]] = {}
-        inn: dict[str, dict[str, list[str]]] = {}
-        leads: list[tuple[str, str]] = []
+        pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
         day = self.as_of
         for u, nbrs in g.adjacency():
             for v, keyed in nbrs.items():
@@ -76,28 +95,17 @@ class GraphIndex:
                     vf, vt = d.get("valid_from"), d.get("valid_to")
                     if (vf and vf > day) or (vt and vt < day):
                         continue
-                    t = d["type"]
-                    o = out.get(t)
-                    if o is None:
-                        o, i = out[t], inn[t] = {}, {}
-                    else:
-                        i = inn[t]
-                    if u in o:
-                        o[u].append(v)
-                    else:
-                        o[u] = [v]
-                    if v in i:
-                        i[v].append(u)
-                    else:
-                        i[v] = [u]
-                    if t == "LEADS":
-                        leads.append((u, v))
-        #: ``out[TYPE].get(node, [])``: neighbours over valid edges of that type (``inn``: the reverse)
-        self.out: dict[str, dict[str, list[str]]] = defaultdict(dict, out)
-        self.inn: dict[str, dict[str, list[str]]] = defaultdict(dict, inn)
-        self.leads = leads
-        self._community: dict[str, str | None] = {}
+                    pairs[d["type"]].append((u, v))
+        #: ``out[TYPE].get(node, [])``: neighbours over valid edges of that type (``inn``: the
+        #: reverse). Each direction of each type is built when a rule first asks for it.
+        self.out: dict[str, dict[str, list[str]]] = _Adjacency(pairs, reverse=False)
+        self.inn: dict[str, dict[str, list[str]]] = _Adjacency(pairs, reverse=True)
+        self.leads = pairs.get("LEADS", [])
+        self._community: dict[str, str | None] | None = None
         self._path: dict[str, list[str]] = {}
+        self._levels: dict[str, list[str]] | None = None
+        self._situations: dict[str, list[str]] | None = None
+        self._formal: dict[str, int] = {}
 
     # -- nodes ---------------------------------------------------------------------------------
     def of_type(self, type_name: str) -> list[str]:
@@ -107,8 +115,19 @@ class GraphIndex:
         return self.nodes[n].get(key, default)
 
     def areas(self, *levels: str) -> list[str]:
-        wanted = set(levels)
-        return [a for a in self.of_type("Area") if self.nodes[a].get("level") in wanted]
+        if self._levels is None:
+            self._levels = defaultdict(list)
+            for a in self.of_type("Area"):
+                self._levels[self.nodes[a].get("level")].append(a)
+        return [a for level in levels for a in self._levels.get(level, ())]
+
+    def members_in(self, *situations: str) -> list[str]:
+        """Members in these situations (in service, retired, ...)."""
+        if self._situations is None:
+            self._situations = defaultdict(list)
+            for m in self.of_type("Member"):
+                self._situations[self.nodes[m].get("situation")].append(m)
+        return [m for s in situations for m in self._situations.get(s, ())]
 
     # -- the area tree ---------------------------------------------------------------------------
     def parent_area(self, a: str) -> str | None:
@@ -116,13 +135,16 @@ class GraphIndex:
         return parents[0] if parents else None
 
     def area_subtree(self, a: str) -> list[str]:
-        """``a`` and every area below it."""
-        out, stack = [], [a]
+        """``a`` and every area below it (each once, even if the data has a cycle)."""
+        out, seen, stack = [], {a}, [a]
         contains = self.out["CONTAINS"]
         while stack:
             x = stack.pop()
             out.append(x)
-            stack.extend(contains.get(x, ()))
+            for child in contains.get(x, ()):
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
         return out
 
     def area_of(self, n: str) -> str | None:
@@ -150,16 +172,13 @@ class GraphIndex:
 
     def community_of(self, n: str) -> str | None:
         """The community or village an entity belongs to, if any."""
-        if n in self._community:
-            return self._community[n]
+        if self._community is None:  # once, top-down: each area below a community maps to it
+            self._community = {}
+            for c in self.areas(*COMMUNITY_LEVELS):
+                for a in self.area_subtree(c):
+                    self._community[a] = c
         a = self.area_of(n)
-        seen = 0
-        while a is not None and self.nodes[a].get("level") not in COMMUNITY_LEVELS and seen < 16:
-            a = self.parent_area(a)
-            seen += 1
-        result = a if a is not None and self.nodes[a].get("level") in COMMUNITY_LEVELS else None
-        self._community[n] = result
-        return result
+        return self._community.get(a) if a is not None else None
 
     def area_path(self, n: str) -> list[str]:
         """Names from the city down to the community (or the area itself, if above it)."""
@@ -182,6 +201,14 @@ class GraphIndex:
 
     def formal_count(self, members: list[str]) -> int:
         return sum(1 for m in members if self.nodes[m].get("status") == "formal")
+
+    def formal_of(self, n: str, edge: str = "MEMBER_OF") -> int:
+        """Formal members joined to ``n`` by ``edge`` (MEMBER_OF: of an organization; WORKS_AT: at a
+        unit), counted once per index."""
+        key = f"{edge}\x1f{n}"
+        if key not in self._formal:
+            self._formal[key] = self.formal_count(self.inn[edge].get(n, []))
+        return self._formal[key]
 
     def orgs_anchored(self, target: str) -> list[str]:
         return self.inn["ANCHORED_IN"].get(target, [])

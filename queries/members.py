@@ -17,11 +17,6 @@ from dangjian.queries.registry import rule
 __all__ = ["member_not_reported", "mobile_member_unattached", "lost_contact", "member_without_org"]
 
 
-def _members(ix: GraphIndex, *situations: str) -> list[str]:
-    wanted = set(situations)
-    return [m for m in ix.of_type("Member") if ix.attr(m, "situation") in wanted]
-
-
 def _reported_to_community(ix: GraphIndex, target: str, community: str) -> bool:
     """A report reaches a community when made to the community itself, to an area inside it or to
     an organization anchored there."""
@@ -31,7 +26,7 @@ def _reported_to_community(ix: GraphIndex, target: str, community: str) -> bool:
 @rule("member-not-reported")
 def member_not_reported(ix: GraphIndex, p: dict):
     """In-service members who live in a community and have not reported to it (by the date)."""
-    for m in _members(ix, "in_service"):
+    for m in ix.members_in("in_service"):
         community = ix.community_of(m)
         if community is None:
             continue
@@ -43,7 +38,7 @@ def member_not_reported(ix: GraphIndex, p: dict):
 @rule("mobile-member-unattached")
 def mobile_member_unattached(ix: GraphIndex, p: dict):
     """Mobile members with no organization holding their membership on the date."""
-    for m in _members(ix, "mobile"):
+    for m in ix.members_in("mobile"):
         if not ix.out["MEMBER_OF"].get(m):
             yield m, {"away_at": ix.attr(m, "mobile_destination"), "since": ix.attr(m, "mobile_since")}
 
@@ -51,7 +46,7 @@ def mobile_member_unattached(ix: GraphIndex, p: dict):
 @rule("lost-contact")
 def lost_contact(ix: GraphIndex, p: dict):
     """Members who lost contact ``months`` months or more before the date."""
-    for m in _members(ix, "lost_contact"):
+    for m in ix.members_in("lost_contact"):
         since = ix.attr(m, "lost_since")
         if since and add_months(since, p["months"]) <= ix.as_of:
             yield m, {"lost_since": since}

@@ -49,7 +49,7 @@ def branch_too_large(ix: GraphIndex, p: dict):
 def branch_too_small(ix: GraphIndex, p: dict):
     """Branches with fewer than ``min_formal`` formal members."""
     for o in _branches(ix):
-        formal = ix.formal_count(ix.members_of(o))
+        formal = ix.formal_of(o)
         if formal < p["min_formal"]:
             yield o, {"formal": formal}
 
@@ -66,7 +66,7 @@ def _has_committee(ix: GraphIndex, o: str) -> bool:
 def needs_committee(ix: GraphIndex, p: dict):
     """Branches with ``min_formal`` or more formal members and no committee."""
     for o in _branches(ix):
-        formal = ix.formal_count(ix.members_of(o))
+        formal = ix.formal_of(o)
         if formal >= p["min_formal"] and not _has_committee(ix, o):
             yield o, {"formal": formal}
 
