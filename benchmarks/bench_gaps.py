@@ -42,24 +42,22 @@ import datetime as dt
 import gc
 import json
 import os
-import resource
 import shlex
 import shutil
 import statistics
-import subprocess
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
+sys.path.insert(0, str(HERE))
+import bench_load  # noqa: E402  (a sibling script: shares the machine report and child runner)
+from bench_load import _rss_kb  # noqa: E402
+
 AS_OF = "2026-11-22"
 AIM_SECONDS = 1.0
 LINEAR_SLACK = 1.2  # a doubling may cost up to 1.2 x the node ratio (2.4x for 2.0x nodes)
-
-
-def _rss_kb() -> int:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss  # KiB on Linux
 
 
 def _current_rss_kb() -> int:
@@ -215,12 +213,7 @@ def phase_rules(db: str, as_of: str, repeat: int, count: bool) -> dict:
 
 # -- the parent ----------------------------------------------------------------------------------
 def run_child(args: list[str]) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
-    if proc.returncode != 0:
-        sys.stderr.write(proc.stderr)
-        raise SystemExit(f"benchmark phase failed: {shlex.join(cmd)}")
-    return json.loads(proc.stdout.strip().splitlines()[-1])
+    return bench_load.run_child(args, script=__file__)
 
 
 def rosters_for(members: int, seed: int, cache: Path | None, tmp: Path, say) -> tuple[str, float | None]:
@@ -278,7 +271,7 @@ def main(argv: list[str] | None = None) -> int:
         print(msg, file=sys.stderr, flush=True)
 
     sys.path.insert(0, str(HERE))
-    from bench_load import machine
+    machine = bench_load.machine
 
     started = dt.datetime.now().astimezone()
     tmp = Path(tempfile.mkdtemp(prefix="dangjian-bench-gaps-"))

@@ -267,8 +267,9 @@ def machine() -> dict:
     }  # fmt: skip
 
 
-def run_child(args: list[str]) -> dict:
-    cmd = [sys.executable, str(Path(__file__).resolve()), "--child", *args]
+def run_child(args: list[str], script: str = __file__) -> dict:
+    """Run one phase of ``script`` in a fresh Python process; its last stdout line is JSON."""
+    cmd = [sys.executable, str(Path(script).resolve()), "--child", *args]
     proc = subprocess.run(cmd, capture_output=True, text=True)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
