@@ -88,18 +88,9 @@ def source_digest() -> str:
 
 # -- the phases (run in child processes) ---------------------------------------------------------
 def phase_load(rosters: str, db: str) -> dict:
-    from dangjian.graph.store import Workspace
-    from dangjian.loaders.load import load_paths
-
+    """bench_load's load phase, plus the code digest before and after."""
     source = source_digest()
-    ws = Workspace.open(db, create=True)
-    t0 = time.perf_counter()
-    result = load_paths(ws, [rosters], lang="zh", rejects_path=Path(db).with_name("rejects.csv"))
-    seconds = time.perf_counter() - t0
-    ws.close()
-    return {"seconds": seconds, "read": result.read, "loaded": result.loaded, "merged": result.merged,
-            "rejected": result.rejected, "rejects_path": result.rejects_path,
-            "rss_peak_kb": _rss_kb(), "source": [source, source_digest()]}  # fmt: skip
+    return {**bench_load.phase_load(rosters, db), "source": [source, source_digest()]}
 
 
 def phase_rules(db: str, as_of: str, repeat: int, count: bool) -> dict:

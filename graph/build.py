@@ -18,7 +18,7 @@ import networkx as nx
 from dangjian.graph.perf import paused_gc
 from dangjian.graph.store import Workspace
 
-__all__ = ["to_networkx", "nodes_of_type", "edges_of_type"]
+__all__ = ["to_networkx"]
 
 
 def to_networkx(ws: Workspace) -> nx.MultiDiGraph:
@@ -43,13 +43,3 @@ def _build(ws: Workspace) -> nx.MultiDiGraph:
         for eid, e in ws.iter_edges()
     )  # fmt: skip
     return g
-
-
-def nodes_of_type(g: nx.MultiDiGraph, type_name: str) -> list[str]:
-    """Ids of the nodes of one type, in graph order."""
-    return [n for n, t in g.nodes(data="type") if t == type_name]
-
-
-def edges_of_type(g: nx.MultiDiGraph, type_name: str) -> list[tuple[str, str, dict]]:
-    """(source, target, data) of the edges of one type."""
-    return [(u, v, d) for u, v, d in g.edges(data=True) if d["type"] == type_name]

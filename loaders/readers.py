@@ -17,7 +17,7 @@ import csv
 import io
 import os
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -37,7 +37,6 @@ class Sheet:
     name: str
     rows: list[list[Any]]
     encoding: str | None = None
-    notes: list[str] = field(default_factory=list)
 
 
 def find_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
