@@ -60,7 +60,11 @@ def in_force(ix: GraphIndex, a: str) -> bool:
 
 
 def partners_by_community(ix: GraphIndex) -> dict[str, set[str]]:
-    """Community -> the partner units of its agreements in force on the date."""
+    """Community -> the partner units of its agreements in force on the date (once per index)."""
+    return ix.cached("partners_by_community", lambda: _partners_by_community(ix))
+
+
+def _partners_by_community(ix: GraphIndex) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
     for a in ix.of_type("Agreement"):
         if not in_force(ix, a):
@@ -74,7 +78,8 @@ def partners_by_community(ix: GraphIndex) -> dict[str, set[str]]:
 
 
 def _units_located(ix: GraphIndex, community: str) -> int:
-    return sum(len(ix.inn["LOCATED_IN"].get(a, ())) for a in ix.area_subtree(community))
+    located = ix.in_count("LOCATED_IN")
+    return sum(located[a] for a in ix.area_subtree(community))
 
 
 @rule("community-few-partners")

@@ -51,7 +51,7 @@ def street_without_working_committee(ix: GraphIndex, p: dict):
 
 def _unit_members(ix: GraphIndex, unit: str) -> tuple[int, int]:
     """(formal members, all members) working in a unit."""
-    return ix.formal_of(unit, "WORKS_AT"), len(ix.inn["WORKS_AT"].get(unit, ()))
+    return ix.formal_of(unit, "WORKS_AT"), ix.in_count("WORKS_AT")[unit]
 
 
 def _covered(ix: GraphIndex, unit: str) -> bool:
@@ -109,9 +109,10 @@ def joint_branch_too_many_units(ix: GraphIndex, p: dict):
 def residence_without_group(ix: GraphIndex, p: dict):
     """Compounds and buildings where ``min_members`` or more members live (counting the buildings of
     a compound) and no organization is anchored, there or below."""
+    living = ix.in_count("LIVES_IN")
     for a in ix.areas("compound", "building"):
         below = ix.area_subtree(a)
-        members = sum(len(ix.inn["LIVES_IN"].get(x, ())) for x in below)
+        members = sum(living[x] for x in below)
         if members >= p["min_members"] and not any(ix.orgs_anchored(x) for x in below):
             yield a, {"members": members}
 

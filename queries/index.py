@@ -14,9 +14,11 @@ each entity's community and area path. Building it is linear in nodes and edges.
 
 from __future__ import annotations
 
-from collections import defaultdict
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
 from datetime import date
-from typing import Any
+from operator import itemgetter
+from typing import Any, TypeVar
 
 import networkx as nx
 
@@ -24,6 +26,7 @@ from dangjian.graph.perf import paused_gc
 
 __all__ = ["GraphIndex", "as_of_date", "add_months", "COMMUNITY_LEVELS", "STREET_LEVELS"]
 
+T = TypeVar("T")
 COMMUNITY_LEVELS = frozenset({"community", "village"})
 STREET_LEVELS = frozenset({"street", "township"})
 
@@ -83,29 +86,50 @@ class GraphIndex:
             self._build(g)
 
     def _build(self, g: nx.MultiDiGraph) -> None:
-        self.nodes: dict[str, dict[str, Any]] = dict(g.nodes(data=True))  # plain dict: fast lookups
-        self.by_type: dict[str, list[str]] = defaultdict(list)
-        for n, d in self.nodes.items():
-            self.by_type[d.get("type")].append(n)
+        # networkx's own node and adjacency dicts (what ``g.nodes(data=True)`` and
+        # ``g.adjacency()`` iterate, without a view per node): read, never written
+        self.nodes: dict[str, dict[str, Any]] = getattr(g, "_node", None) or dict(g.nodes(data=True))
+        adj = getattr(g, "_adj", None) or dict(g.adjacency())
+        by_type: dict[str, list[str]] = defaultdict(list)
+        situations: dict[str, list[str]] = defaultdict(list)
+        formal: set[str] = set()
+        # One pass over nodes and their out-edges: nodes by type, members by situation, and the
+        # (source, target) pairs of the edges valid on the date, by type; the edges of formal
+        # members also go to their own lists, so that formal counts need no second look.
         pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        formal_pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
         day = self.as_of
-        for u, nbrs in g.adjacency():
-            for v, keyed in nbrs.items():
-                for d in keyed.values():
-                    vf, vt = d.get("valid_from"), d.get("valid_to")
+        for n, d in self.nodes.items():
+            t = d.get("type")
+            by_type[t].append(n)
+            sink = pairs
+            if t == "Member":
+                situations[d.get("situation")].append(n)
+                if d.get("status") == "formal":
+                    formal.add(n)
+                    sink = formal_pairs
+            for v, keyed in adj[n].items():
+                for e in keyed.values():
+                    vf, vt = e.get("valid_from"), e.get("valid_to")
                     if (vf and vf > day) or (vt and vt < day):
                         continue
-                    pairs[d["type"]].append((u, v))
+                    sink[e["type"]].append((n, v))
+        self.by_type, self._situations, self._formal_members = by_type, situations, formal
+        self._formal_pairs = formal_pairs
+        for t, more in formal_pairs.items():
+            pairs[t] = pairs[t] + more if t in pairs else list(more)
+        self._pairs = pairs
         #: ``out[TYPE].get(node, [])``: neighbours over valid edges of that type (``inn``: the
         #: reverse). Each direction of each type is built when a rule first asks for it.
         self.out: dict[str, dict[str, list[str]]] = _Adjacency(pairs, reverse=False)
         self.inn: dict[str, dict[str, list[str]]] = _Adjacency(pairs, reverse=True)
         self.leads = pairs.get("LEADS", [])
-        self._community: dict[str, str | None] | None = None
+        self._first: dict[str, dict[str, str]] = {}
+        self._community: dict[str, str] | None = None
+        self._subtree: dict[str, list[str]] = {}
         self._path: dict[str, list[str]] = {}
         self._levels: dict[str, list[str]] | None = None
-        self._situations: dict[str, list[str]] | None = None
-        self._formal: dict[str, int] = {}
+        self._cache: dict[str, Any] = {}
 
     # -- nodes ---------------------------------------------------------------------------------
     def of_type(self, type_name: str) -> list[str]:
@@ -123,11 +147,18 @@ class GraphIndex:
 
     def members_in(self, *situations: str) -> list[str]:
         """Members in these situations (in service, retired, ...)."""
-        if self._situations is None:
-            self._situations = defaultdict(list)
-            for m in self.of_type("Member"):
-                self._situations[self.nodes[m].get("situation")].append(m)
         return [m for s in situations for m in self._situations.get(s, ())]
+
+    def situations(self) -> dict[str, list[str]]:
+        """Members grouped by situation (a member with none is under ``None``)."""
+        return self._situations
+
+    def first(self, edge_type: str) -> dict[str, str]:
+        """``node -> neighbour`` over valid edges of that type: the first one, for relations that
+        have one target (where a member lives, where a unit is located)."""
+        if edge_type not in self._first:
+            self._first[edge_type] = dict(reversed(self._pairs.get(edge_type, [])))  # first wins
+        return self._first[edge_type]
 
     # -- the area tree ---------------------------------------------------------------------------
     def parent_area(self, a: str) -> str | None:
@@ -135,7 +166,11 @@ class GraphIndex:
         return parents[0] if parents else None
 
     def area_subtree(self, a: str) -> list[str]:
-        """``a`` and every area below it (each once, even if the data has a cycle)."""
+        """``a`` and every area below it (each once, even if the data has a cycle). Kept per area:
+        the list is shared, do not change it."""
+        found = self._subtree.get(a)
+        if found is not None:
+            return found
         out, seen, stack = [], {a}, [a]
         contains = self.out["CONTAINS"]
         while stack:
@@ -145,48 +180,59 @@ class GraphIndex:
                 if child not in seen:
                     seen.add(child)
                     stack.append(child)
+        self._subtree[a] = out
         return out
 
     def area_of(self, n: str) -> str | None:
         """The area an entity sits in: itself for an area, where an organization is anchored
         (through its unit if anchored in a unit), where a unit is located, where a member lives."""
         t = self.nodes[n].get("type")
+        if t == "Member":
+            return self.first("LIVES_IN").get(n)
         if t == "Area":
             return n
         if t == "PartyOrg":
-            for x in self.out["ANCHORED_IN"].get(n, ()):
-                return x if self.nodes[x].get("type") == "Area" else self.area_of(x)
-            return None
+            x = self.first("ANCHORED_IN").get(n)
+            if x is None:
+                return None
+            return x if self.nodes[x].get("type") == "Area" else self.area_of(x)
         if t == "Unit":
-            return next(iter(self.out["LOCATED_IN"].get(n, ())), None)
-        if t == "Member":
-            return next(iter(self.out["LIVES_IN"].get(n, ())), None)
+            return self.first("LOCATED_IN").get(n)
         if t == "Agreement":  # where its community side is (in force or not)
             for src, _, d in self.g.in_edges(n, data=True):
                 if d.get("type") == "PARTY_TO" and d.get("side") == "community":
                     return self.area_of(src)
             return None
         if t == "Activity":
-            return next(iter(self.out["HELD_IN"].get(n, ())), None)
+            return self.first("HELD_IN").get(n)
         return None
 
-    def community_of(self, n: str) -> str | None:
-        """The community or village an entity belongs to, if any."""
-        if self._community is None:  # once, top-down: each area below a community maps to it
+    def community_map(self) -> dict[str, str]:
+        """``area -> community or village`` for every area at or below a community (built once,
+        top-down)."""
+        if self._community is None:
             self._community = {}
             for c in self.areas(*COMMUNITY_LEVELS):
                 for a in self.area_subtree(c):
                     self._community[a] = c
+        return self._community
+
+    def community_of(self, n: str) -> str | None:
+        """The community or village an entity belongs to, if any."""
         a = self.area_of(n)
-        return self._community.get(a) if a is not None else None
+        return self.community_map().get(a) if a is not None else None
 
     def area_path(self, n: str) -> list[str]:
-        """Names from the city down to the community (or the area itself, if above it)."""
-        a = self.community_of(n) or self.area_of(n)
-        if a is None:
-            return []
-        if a in self._path:
-            return self._path[a]
+        """Names from the city down to the community (or the area itself, if above it). Shared
+        per area: do not change the list."""
+        a = self.area_of(n)
+        return self.path_of_area(self.community_map().get(a, a)) if a is not None else []
+
+    def path_of_area(self, a: str) -> list[str]:
+        """Names from the city down to the area ``a``."""
+        found = self._path.get(a)
+        if found is not None:
+            return found
         chain, x, seen = [], a, 0
         while x is not None and seen < 16:
             chain.append(self.nodes[x].get("name", x))
@@ -199,16 +245,29 @@ class GraphIndex:
     def members_of(self, org: str) -> list[str]:
         return self.inn["MEMBER_OF"].get(org, [])
 
-    def formal_count(self, members: list[str]) -> int:
-        return sum(1 for m in members if self.nodes[m].get("status") == "formal")
+    def formal_count(self, members: Iterable[str]) -> int:
+        return sum(map(self._formal_members.__contains__, members))
+
+    def in_count(self, edge: str) -> Counter[str]:
+        """``node -> number of valid edges of this type that end at it`` (members living in an
+        area, working at a unit, ...)."""
+        return self.cached(f"in_count\x1f{edge}",
+                           lambda: Counter(map(itemgetter(1), self._pairs.get(edge, ()))))  # fmt: skip
 
     def formal_of(self, n: str, edge: str = "MEMBER_OF") -> int:
         """Formal members joined to ``n`` by ``edge`` (MEMBER_OF: of an organization; WORKS_AT: at a
-        unit), counted once per index."""
-        key = f"{edge}\x1f{n}"
-        if key not in self._formal:
-            self._formal[key] = self.formal_count(self.inn[edge].get(n, []))
-        return self._formal[key]
+        unit)."""
+        counts = self.cached(f"formal\x1f{edge}",
+                             lambda: Counter(map(itemgetter(1), self._formal_pairs.get(edge, ()))))  # fmt: skip
+        return counts[n]
+
+    def cached(self, key: str, make: Callable[[], T]) -> T:
+        """``make()``, computed once per index under ``key`` (for facts several rules share)."""
+        try:
+            return self._cache[key]
+        except KeyError:
+            value = self._cache[key] = make()
+            return value
 
     def orgs_anchored(self, target: str) -> list[str]:
         return self.inn["ANCHORED_IN"].get(target, [])

@@ -17,29 +17,33 @@ from dangjian.queries.registry import rule
 __all__ = ["member_not_reported", "mobile_member_unattached", "lost_contact", "member_without_org"]
 
 
-def _reported_to_community(ix: GraphIndex, target: str, community: str) -> bool:
-    """A report reaches a community when made to the community itself, to an area inside it or to
-    an organization anchored there."""
-    return target == community or ix.community_of(target) == community
-
-
 @rule("member-not-reported")
 def member_not_reported(ix: GraphIndex, p: dict):
-    """In-service members who live in a community and have not reported to it (by the date)."""
+    """In-service members who live in a community and have not reported to it (by the date). A
+    report reaches the community when made to the community itself, to an area inside it or to an
+    organization anchored there."""
+    lives, communities, reported = ix.first("LIVES_IN"), ix.community_map(), ix.out["REPORTED_TO"]
+    reached: dict[str, str | None] = {}  # report target -> its community
     for m in ix.members_in("in_service"):
-        community = ix.community_of(m)
+        community = communities.get(lives.get(m))
         if community is None:
             continue
-        targets = ix.out["REPORTED_TO"].get(m, [])
-        if not any(_reported_to_community(ix, t, community) for t in targets):
+        targets = reported.get(m, ())
+        for t in targets:
+            if t not in reached:
+                reached[t] = ix.community_of(t)
+            if reached[t] == community:
+                break
+        else:
             yield m, {"community": community, "reported_elsewhere": sorted(targets)}
 
 
 @rule("mobile-member-unattached")
 def mobile_member_unattached(ix: GraphIndex, p: dict):
     """Mobile members with no organization holding their membership on the date."""
+    member_of = ix.first("MEMBER_OF")
     for m in ix.members_in("mobile"):
-        if not ix.out["MEMBER_OF"].get(m):
+        if m not in member_of:
             yield m, {"away_at": ix.attr(m, "mobile_destination"), "since": ix.attr(m, "mobile_since")}
 
 
@@ -55,6 +59,10 @@ def lost_contact(ix: GraphIndex, p: dict):
 @rule("member-without-org")
 def member_without_org(ix: GraphIndex, p: dict):
     """Members (other than mobile ones, see mobile-member-unattached) with no organization."""
-    for m in ix.of_type("Member"):
-        if ix.attr(m, "situation") != "mobile" and not ix.out["MEMBER_OF"].get(m):
-            yield m, {"situation": ix.attr(m, "situation")}
+    member_of = ix.first("MEMBER_OF")
+    for situation, members in ix.situations().items():
+        if situation == "mobile":
+            continue
+        for m in members:
+            if m not in member_of:
+                yield m, {"situation": situation}

@@ -12,6 +12,9 @@ tree itself (cycles, organizations with no superior).
 
 from __future__ import annotations
 
+from collections import Counter
+from operator import itemgetter
+
 import networkx as nx
 
 from dangjian.graph.schema import model
@@ -39,8 +42,9 @@ def _branches(ix: GraphIndex) -> list[str]:
 @rule("branch-too-large")
 def branch_too_large(ix: GraphIndex, p: dict):
     """Branches with more than ``max_members`` members."""
+    members = ix.in_count("MEMBER_OF")
     for o in _branches(ix):
-        n = len(ix.members_of(o))
+        n = members[o]
         if n > p["max_members"]:
             yield o, {"members": n}
 
@@ -75,10 +79,11 @@ def needs_committee(ix: GraphIndex, p: dict):
 def large_org_not_committee(ix: GraphIndex, p: dict):
     """Organizations with ``min_members`` or more members (their own and those of the organizations
     they lead) that are not committees."""
+    members = ix.in_count("MEMBER_OF")
     for o in ix.of_type("PartyOrg"):
         if ix.attr(o, "kind") in ("committee", "working_committee"):
             continue
-        n = sum(len(ix.members_of(x)) for x in ix.subordinates(o))
+        n = sum(members[x] for x in ix.subordinates(o))
         if n >= p["min_members"]:
             yield o, {"members": n}
 
@@ -109,12 +114,19 @@ def term_end(ix: GraphIndex, o: str, community_term_years: int = 5) -> str | Non
     return add_months(elected, 12 * int(years))
 
 
+def _term_ends(ix: GraphIndex, community_term_years: int) -> dict[str, str]:
+    """Organization -> end of its current term, for those with a known one (once per index)."""
+    def make() -> dict[str, str]:
+        ends = ((o, term_end(ix, o, community_term_years)) for o in ix.of_type("PartyOrg"))
+        return {o: end for o, end in ends if end is not None}
+    return ix.cached(f"term_end\x1f{community_term_years}", make)
+
+
 @rule("term-overdue")
 def term_overdue(ix: GraphIndex, p: dict):
     """Organizations whose term ended before the date."""
-    for o in ix.of_type("PartyOrg"):
-        end = term_end(ix, o, p["community_term_years"])
-        if end is not None and end < ix.as_of:
+    for o, end in _term_ends(ix, p["community_term_years"]).items():
+        if end < ix.as_of:
             yield o, {"elected_on": ix.attr(o, "elected_on"), "term_end": end}
 
 
@@ -122,17 +134,28 @@ def term_overdue(ix: GraphIndex, p: dict):
 def term_ending_soon(ix: GraphIndex, p: dict):
     """Organizations whose term ends on the date or within ``months`` months after it."""
     horizon = add_months(ix.as_of, p["months"])
-    for o in ix.of_type("PartyOrg"):
-        end = term_end(ix, o, p["community_term_years"])
-        if end is not None and ix.as_of <= end <= horizon:
+    for o, end in _term_ends(ix, p["community_term_years"]).items():
+        if ix.as_of <= end <= horizon:
             yield o, {"elected_on": ix.attr(o, "elected_on"), "term_end": end}
 
 
 @rule("leadership-cycle")
 def leadership_cycle(ix: GraphIndex, p: dict):
     """Organizations that lead themselves through a chain of superiors: one finding per cycle."""
+    # Peel off organizations that nothing leads, then those only they lead, and so on: what is left
+    # sits on a cycle or under one (usually nothing, so the components are rarely computed).
+    leads, led_by = ix.out["LEADS"], Counter(map(itemgetter(1), ix.leads))
+    stack = [o for o in leads if not led_by[o]]
+    while stack:
+        for child in leads.get(stack.pop(), ()):
+            led_by[child] -= 1
+            if not led_by[child]:
+                stack.append(child)
+    left = {o for o, n in led_by.items() if n > 0}
+    if not left:
+        return
     d = nx.DiGraph()
-    d.add_edges_from(ix.leads)
+    d.add_edges_from((u, v) for u, v in ix.leads if u in left and v in left)
     for scc in nx.strongly_connected_components(d):
         if len(scc) > 1 or any(d.has_edge(n, n) for n in scc):
             members = sorted(scc)

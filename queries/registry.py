@@ -76,8 +76,7 @@ def rule(rule_id: str) -> Callable[[Core], Callable[..., list[dict[str, Any]]]]:
             ix = index if index is not None else GraphIndex(g, as_of)
             p = {**meta.get("params", {}), **params}
             r = _REGISTRY[rule_id]
-            return [_finding(ix, r, entity, facts, lang, severity or r.severity)
-                    for entity, facts in core(ix, p)]  # fmt: skip
+            return _findings(ix, r, core(ix, p), lang, severity or r.severity)
 
         run.__doc__ = (core.__doc__ or "") + f"\n\nRule ``{rule_id}``: {meta['title']['en']}."
         _REGISTRY[rule_id] = Rule(rule_id, meta["module"], meta["severity"], meta["title"], meta["cite"],
@@ -102,32 +101,39 @@ def _name_masked(type_name: str | None) -> bool:
     return type_name in model().nodes and model().sensitive(type_name).get("name") == "mask"
 
 
-def _display_name(ix: GraphIndex, n: str) -> str:
-    node = ix.nodes[n]
-    name = node.get("name", n)
-    return mask_name(name) if _name_masked(node.get("type")) else name
-
-
-def _finding(ix: GraphIndex, r: Rule, entity: str, facts: dict[str, Any], lang: str,
-             severity: str) -> dict[str, Any]:  # fmt: skip
-    name = _display_name(ix, entity)
-    community = ix.community_of(entity)
-    fill = {"name": name, **facts}
-    if "community" in facts and facts["community"] in ix.nodes:
-        fill["community"] = ix.nodes[facts["community"]].get("name")
-    return {
-        "rule": r.id,
-        "severity": severity,
-        "title": r.title[lang],
-        "entity": entity,
-        "entity_type": ix.nodes[entity].get("type"),
-        "name": name,
-        "community": community,
-        "area_path": ix.area_path(entity),
-        "facts": facts,
-        "action": r.action[lang].format_map(_Blank(fill)),
-        "cite": r.cite[lang],
-    }
+def _findings(ix: GraphIndex, r: Rule, hits: Iterable[tuple[str, dict[str, Any]]], lang: str,
+              severity: str) -> list[dict[str, Any]]:  # fmt: skip
+    """The findings of rule ``r`` for its hits ``(entity, facts)``: names masked where the schema
+    says so, the area path, the action in plain words."""
+    nodes, communities, path_of = ix.nodes, ix.community_map(), ix.path_of_area
+    title, cite, action = r.title[lang], r.cite[lang], r.action[lang]
+    out = []
+    for entity, facts in hits:
+        node = nodes[entity]
+        t = node.get("type")
+        name = node.get("name", entity)
+        if _name_masked(t):
+            name = mask_name(name)
+        area = entity if t == "Area" else ix.area_of(entity)
+        community = communities.get(area) if area is not None else None
+        fill = _Blank(facts)
+        fill["name"] = name
+        if "community" in facts and facts["community"] in nodes:
+            fill["community"] = nodes[facts["community"]].get("name")
+        out.append({
+            "rule": r.id,
+            "severity": severity,
+            "title": title,
+            "entity": entity,
+            "entity_type": t,
+            "name": name,
+            "community": community,
+            "area_path": path_of(community or area) if area is not None else [],
+            "facts": facts,
+            "action": action.format_map(fill),
+            "cite": cite,
+        })
+    return out
 
 
 class _Blank(dict):
