@@ -20,6 +20,12 @@ demo: $(VENV)/.installed
 	$(DJ) load examples/messy --db $(DEMO)/dangjian.db --rejects $(DEMO)/rejects-messy.csv
 	$(DJ) info --db $(DEMO)/dangjian.db
 	$(DJ) gaps --db $(DEMO)/dangjian.db --severity medium --limit 15
+	$(DJ) view overview --db $(DEMO)/dangjian.db -o $(DEMO)/overview.html
+	$(DJ) view community 祥云社区 --db $(DEMO)/dangjian.db -o $(DEMO)/community-祥云社区.html
+	$(DJ) view tree --db $(DEMO)/dangjian.db -o $(DEMO)/tree.html
+	$(DJ) view coconstruction --db $(DEMO)/dangjian.db -o $(DEMO)/coconstruction.html
+	$(DJ) view gaps --db $(DEMO)/dangjian.db -o $(DEMO)/gaps.html
+	@echo "Open the views above in a browser (offline files; click a node, search xysq)."
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

@@ -529,6 +529,53 @@ def path(
         out.print(f"  {arrow} {s['to_name']} ({s['to']})", markup=False)
 
 
+VIEW_NAMES = "overview, community, tree, coconstruction or gaps"
+
+
+@app.command()
+@handles_errors
+def view(
+    kind: Annotated[str, typer.Argument(help=f"Which view: {VIEW_NAMES}.", show_default=False)],
+    target: Annotated[str | None, typer.Argument(help="Area (id or name): the community for `community`; "
+                                                     "for the others [default: everything].")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="HTML file to write [default: ./KIND.html].",
+                                                show_default=False)] = None,
+    db: DbOpt = None,
+    as_of: AsOfOpt = None,
+    config: Annotated[Path | None, typer.Option("--config", help="Rule thresholds (YAML), see `dangjian rules`.")] = None,
+    severity: Annotated[str | None, typer.Option("--severity", help="gaps view: only this severity and above.")] = None,
+    members: Annotated[bool, typer.Option("--members", help="community view: one node per member.")] = False,
+    show_names: Annotated[bool, typer.Option("--show-names", help="Show members' full names (masked by default).")] = False,
+    lang: LangOpt = "zh",
+    as_json: JsonOpt = False,
+) -> None:
+    """Write an interactive network view as one offline HTML file."""
+    from dangjian.queries import SEVERITIES, load_config
+    from dangjian.viz import VIEWS, build_view, write_view
+
+    lang = _lang(lang)
+    if kind not in VIEWS:
+        raise typer.BadParameter(f"use {VIEW_NAMES}", param_hint="KIND")
+    if severity is not None and severity not in SEVERITIES:
+        raise typer.BadParameter(f"use one of {', '.join(SEVERITIES)}", param_hint="--severity")
+    options: dict[str, Any] = {"as_of": _date(as_of), "lang": lang, "show_names": show_names,
+                               "config": load_config(config)}  # fmt: skip
+    if kind == "gaps":
+        options["min_severity"] = severity
+    if kind == "community":
+        options["members"] = members
+    built = build_view(_graph(db), kind, target, **options)
+    path = write_view(built, output or Path(f"{kind}.html"))
+    summary = {**built.summary(), "path": str(path), "bytes": path.stat().st_size}
+    if as_json:
+        _emit_json(summary)
+        return
+    if lang == "zh":
+        out.print(f"已写入视图「{built.title}」：{path}（节点 {summary['nodes']}，连线 {summary['edges']}）", markup=False)
+    else:
+        out.print(f"wrote {built.title}: {path} ({summary['nodes']} nodes, {summary['edges']} edges)", markup=False)
+
+
 def main() -> None:
     """Console entry point: anything unexpected still ends in one line, not a traceback."""
     try:

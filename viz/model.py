@@ -1,0 +1,228 @@
+"""What a view is, as plain data: nodes and edges to draw (with positions, tooltips and the facts
+and findings shown in the details panel), the legend, and the counts the page reports. Views are
+built by :mod:`dangjian.viz.views` and written by :mod:`dangjian.viz.page`; the graph is only read.
+
+>>> import networkx as nx
+>>> g = nx.MultiDiGraph()
+>>> g.add_node("m1", type="Member", name="张小华", situation="retired", id_number="530102199001011234")
+>>> c = Canvas(g, lang="zh")
+>>> c.node("m1")["label"]
+'张*华'
+>>> "530102199001011234" in str(c.nodes)
+False
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+import networkx as nx
+
+from dangjian.graph.privacy import mask_name
+from dangjian.graph.schema import model
+
+__all__ = ["View", "Canvas", "SEVERITY_COLOURS", "TYPE_STYLE", "PEOPLE"]
+
+SEVERITY_COLOURS = {"high": "#d62728", "medium": "#ff7f0e", "low": "#d8b400"}
+SEVERITY_LABELS = {"zh": {"high": "高", "medium": "中", "low": "低"},
+                   "en": {"high": "high", "medium": "medium", "low": "low"}}  # fmt: skip
+#: group -> (shape, colour, size, zh label, en label)
+TYPE_STYLE: dict[str, tuple[str, str, int, str, str]] = {
+    "area_top": ("dot", "#5b6f8a", 26, "市/区县", "city/district"),
+    "area_street": ("dot", "#7b8fb0", 20, "街道/乡镇", "street/township"),
+    "area_community": ("dot", "#4e9a6b", 16, "社区/村", "community/village"),
+    "area_lower": ("dot", "#a3b8a8", 9, "网格/小区/楼栋", "grid/compound/building"),
+    "org": ("diamond", "#a05195", 14, "党组织", "Party organization"),
+    "unit": ("square", "#2c7fb8", 11, "驻区单位", "resident unit"),
+    "agreement": ("triangle", "#665191", 10, "共建协议", "agreement"),
+    "people": ("star", "#e67e22", 11, "联系领导/第一书记", "liaison/first secretary"),
+    "members": ("hexagon", "#f1a340", 12, "党员（汇总）", "members (totals)"),
+    "member": ("dot", "#f6c27a", 6, "党员", "member"),
+    "other": ("dot", "#999999", 8, "其他", "other"),
+}
+PEOPLE = frozenset({"Member", "Person"})
+_AREA_GROUP = {"city": "area_top", "district": "area_top", "street": "area_street", "township": "area_street",
+               "community": "area_community", "village": "area_community"}  # fmt: skip
+_TYPE_GROUP = {"PartyOrg": "org", "Unit": "unit", "Agreement": "agreement", "Person": "people", "Member": "member"}
+
+
+@dataclass
+class View:
+    """One view, ready to be written as a page (see :func:`dangjian.viz.page.write_view`)."""
+
+    kind: str
+    title: str
+    lang: str
+    nodes: list[dict[str, Any]]
+    edges: list[dict[str, Any]]
+    legend: list[dict[str, str]]
+    stats: dict[str, Any] = field(default_factory=dict)
+
+    def summary(self) -> dict[str, Any]:
+        return {"view": self.kind, "title": self.title, "nodes": len(self.nodes), "edges": len(self.edges),
+                **self.stats}  # fmt: skip
+
+
+class Canvas:
+    """Collects the nodes and edges of a view: each graph node at most once, labelled and described
+    from the schema, people masked unless ``show_names``; ID and phone numbers never copied."""
+
+    def __init__(self, g: nx.MultiDiGraph, *, lang: str = "zh", findings: list[dict] | None = None,
+                 show_names: bool = False, paths: Any = None):  # fmt: skip
+        self.g, self.lang, self.show_names = g, lang, show_names
+        self.nodes: list[dict[str, Any]] = []
+        self.edges: list[dict[str, Any]] = []
+        self.parent: dict[str, str] = {}
+        self._ids: dict[str, dict[str, Any]] = {}
+        self._edge_keys: set[tuple[str, str, str]] = set()
+        self._paths = paths
+        self.by_entity: dict[str, list[dict]] = {}
+        self.by_community: dict[str, list[dict]] = {}  # findings about anything in a community
+        for f in findings or ():
+            self.by_entity.setdefault(f["entity"], []).append(f)
+            if f["community"] is not None:
+                self.by_community.setdefault(f["community"], []).append(f)
+        self._m = model()
+
+    # -- names and facts ------------------------------------------------------------------------
+    def name(self, n: str) -> str:
+        d = self.g.nodes[n]
+        name = str(d.get("name", n))
+        if d.get("type") in PEOPLE and not self.show_names:
+            return mask_name(name)
+        return name
+
+    def type_label(self, t: str | None) -> str:
+        return self._m.record(t).label(self.lang) if t in self._m.nodes else str(t or "")
+
+    def facts(self, n: str) -> list[list[str]]:
+        """[label, value] pairs from the schema's properties: enum values as labels, sensitive
+        ones left out (for people, only enum-valued properties such as situation and sex)."""
+        d = self.g.nodes[n]
+        t = d.get("type")
+        if t not in self._m.nodes:
+            return []
+        rt = self._m.record(t)
+        out = []
+        for key, value in d.items():
+            prop = rt.properties.get(key)
+            if prop is None or key in ("id", "name") or prop.sensitive or value is None or value == "":
+                continue
+            if prop.enum is not None:
+                value = prop.enum.label(value, self.lang) if value in prop.enum.values else value
+            elif t in PEOPLE:
+                continue
+            if isinstance(value, bool):
+                value = ("是" if value else "否") if self.lang == "zh" else ("yes" if value else "no")
+            out.append([prop.label(self.lang), str(value)])
+        return out
+
+    def worst(self, findings: list[dict]) -> str | None:
+        order = ("high", "medium", "low")
+        found = {f["severity"] for f in findings}
+        return next((s for s in order if s in found), None)
+
+    # -- building -------------------------------------------------------------------------------
+    def group_of(self, n: str) -> str:
+        d = self.g.nodes[n]
+        t = d.get("type")
+        if t == "Area":
+            return _AREA_GROUP.get(d.get("level"), "area_lower")
+        return _TYPE_GROUP.get(t, "other")
+
+    def node(self, n: str, *, parent: str | None = None, group: str | None = None, label: str | None = None,
+             size: float | None = None, findings: list[dict] | None = None, extra: list[list[str]] | None = None,
+             colour_by: list[dict] | None = None) -> dict[str, Any]:  # fmt: skip
+        """Add graph node ``n`` (once; a second call returns the first). ``findings`` default to
+        the findings about ``n``; ``colour_by`` (default: those) sets the colour by severity."""
+        if n in self._ids:
+            return self._ids[n]
+        d = self.g.nodes[n]
+        t = d.get("type")
+        group = group or self.group_of(n)
+        shape, colour, default_size, _, _ = TYPE_STYLE[group]
+        own = self.by_entity.get(n, []) if findings is None else findings
+        worst = self.worst(colour_by if colour_by is not None else own)
+        name = self.name(n)
+        path = list(self._paths(n)) if self._paths is not None and t not in PEOPLE else []
+        item = {
+            "id": n,
+            "label": label if label is not None else name,
+            "name": name,
+            "group": group,
+            "type": self.type_label(t),
+            "shape": shape,
+            "size": size if size is not None else default_size,
+            "color": SEVERITY_COLOURS[worst] if worst else colour,
+            "severity": worst,
+            "path": path,
+            "facts": (extra or []) + self.facts(n),
+            "findings": [self._finding(f) for f in own],
+            "q": self.search_key(n, name),
+        }
+        self._ids[n] = item
+        self.nodes.append(item)
+        if parent is not None:
+            self.parent[n] = parent
+        return item
+
+    def aggregate(self, key: str, label: str, *, parent: str, group: str = "members", size: float | None = None,
+                  facts: list[list[str]] | None = None) -> dict[str, Any]:  # fmt: skip
+        """A node that stands for many (members of an organization in one situation)."""
+        shape, colour, default_size, _, _ = TYPE_STYLE[group]
+        item = {"id": key, "label": label, "name": label, "group": group, "type": TYPE_STYLE[group][3 if
+                self.lang == "zh" else 4], "shape": shape, "size": size or default_size, "color": colour,
+                "severity": None, "path": [], "facts": facts or [], "findings": [], "q": label.lower()}  # fmt: skip
+        self._ids[key] = item
+        self.nodes.append(item)
+        self.parent[key] = parent
+        return item
+
+    def has(self, n: str) -> bool:
+        return n in self._ids
+
+    def edge(self, u: str, v: str, edge_type: str, *, label: str | None = None, dashes: bool = False) -> None:
+        """Add an edge between two nodes already added (once per pair and type)."""
+        key = (u, v, edge_type)
+        if key in self._edge_keys or u not in self._ids or v not in self._ids:
+            return
+        self._edge_keys.add(key)
+        rel = self._m.edge(edge_type).label(self.lang) if edge_type in self._m.edges else edge_type
+        self.edges.append({"from": u, "to": v, "title": label or rel, "dashes": dashes})
+
+    def search_key(self, n: str, name: str) -> str:
+        """What the search box matches: the id, the shown name and, for names that are not
+        people's, the pinyin and its initials."""
+        d = self.g.nodes[n]
+        keys = [n.lower(), name.lower()]
+        if d.get("type") not in PEOPLE and name:
+            keys.extend(_pinyin(name))
+        return " ".join(keys)
+
+    def _finding(self, f: dict) -> list[str]:
+        sev = SEVERITY_LABELS[self.lang].get(f["severity"], f["severity"])
+        return [f["severity"], sev, f["title"], f["cite"], f["action"]]
+
+    def legend(self) -> list[dict[str, str]]:
+        used = dict.fromkeys(item["group"] for item in self.nodes)
+        i = 3 if self.lang == "zh" else 4
+        out = [{"group": gname, "label": TYPE_STYLE[gname][i], "shape": TYPE_STYLE[gname][0],
+                "color": TYPE_STYLE[gname][1]} for gname in used]  # fmt: skip
+        return out
+
+
+_PINYIN: dict[str, tuple[str, str]] = {}
+
+
+def _pinyin(name: str) -> tuple[str, str]:
+    """(full pinyin, initials) of a name, one pypinyin call per distinct name."""
+    found = _PINYIN.get(name)
+    if found is None:
+        from pypinyin import Style, pinyin
+
+        syllables = [s[0] for s in pinyin(name, style=Style.NORMAL, errors="ignore") if s and s[0]]
+        found = ("".join(syllables).lower(), "".join(s[0] for s in syllables).lower())
+        if len(_PINYIN) < 200_000:
+            _PINYIN[name] = found
+    return found

@@ -1,0 +1,108 @@
+"""Writing a view as one self-contained HTML file: vis-network inlined from the installed pyvis
+package (no CDN, no ``lib/`` folder, no ``node_modules``), the view's data embedded as JSON that
+cannot close its script tag, and a page that treats every name as text.
+
+pyvis's own path is not used: its templates link CDNs even with ``cdn_resources='in_line'``,
+``write_html`` creates ``lib/`` in the working directory, ``from_nx`` changes the caller's graph
+and is quadratic, and a title containing ``href`` switches its popups to innerHTML.
+
+>>> from dangjian.viz.model import View
+>>> v = View("gaps", "<b>祥和</b>", "zh", [], [], [])
+>>> html = render(v)
+>>> "<b>祥和</b>" in html, "&lt;b&gt;祥和&lt;/b&gt;" in html
+(False, True)
+"""
+
+from __future__ import annotations
+
+import functools
+import html as htmllib
+import json
+import os
+import re
+from importlib import resources
+from pathlib import Path
+
+from dangjian.graph.fileio import atomic_write_text
+from dangjian.viz.model import SEVERITY_COLOURS, SEVERITY_LABELS, View
+from dangjian.viz.views import ViewError
+
+__all__ = ["render", "write_view", "vis_assets", "VIS_VERSION"]
+
+VIS_VERSION = "9.1.2"  # the vis-network build shipped inside pyvis 0.3.x
+_HERE = Path(__file__).resolve().parent
+_TEXT = {
+    "zh": {"nodes": "节点", "edges": "连线", "legend": "图例（勾选以显示）", "details": "详情", "findings": "发现的问题",
+           "noFindings": "无", "cite": "依据", "search": "搜索名称或拼音（如 xysq）", "noMatch": "没有匹配的节点",
+           "clickHint": "点击节点查看详情"},
+    "en": {"nodes": "nodes", "edges": "edges", "legend": "Legend (tick to show)", "details": "Details",
+           "findings": "Findings", "noFindings": "none", "cite": "Source", "search": "Search name or pinyin (e.g. xysq)",
+           "noMatch": "No matching node", "clickHint": "Click a node to see its details"},
+}  # fmt: skip
+
+
+@functools.lru_cache(maxsize=1)
+def vis_assets() -> tuple[str, str]:
+    """(vis-network JavaScript, its CSS) from the installed pyvis package, without the source map
+    reference (a browser would try to fetch it)."""
+    lib = resources.files("pyvis") / "lib" / f"vis-{VIS_VERSION}"
+    js = (lib / "vis-network.min.js").read_text(encoding="utf-8")
+    css = (lib / "vis-network.css").read_text(encoding="utf-8")
+    js = re.sub(r"//[#@] sourceMappingURL=\S*", "", js)
+    css = re.sub(r"/\*[#@] sourceMappingURL=\S*\s*\*/", "", css)
+    for text in (js, css):
+        if re.search(r"</(script|style)", text, re.I):  # would end the inline block early
+            raise RuntimeError("the vis-network asset cannot be inlined safely")
+    return js, css
+
+
+def _json_for_script(data: object) -> str:
+    """JSON that is inert inside a <script> element: no '<', '>' or '&' survive as such, nor the
+    line separators that end a JavaScript string."""
+    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))  # fmt: skip
+
+
+def render(view: View) -> str:
+    """The page of ``view`` as a string."""
+    lang = view.lang if view.lang in _TEXT else "zh"
+    data = {
+        "kind": view.kind,
+        "title": view.title,
+        "counts": {"nodes": len(view.nodes), "edges": len(view.edges)},
+        "stats": view.stats,
+        "text": _TEXT[lang],
+        "legend": view.legend,
+        "severities": [{"severity": s, "label": SEVERITY_LABELS[lang][s], "color": c}
+                       for s, c in SEVERITY_COLOURS.items()],  # fmt: skip
+        "nodes": view.nodes,
+        "edges": view.edges,
+    }
+    js, css = vis_assets()
+    parts = {
+        "LANG": "zh-CN" if lang == "zh" else "en",
+        "TITLE": htmllib.escape(view.title),
+        "VISCSS": css,
+        "CSS": (_HERE / "page.css").read_text(encoding="utf-8"),
+        "DATA": _json_for_script(data),
+        "VISJS": js,
+        "JS": (_HERE / "page.js").read_text(encoding="utf-8"),
+    }
+    pieces = re.split(r"<!--DJ:([A-Z]+)-->", (_HERE / "page.html").read_text(encoding="utf-8"))
+    return "".join(parts[p] if i % 2 else p for i, p in enumerate(pieces))
+
+
+def write_view(view: View, path: str | os.PathLike) -> Path:
+    """Write the page of ``view`` to ``path`` (atomically; nothing else is created)."""
+    path = Path(path)
+    if path.is_dir():
+        raise ViewError(f"{path} is a folder; give a file name such as {path / 'view.html'}")
+    if not path.parent.is_dir():
+        raise ViewError(f"cannot write {path}: folder {path.parent} does not exist")
+    text = render(view)
+    try:
+        atomic_write_text(path, text)
+    except OSError as exc:
+        raise ViewError(f"cannot write {path}: {exc.strerror or exc}") from None
+    return path

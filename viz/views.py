@@ -1,0 +1,324 @@
+"""The five views, each a function that reads the graph (never changes it) and returns a
+:class:`~dangjian.viz.model.View`: plain data with positions already computed.
+
+- :func:`overview`: the area tree down to communities, each with its organization; coloured by the
+  worst finding, sized by members. No member nodes, so a city of 1,800 communities stays light.
+- :func:`community`: one community's organizations, grids, compounds and buildings, resident and
+  partner units, agreements, liaison leader and first secretary, and members totalled by situation
+  (one node per member on request, names masked).
+- :func:`tree`: the leadership hierarchy of the organizations of an area.
+- :func:`coconstruction`: communities and their partner units, joined through agreements in force.
+- :func:`gaps`: only the entities with findings, each under its community.
+
+>>> import networkx as nx
+>>> g = nx.MultiDiGraph()
+>>> g.add_node("c", type="Area", name="祥云社区", level="community")
+>>> v = overview(g, as_of="2026-11-22")
+>>> [(n["label"], n["severity"]) for n in v.nodes]
+[('祥云社区', 'high')]
+"""
+
+from __future__ import annotations
+
+import math
+from typing import Any
+
+import networkx as nx
+
+from dangjian.graph.errors import DangjianError
+from dangjian.queries import GraphIndex, run_rules
+from dangjian.queries.coconstruction import agreement_parties, in_force, partners_by_community
+from dangjian.queries.index import COMMUNITY_LEVELS
+from dangjian.queries.lookup import resolve
+from dangjian.queries.registry import SEVERITIES, rules_registry
+from dangjian.viz.layout import tree_layout
+from dangjian.viz.model import Canvas, View
+
+__all__ = ["overview", "community", "tree", "coconstruction", "gaps", "VIEWS", "build_view", "ViewError"]
+
+UPPER_LEVELS = ("city", "district", "street", "township", *sorted(COMMUNITY_LEVELS))
+
+
+class ViewError(DangjianError):
+    """A view that cannot be built or written as asked."""
+
+
+_TITLES = {
+    "overview": ("总览", "Overview"),
+    "community": ("社区", "Community"),
+    "tree": ("组织体系", "Organization tree"),
+    "coconstruction": ("共驻共建", "Co-construction"),
+    "gaps": ("问题清单", "Gaps"),
+}
+
+
+def _start(g: nx.MultiDiGraph, as_of, lang: str, show_names: bool, config: dict | None = None,
+           min_severity: str | None = None) -> tuple[GraphIndex, Canvas]:  # fmt: skip
+    ix = GraphIndex(g, as_of)
+    findings = run_rules(g, as_of=ix.as_of, lang=lang, config=config, min_severity=min_severity)
+    return ix, Canvas(g, lang=lang, findings=findings, show_names=show_names, paths=ix.area_path)
+
+
+def _roots(ix: GraphIndex, area: str | None) -> list[str]:
+    """The area asked for, or every top area (one with no parent area)."""
+    if area is not None:
+        return [resolve(ix.g, area, types=["Area"])]
+    return [a for a in ix.of_type("Area") if ix.parent_area(a) is None]
+
+
+def _title(kind: str, lang: str, what: list[str], ix: GraphIndex) -> str:
+    head = _TITLES[kind][0 if lang == "zh" else 1]
+    names = "、".join(str(ix.attr(a, "name", a)) for a in what[:3]) + ("…" if len(what) > 3 else "")
+    return f"{names} · {head}" if names else head
+
+
+def _finish(kind: str, title: str, c: Canvas, lang: str, **stats: Any) -> View:
+    pos = tree_layout([n["id"] for n in c.nodes], c.parent)
+    for n in c.nodes:
+        n["x"], n["y"] = pos[n["id"]]
+    return View(kind, title, lang, c.nodes, c.edges, c.legend(), stats)
+
+
+def _members_below(ix: GraphIndex, a: str) -> int:
+    living = ix.in_count("LIVES_IN")
+    return sum(living[x] for x in ix.area_subtree(a))
+
+
+def _size(base: int, count: int) -> float:
+    return round(base + 2.2 * math.sqrt(count), 1)
+
+
+def _upper_tree(ix: GraphIndex, c: Canvas, roots: list[str], communities: list[str]) -> None:
+    """The areas from the roots down to (and including) the communities, as layout parents."""
+    keep = {x for r in roots for x in ix.area_subtree(r) if ix.attr(x, "level") in UPPER_LEVELS}
+    for a in [x for r in roots for x in ix.area_subtree(r)]:
+        if a not in keep:
+            continue
+        p = ix.parent_area(a)
+        c.node(a, parent=p if p in keep else None,
+               colour_by=c.by_community.get(a, []) if a in communities else None)  # fmt: skip
+    for a in keep:
+        p = ix.parent_area(a)
+        if p in keep:
+            c.edge(p, a, "CONTAINS")
+
+
+def overview(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str = "zh",
+             show_names: bool = False, config: dict | None = None) -> View:  # fmt: skip
+    """The area tree of ``area`` (default: everything) down to its communities, each community
+    with the organizations anchored in it; communities coloured by the worst finding inside them
+    and sized by the members living there."""
+    ix, c = _start(g, as_of, lang, show_names, config)
+    roots = _roots(ix, area)
+    communities = [x for r in roots for x in ix.area_subtree(r) if ix.attr(x, "level") in COMMUNITY_LEVELS]
+    _upper_tree(ix, c, roots, communities)
+    total = 0
+    for com in communities:
+        n = _members_below(ix, com)
+        total += n
+        item = c.node(com)
+        item["size"] = _size(12, n)
+        inside = c.by_community.get(com, [])
+        item["facts"][:0] = [["党员" if lang == "zh" else "Members", str(n)],
+                             ["发现" if lang == "zh" else "Findings", str(len(inside))]]  # fmt: skip
+        for o in ix.orgs_anchored(com):
+            c.node(o, parent=com)
+            c.edge(o, com, "ANCHORED_IN")
+    title = _title("overview", lang, roots, ix)
+    return _finish("overview", title, c, lang, communities=len(communities), members=total)
+
+
+def _org_family(ix: GraphIndex, anchors: list[str]) -> list[str]:
+    """Organizations anchored in these places and every organization they lead."""
+    seen: dict[str, None] = {}
+    for a in anchors:
+        for o in ix.orgs_anchored(a):
+            for x in ix.subordinates(o):
+                seen.setdefault(x, None)
+    return list(seen)
+
+
+def _layout_parent_org(ix: GraphIndex, c: Canvas, o: str, fallback: str | None) -> str | None:
+    sup = next(iter(ix.inn["LEADS"].get(o, ())), None)
+    if sup is not None and c.has(sup):
+        return sup
+    anchor = next(iter(ix.out["ANCHORED_IN"].get(o, ())), None)
+    return anchor if anchor is not None and c.has(anchor) else fallback
+
+
+def community(g: nx.MultiDiGraph, target: str, *, as_of=None, lang: str = "zh", show_names: bool = False,
+              members: bool = False, config: dict | None = None) -> View:  # fmt: skip
+    """One community: its areas, organizations, units, partners, agreements, posts and members
+    (totals by situation; one node per member with ``members=True``)."""
+    ix, c = _start(g, as_of, lang, show_names, config)
+    com = resolve(g, target, types=["Area"])
+    areas = ix.area_subtree(com)
+    for a in areas:
+        p = ix.parent_area(a)
+        c.node(a, parent=p if a != com else None)
+        if a != com:
+            c.edge(p, a, "CONTAINS")
+    units = [u for a in areas for u in ix.inn["LOCATED_IN"].get(a, ())]
+    for u in units:
+        c.node(u, parent=ix.area_of(u))
+        c.edge(u, ix.area_of(u), "LOCATED_IN")
+    orgs = _org_family(ix, areas + units)
+    for o in orgs:
+        c.node(o)
+    for o in orgs:
+        c.parent[o] = _layout_parent_org(ix, c, o, com)
+        for sup in ix.inn["LEADS"].get(o, ()):
+            c.edge(sup, o, "LEADS")
+        for x in ix.out["ANCHORED_IN"].get(o, ()):
+            c.edge(o, x, "ANCHORED_IN", dashes=True)
+        for u in ix.out["COVERS"].get(o, ()):
+            c.edge(o, u, "COVERS", dashes=True)
+    member_count = _members(ix, c, orgs, members, lang)
+    for edge in ("LIAISON_FOR", "FIRST_SECRETARY_OF"):
+        for person in ix.inn[edge].get(com, ()):
+            c.node(person, parent=com, group="people")
+            c.edge(person, com, edge)
+    _agreements(ix, c, com, orgs)
+    return _finish("community", _title("community", lang, [com], ix), c, lang, members=member_count)
+
+
+def _members(ix: GraphIndex, c: Canvas, orgs: list[str], one_by_one: bool, lang: str) -> int:
+    from dangjian.graph.schema import model
+
+    situations = model().enums["member_situation"]
+    total = 0
+    for o in orgs:
+        ms = ix.members_of(o)
+        total += len(ms)
+        if one_by_one:
+            for m in ms:
+                c.node(m, parent=o)
+                c.edge(m, o, "MEMBER_OF")
+            continue
+        by: dict[str, list[str]] = {}
+        for m in ms:
+            by.setdefault(ix.attr(m, "situation") or "", []).append(m)
+        for s, group in sorted(by.items()):
+            s_label = situations.label(s, lang) if s in situations.values else ("其他" if lang == "zh" else "other")
+            key = f"members:{o}:{s}"
+            label = f"{s_label}党员 {len(group)}" if lang == "zh" else f"{s_label} members: {len(group)}"
+            formal = ix.formal_count(group)
+            c.aggregate(key, label, parent=o, size=_size(8, len(group)),
+                        facts=[["人数" if lang == "zh" else "Members", str(len(group))],
+                               ["正式党员" if lang == "zh" else "Formal", str(formal)]])  # fmt: skip
+            c.edge(key, o, "MEMBER_OF")
+    return total
+
+
+def _agreements(ix: GraphIndex, c: Canvas, com: str, orgs: list[str]) -> None:
+    """Agreements signed by the community's organizations (in force or not), with their units."""
+    mine = set(orgs)
+    for a in ix.of_type("Agreement"):
+        sides, units = agreement_parties(ix, a)
+        signers = [o for o in sides if o in mine]
+        if not signers:
+            continue
+        c.node(a, parent=signers[0], extra=[["有效" if c.lang == "zh" else "In force",
+                                             ("是" if in_force(ix, a) else "否") if c.lang == "zh"
+                                             else ("yes" if in_force(ix, a) else "no")]])  # fmt: skip
+        for o in signers:
+            c.edge(o, a, "PARTY_TO")
+        for u in units:
+            c.node(u, parent=a)
+            c.edge(u, a, "PARTY_TO")
+
+
+def tree(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str = "zh",
+         show_names: bool = False, config: dict | None = None) -> View:  # fmt: skip
+    """The organizations of an area (anchored in it, below it or in its units) and all they lead,
+    laid out as the leadership tree."""
+    ix, c = _start(g, as_of, lang, show_names, config)
+    roots = _roots(ix, area)
+    areas = [x for r in roots for x in ix.area_subtree(r)]
+    units = [u for a in areas for u in ix.inn["LOCATED_IN"].get(a, ())]
+    orgs = _org_family(ix, areas + units)
+    counts = ix.in_count("MEMBER_OF")
+    for o in orgs:
+        c.node(o, size=_size(8, counts[o]))
+    for o in orgs:
+        sup = next(iter(ix.inn["LEADS"].get(o, ())), None)
+        if sup is not None and c.has(sup):
+            c.parent[o] = sup
+        for s in ix.inn["LEADS"].get(o, ()):
+            c.edge(s, o, "LEADS")
+    return _finish("tree", _title("tree", lang, roots, ix), c, lang, organizations=len(orgs))
+
+
+def coconstruction(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str = "zh",
+                   show_names: bool = False, config: dict | None = None) -> View:  # fmt: skip
+    """Communities of an area and their partner units (agreements in force). Communities with
+    fewer partners than the community-few-partners rule asks for are red; a single partner is
+    orange."""
+    ix, c = _start(g, as_of, lang, show_names, config)
+    roots = _roots(ix, area)
+    communities = [x for r in roots for x in ix.area_subtree(r) if ix.attr(x, "level") in COMMUNITY_LEVELS]
+    minimum = {**rules_registry()["community-few-partners"].params,
+               **(config or {}).get("community-few-partners", {})}["min_partners"]  # fmt: skip
+    partners = partners_by_community(ix)
+    _upper_tree(ix, c, roots, [])
+    few = 0
+    for com in communities:
+        units = sorted(partners.get(com, ()))
+        item = c.node(com)
+        item["size"] = _size(12, 4 * len(units))
+        item["color"] = "#d62728" if len(units) < minimum else "#ff7f0e" if len(units) == 1 else "#2ca02c"
+        item["severity"] = "high" if len(units) < minimum else "medium" if len(units) == 1 else None
+        few += len(units) < minimum
+        item["facts"][:0] = [["共建单位" if lang == "zh" else "Partners", str(len(units))]]
+        for u in units:
+            c.node(u, parent=com)
+            c.edge(com, u, "PARTY_TO", label="共建" if lang == "zh" else "partners")
+    title = _title("coconstruction", lang, roots, ix)
+    return _finish("coconstruction", title, c, lang, communities=len(communities), few_partners=few)
+
+
+def gaps(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str = "zh", show_names: bool = False,
+         config: dict | None = None, min_severity: str | None = None) -> View:  # fmt: skip
+    """Only the entities with findings (at ``min_severity`` or above), each under its community,
+    with the area chain above for context."""
+    if min_severity is not None and min_severity not in SEVERITIES:
+        raise ViewError(f"severity must be one of {', '.join(SEVERITIES)}")
+    ix, c = _start(g, as_of, lang, show_names, config, min_severity)
+    roots = _roots(ix, area)
+    inside = {x for r in roots for x in ix.area_subtree(r)}
+    entities = [e for e in c.by_entity if ix.area_of(e) in inside or (area is None and ix.area_of(e) is None)]
+    context: dict[str, None] = {}
+    for e in entities:
+        x = ix.community_of(e) or ix.area_of(e)
+        chain = []
+        while x is not None and x not in context:
+            chain.append(x)
+            x = ix.parent_area(x)
+        context.update(dict.fromkeys(reversed(chain)))
+    for a in context:
+        p = ix.parent_area(a)
+        c.node(a, parent=p if p in context else None, findings=c.by_entity.get(a, []))
+        if p in context:
+            c.edge(p, a, "CONTAINS")
+    for e in entities:
+        home = ix.community_of(e) or ix.area_of(e)
+        if e in context:
+            continue
+        c.node(e, parent=home)
+        if home is not None:
+            c.edge(e, home, "LOCATED_IN", label="所在" if lang == "zh" else "in", dashes=True)
+    n_findings = sum(len(c.by_entity[e]) for e in entities)
+    return _finish("gaps", _title("gaps", lang, roots, ix), c, lang, entities=len(entities), findings=n_findings)
+
+
+VIEWS = {"overview": overview, "community": community, "tree": tree, "coconstruction": coconstruction,
+         "gaps": gaps}  # fmt: skip
+
+
+def build_view(g: nx.MultiDiGraph, kind: str, target: str | None = None, **options: Any) -> View:
+    """``VIEWS[kind](g, target, **options)``; the community view needs a target."""
+    if kind not in VIEWS:
+        raise ViewError(f"no view {kind!r} (views: {', '.join(VIEWS)})")
+    if kind == "community" and target is None:
+        raise ViewError("the community view needs a community (an id or a name)")
+    return VIEWS[kind](g, target, **options)
