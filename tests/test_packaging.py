@@ -31,6 +31,8 @@ def test_wheel_contains_every_module_and_the_schema(wheel):
         for f in (ROOT / folder).rglob("*.py"):
             assert f"dangjian/{f.relative_to(ROOT).as_posix()}" in names, f
     assert "dangjian/graph/schema.yaml" in names
+    for page_file in ("page.html", "page.js", "page.css"):  # the view page's parts
+        assert f"dangjian/viz/{page_file}" in names
     top = {n.split("/")[0] for n in names if not n.startswith("dangjian-")}
     assert top == {"dangjian"}, top
 

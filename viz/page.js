@@ -25,7 +25,8 @@
 
   var nodes = new vis.DataSet(DATA.nodes.map(function (n) {
     return { id: n.id, label: n.label, x: n.x, y: n.y, shape: n.shape, size: n.size,
-             color: { background: n.color, border: n.color, highlight: { background: n.color, border: "#222" } },
+             color: { background: n.color, border: n.color, highlight: { background: n.color, border: "#222" },
+                      hover: { background: n.color, border: "#222" } },
              title: tooltip(n), kind: n.group };
   }));
   var edges = new vis.DataSet(DATA.edges.map(function (e, i) {

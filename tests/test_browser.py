@@ -1,0 +1,198 @@
+"""The views in a real browser: headless Chromium (Debian's /usr/bin/chromium) driven by
+Playwright. Each view loads with no console error and no network request, draws as many nodes as
+it reports, finds nodes by name and by pinyin, opens details on a click, runs nothing from crafted
+names and shows no ID or phone number. Every test saves a screenshot in build/screenshots/.
+
+Without a Chromium these tests are skipped, except under CI (``CI`` set), where they fail:
+``.ci/run`` installs the ``chromium`` package."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+
+from dangjian.viz import VIEWS, build_view, write_view
+
+from view_graphs import AS_OF, FULL_NAMES, HOSTILE, ID_NUMBERS, PHONES, examples_graph, hostile_graph
+
+SHOTS = Path(__file__).resolve().parents[1] / "build" / "screenshots"
+CHROMIUM = os.environ.get("DANGJIAN_CHROMIUM") or shutil.which("chromium") or "/usr/bin/chromium"
+TARGETS = {"overview": None, "community": "祥云社区", "tree": None, "coconstruction": None, "gaps": None}
+
+if not Path(CHROMIUM).exists():
+    if os.environ.get("CI"):
+        raise RuntimeError(f"no Chromium at {CHROMIUM}: .ci/run should have installed the chromium package")
+    pytest.skip(f"no Chromium at {CHROMIUM} (apt-get install chromium)", allow_module_level=True)
+sync_api = pytest.importorskip("playwright.sync_api", reason="playwright is in the test extra")
+
+
+@pytest.fixture(scope="module")
+def browser():
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu"])
+        yield b
+        b.close()
+
+
+class Opened:
+    """A page with its console messages, page errors, requests and dialogs recorded."""
+
+    def __init__(self, browser, path: Path):
+        self.page = browser.new_page(viewport={"width": 1400, "height": 850})
+        self.problems: list[str] = []
+        self.requests: list[str] = []
+        self.dialogs: list[str] = []
+        self.page.on("console", lambda m: self.problems.append(f"{m.type}: {m.text}")
+                     if m.type in ("error", "warning") else None)  # fmt: skip
+        self.page.on("pageerror", lambda e: self.problems.append(f"pageerror: {e}"))
+        self.page.on("request", lambda r: self.requests.append(r.url))
+        self.page.on("dialog", lambda d: (self.dialogs.append(d.message), d.dismiss()))
+        self.url = path.resolve().as_uri()
+        self.page.goto(self.url)
+        self.page.wait_for_selector("body[data-ready='1']", timeout=60_000)
+
+    def js(self, expr: str):
+        return self.page.evaluate(expr)
+
+    def shot(self, name: str) -> None:
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        self.page.screenshot(path=str(SHOTS / f"{name}.png"))
+
+    def _at(self, node_id: str) -> tuple[float, float]:
+        self.js(f"dangjianView.network.focus({_js(node_id)}, {{scale: 1.5, animation: false}})")
+        self.page.wait_for_timeout(100)
+        box = self.page.locator("#dj-net canvas").bounding_box()
+        xy = self.js(f"dangjianView.network.canvasToDOM(dangjianView.network.getPosition({_js(node_id)}))")
+        return box["x"] + xy["x"], box["y"] + xy["y"]
+
+    def click_node(self, node_id: str) -> None:
+        """Click where the node is drawn on the canvas."""
+        self.page.mouse.click(*self._at(node_id))
+
+    def hover_node(self, node_id: str) -> str:
+        """Rest the mouse on a node; the text of its tooltip."""
+        x, y = self._at(node_id)
+        self.page.mouse.move(x - 3, y - 3)
+        self.page.mouse.move(x, y)
+        tip = self.page.locator("div.vis-tooltip")
+        tip.wait_for(state="visible", timeout=5_000)
+        return tip.inner_text()
+
+    def close(self) -> None:
+        self.page.close()
+
+
+def _js(value: str) -> str:
+    import json
+
+    return json.dumps(value)
+
+
+@pytest.fixture(scope="module")
+def example_files(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("views")
+    g = examples_graph(tmp)
+    out = {}
+    for kind in VIEWS:
+        view = build_view(g, kind, TARGETS[kind], as_of=AS_OF)
+        out[kind] = (write_view(view, tmp / f"{kind}.html"), view)
+    return out
+
+
+@pytest.mark.parametrize("kind", list(VIEWS))
+def test_view_loads_offline_and_draws_what_it_reports(browser, example_files, kind):
+    path, view = example_files[kind]
+    p = Opened(browser, path)
+    try:
+        p.shot(f"{kind}")
+        assert p.problems == []
+        assert p.requests == [p.url]  # the page itself, nothing else
+        drawn = p.js("dangjianView.network.body.nodeIndices.length")
+        assert drawn == len(view.nodes) == p.js("dangjianView.data.counts.nodes")
+        assert str(len(view.nodes)) in p.page.inner_text("#dj-counts")
+        assert p.js("dangjianView.network.body.edgeIndices.length") == len(view.edges)
+    finally:
+        p.close()
+
+
+def test_search_by_name_and_by_pinyin_then_details(browser, example_files):
+    path, view = example_files["overview"]
+    p = Opened(browser, path)
+    try:
+        for query in ("祥云", "xysq", "xiangyun"):
+            p.page.fill("#dj-search", query)
+            items = p.page.locator("#dj-results li[data-node]")
+            assert "祥云社区" in items.all_inner_texts()[0] if items.count() else False, query
+        p.page.fill("#dj-search", "xysq")
+        p.page.press("#dj-search", "Enter")
+        assert p.page.inner_text("#dj-details-body .dj-name") == "祥云社区"
+        p.shot("search-xysq")
+        assert p.problems == []
+    finally:
+        p.close()
+
+
+def test_clicking_a_node_opens_its_details_with_findings(browser, example_files):
+    path, view = example_files["overview"]
+    caiyun = next(n["id"] for n in view.nodes if n["name"] == "彩云社区")
+    p = Opened(browser, path)
+    try:
+        p.click_node(caiyun)
+        p.page.wait_for_selector("#dj-details-body .dj-name")
+        body = p.page.inner_text("#dj-details-body")
+        assert "彩云社区" in body and "依据" in body  # its finding, with the citation
+        assert p.js("dangjianView.network.getSelectedNodes()") == [caiyun]
+        p.shot("click-caiyun")
+    finally:
+        p.close()
+
+
+def test_filter_hides_a_type(browser, example_files):
+    path, view = example_files["overview"]
+    p = Opened(browser, path)
+    try:
+        orgs = sum(n["group"] == "org" for n in view.nodes)
+        p.page.uncheck("#dj-legend input[data-group='org']")
+        hidden = p.js("dangjianView.nodes.get({filter: n => n.hidden === true}).length")
+        assert hidden == orgs > 0
+        p.shot("filter-orgs-hidden")
+    finally:
+        p.close()
+
+
+@pytest.mark.parametrize("kind", list(VIEWS))
+def test_crafted_names_run_nothing_and_no_secrets(browser, tmp_path, kind):
+    g = hostile_graph()
+    view = build_view(g, kind, "c1" if kind == "community" else None, as_of=AS_OF, members=True) \
+        if kind == "community" else build_view(g, kind, None, as_of=AS_OF)  # fmt: skip
+    p = Opened(browser, write_view(view, tmp_path / f"{kind}.html"))
+    try:
+        for n in view.nodes:  # open every node's details and hover over none: all as text
+            p.js(f"dangjianView.showDetails({_js(n['id'])})")
+        p.page.fill("#dj-search", "<")
+        p.page.fill("#dj-search", "")
+        p.shot(f"hostile-{kind}")
+        assert p.js("window.__pwned === undefined")
+        assert p.dialogs == [] and p.problems == [] and p.requests == [p.url]
+        assert p.js("document.querySelectorAll('img, svg:not(canvas svg), a[href]').length") == 0
+        html = p.page.content()
+        for secret in (*ID_NUMBERS, *PHONES, *FULL_NAMES):
+            assert secret not in html
+        shown = {n["name"] for n in view.nodes}
+        for name in (HOSTILE["area"], HOSTILE["unit"], HOSTILE["org"]):
+            if name in shown:  # the crafted text appears as text where it is shown
+                nid = next(n["id"] for n in view.nodes if n["name"] == name)
+                p.js(f"dangjianView.showDetails({_js(nid)})")
+                assert p.page.inner_text("#dj-details-body .dj-name") == name
+        if kind == "overview":  # tooltips are set as text too
+            tip = p.hover_node("c1")
+            assert tip.startswith(HOSTILE["area"])
+            p.shot("hostile-tooltip")
+            assert p.js("window.__pwned === undefined")
+        if kind == "community":
+            assert HOSTILE["area"] in p.page.title()
+    finally:
+        p.close()

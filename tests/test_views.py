@@ -1,0 +1,178 @@
+"""The views as data and as files, without a browser: the graph is only read, nothing is written
+but the output file, people are masked, ID and phone numbers never copied, crafted names stay
+inert, and the page references nothing outside itself."""
+
+from __future__ import annotations
+
+import copy
+import json
+import os
+import re
+
+import pytest
+from typer.testing import CliRunner
+
+from dangjian.cli.main import app
+from dangjian.viz import VIEWS, ViewError, build_view, render, write_view
+from dangjian.viz.layout import tree_layout
+from dangjian.viz.page import vis_assets
+
+from view_graphs import AS_OF, FULL_NAMES, HOSTILE, ID_NUMBERS, PHONES, examples_graph, hostile_graph
+
+TARGETS = {"overview": None, "community": "祥云社区", "tree": None, "coconstruction": None, "gaps": None}
+
+
+@pytest.fixture(scope="module")
+def eg(tmp_path_factory):
+    return examples_graph(tmp_path_factory.mktemp("eg"))
+
+
+def _snapshot(g):
+    return (copy.deepcopy(dict(g.nodes(data=True))), copy.deepcopy(list(g.edges(keys=True, data=True))),
+            copy.deepcopy(g.graph))  # fmt: skip
+
+
+@pytest.mark.parametrize("kind", list(VIEWS))
+def test_view_leaves_graph_unchanged_and_writes_only_its_file(eg, kind, tmp_path, monkeypatch):
+    before = _snapshot(eg)
+    cwd, outdir = tmp_path / "cwd", tmp_path / "out"
+    cwd.mkdir()
+    outdir.mkdir()
+    monkeypatch.chdir(cwd)
+    view = build_view(eg, kind, TARGETS[kind], as_of=AS_OF)
+    path = write_view(view, outdir / "v.html")
+    assert _snapshot(eg) == before
+    assert os.listdir(cwd) == [] and os.listdir(outdir) == ["v.html"]
+    assert path.stat().st_size > 100_000  # vis-network is inside
+    assert len(view.nodes) > 3 and len({n["id"] for n in view.nodes}) == len(view.nodes)
+    ids = {n["id"] for n in view.nodes}
+    assert all(e["from"] in ids and e["to"] in ids for e in view.edges)
+    spots = {(n["x"], n["y"]) for n in view.nodes}
+    assert len(spots) == len(view.nodes), "two nodes drawn on the same spot"
+
+
+def test_page_is_self_contained(eg):
+    html = render(build_view(eg, "overview", as_of=AS_OF))
+    assert "vis.Network" in html or "Network" in html
+    for bad in ("cdn.", "cdnjs", "unpkg", "jsdelivr", "node_modules", "\"lib/", "sourceMappingURL", "bootstrap"):
+        assert bad not in html, bad
+    # URLs only in licence comments, error messages and the SVG namespace, none on our side
+    urls = set(re.findall(r"[a-z]+://[^\s\"')]+", html))
+    assert all(u.startswith(("http://www.w3.org/", "https://github.com/", "http://www.apache.org/",
+                             "http://opensource.org/", "https://visjs.github.io/", "http://almende.com"))
+               for u in urls), urls  # fmt: skip
+    # no element loads anything: no src= or href= attributes, no CSS imports or remote url()
+    assert not re.search(r"<(script|link|img|iframe)[^>]*\s(src|href)\s*=", html, re.I)
+    assert "@import" not in html
+    styles = "".join(re.findall(r"<style>(.*?)</style>", html, re.S))
+    assert "url(" in styles and not re.search(r"url\(\s*(?!['\"]?data:)", styles)
+    assert "default-src 'none'" in html
+
+
+def test_overview_reports_what_it_draws(eg):
+    view = build_view(eg, "overview", as_of=AS_OF)
+    levels = {n["group"] for n in view.nodes}
+    assert "member" not in levels and "members" not in levels  # aggregated: no member nodes
+    caiyun = next(n for n in view.nodes if n["name"] == "彩云社区")
+    assert caiyun["severity"] == "high"  # the community without an organization
+    assert any(f[2] and "依据" not in f[2] for f in caiyun["findings"])
+    data = json.loads(re.search(r'id="dj-data">(.*?)</script>', render(view), re.S).group(1))
+    assert data["counts"]["nodes"] == len(view.nodes) == len(data["nodes"])
+
+
+def test_community_view_members_masked_unless_asked():
+    g = hostile_graph()
+    for members in (False, True):
+        html = render(build_view(g, "community", "c1", as_of=AS_OF, members=members))
+        for secret in (*ID_NUMBERS, *PHONES, *FULL_NAMES, "周建国", "1980-01-01"):
+            assert secret not in html, secret
+    html = render(build_view(g, "community", "c1", as_of=AS_OF, members=True))
+    assert "张*华" in html and "欧**月" in html and "周*国" in html
+    shown = render(build_view(g, "community", "c1", as_of=AS_OF, members=True, show_names=True))
+    assert "张小华" in shown and "欧阳明月" in shown
+    for secret in (*ID_NUMBERS, *PHONES):
+        assert secret not in shown, secret
+
+
+def test_members_are_totalled_by_situation_by_default():
+    g = hostile_graph()
+    view = build_view(g, "community", "c1", as_of=AS_OF)
+    totals = [n for n in view.nodes if n["group"] == "members"]
+    assert [n["label"] for n in totals] == ["在职党员 2"]
+    assert not any(n["group"] == "member" for n in view.nodes)
+    one_by_one = build_view(g, "community", "c1", as_of=AS_OF, members=True)
+    assert sum(n["group"] == "member" for n in one_by_one.nodes) == 2
+
+
+@pytest.mark.parametrize("kind", list(VIEWS))
+def test_crafted_names_are_inert_in_the_file(kind):
+    g = hostile_graph()
+    view = build_view(g, kind, "c1" if kind == "community" else None, as_of=AS_OF)
+    html = render(view)
+    for name in HOSTILE.values():
+        assert name not in html
+    assert "window.__pwned" in html  # the names are there, as escaped data
+    assert "<img src=x" not in html and "<svg onload" not in html and "<script>window" not in html
+    # the data block, vis-network and our script; nothing else opens a script
+    assert len(re.findall(r"<script\b", html)) == 3 + vis_assets()[0].count("<script")
+
+
+def test_page_title_is_escaped():
+    g = hostile_graph()
+    html = render(build_view(g, "community", "c1", as_of=AS_OF))
+    title = re.search(r"<title>(.*?)</title>", html, re.S).group(1)
+    assert "<svg" not in title and "&lt;svg onload=window.__pwned=1&gt;" in title
+
+
+def test_english_labels(eg):
+    view = build_view(eg, "tree", as_of=AS_OF, lang="en")
+    assert view.title.endswith("Organization tree")
+    assert {item["label"] for item in view.legend} == {"Party organization"}
+
+
+def test_errors_are_view_errors(eg, tmp_path):
+    with pytest.raises(ViewError):
+        build_view(eg, "community", None)
+    with pytest.raises(ViewError):
+        build_view(eg, "nonsense")
+    view = build_view(eg, "tree", as_of=AS_OF)
+    with pytest.raises(ViewError):
+        write_view(view, tmp_path)
+    with pytest.raises(ViewError):
+        write_view(view, tmp_path / "missing" / "v.html")
+
+
+def test_tree_layout_is_a_forest_with_cycles_cut():
+    pos = tree_layout(["a", "b", "c", "d", "x", "y"], {"b": "a", "c": "a", "d": "b", "x": "y", "y": "x"})
+    assert set(pos) == {"a", "b", "c", "d", "x", "y"}
+    assert pos["a"][1] < pos["b"][1] < pos["d"][1]
+    assert len(set(pos.values())) == 6
+    many = tree_layout(["root", *map(str, range(100))], {str(i): "root" for i in range(100)}, pack=10)
+    xs = {many[str(i)][0] for i in range(100)}
+    assert len(xs) == 10  # 100 leaves packed into 10 columns
+
+
+def test_cli_view_writes_file_and_reports(tmp_path, eg):
+    from dangjian.graph.store import Workspace
+    from dangjian.loaders.load import load_paths
+
+    from view_graphs import EXAMPLES
+
+    db = tmp_path / "w.db"
+    with Workspace.open(db, create=True) as ws:
+        load_paths(ws, [EXAMPLES / "xianghe"])
+    runner = CliRunner()
+    out = tmp_path / "c.html"
+    r = runner.invoke(app, ["view", "community", "祥云社区", "--db", str(db), "-o", str(out), "--json",
+                            "--as-of", AS_OF])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    summary = json.loads(r.stdout)
+    assert summary["path"] == str(out) and summary["nodes"] > 10 and out.exists()
+    r = runner.invoke(app, ["view", "gaps", "--db", str(db), "-o", str(tmp_path / "g.html"), "--severity", "high"])
+    assert r.exit_code == 0 and "问题清单" in r.stdout
+    r = runner.invoke(app, ["view", "maps", "--db", str(db), "-o", str(tmp_path / "x.html")])
+    assert r.exit_code == 2
+    r = runner.invoke(app, ["view", "community", "无此社区", "--db", str(db), "-o", str(tmp_path / "x.html")])
+    assert r.exit_code == 1 and r.stderr.count("\n") == 1 and "Traceback" not in r.output
+    r = runner.invoke(app, ["view", "tree", "--db", str(db), "-o", str(tmp_path / "nofolder" / "x.html")])
+    assert r.exit_code == 1 and "does not exist" in r.stderr
