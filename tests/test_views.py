@@ -147,9 +147,18 @@ def test_tree_layout_is_a_forest_with_cycles_cut():
     assert set(pos) == {"a", "b", "c", "d", "x", "y"}
     assert pos["a"][1] < pos["b"][1] < pos["d"][1]
     assert len(set(pos.values())) == 6
-    many = tree_layout(["root", *map(str, range(100))], {str(i): "root" for i in range(100)}, pack=10)
-    xs = {many[str(i)][0] for i in range(100)}
-    assert len(xs) == 10  # 100 leaves packed into 10 columns
+
+
+def test_tree_layout_packs_many_children_into_a_block():
+    parent = {str(i): "root" for i in range(400)}
+    pos = tree_layout(["root", *parent], parent)
+    xs = {pos[str(i)][0] for i in range(400)}
+    ys = {pos[str(i)][1] for i in range(400)}
+    assert len({pos[n] for n in pos}) == 401
+    assert 10 < len(xs) < 60 and len(ys) > 10  # wrapped into shelves, not one long row
+    assert all(pos["root"][1] < y for y in ys)
+    width, height = max(xs) - min(xs), max(ys) - min(ys)
+    assert 0.8 < width / height < 3.5  # a block about the shape of a screen
 
 
 def test_cli_view_writes_file_and_reports(tmp_path, eg):

@@ -2,58 +2,59 @@
 layout, linear in the number of nodes.
 
 Every view is a forest (each node has at most one parent in the layout, whatever other edges it
-draws). Internal nodes sit centred over their children, one row per depth; the leaf children of a
-node are packed into a block of at most ``pack`` columns under it, so that a street with 40
-communities or a branch with 60 members stays compact.
+draws). Each node sits centred above the block of its children; the children's subtrees are packed
+left to right into shelves (rows) that wrap at about the width that makes the block square on a
+wide screen. A street with 40 communities, or a city with 1,800, stays compact instead of one very
+long row. Leaves in odd columns sit half a row lower, so that neighbouring labels do not collide.
 
 >>> pos = tree_layout(["city", "a", "b", "c"], {"a": "city", "b": "city", "c": "city"})
->>> pos["city"][1] < pos["a"][1]
+>>> pos["city"][1] < min(pos[n][1] for n in "abc")
 True
->>> sorted({pos[n][1] for n in "abc"}) == [pos["a"][1]]
-True
+>>> len({pos[n] for n in "abc"})
+3
 """
 
 from __future__ import annotations
 
+import math
 from collections.abc import Hashable, Iterable, Mapping
 
-__all__ = ["tree_layout", "X_STEP", "Y_STEP", "LEAF_ROW"]
+__all__ = ["tree_layout", "X_STEP", "ROW"]
 
-X_STEP = 150  # px between neighbouring columns
-Y_STEP = 170  # px between depths
-LEAF_ROW = 80  # px between the rows of a packed leaf block
+X_STEP = 150  # px per column
+ROW = 80  # px per row unit; a node with children takes HEAD units above them
+HEAD = 2.0
+LEAF = 1.5  # a leaf's height in row units (one row plus the half-row zig-zag)
+ASPECT = 1.6  # width / height of a packed block, in pixels
 
 
-def tree_layout(nodes: Iterable[Hashable], parent: Mapping[Hashable, Hashable], *,
-                pack: int = 10) -> dict[Hashable, tuple[int, int]]:  # fmt: skip
+def tree_layout(nodes: Iterable[Hashable], parent: Mapping[Hashable, Hashable]) -> dict[Hashable, tuple[int, int]]:
     """``node -> (x, y)`` in pixels. ``parent`` maps a node to its parent in the layout; nodes
-    with no parent (or whose parent is not among ``nodes``, or that sit on a cycle) are roots,
-    laid out side by side in the order given."""
+    with no parent (or whose parent is not among ``nodes``, or that sit on a parent cycle) are
+    roots, packed like the children of one invisible node."""
     order = list(dict.fromkeys(nodes))
-    known = set(order)
     children: dict[Hashable, list[Hashable]] = {n: [] for n in order}
     roots = []
     for n in order:
         p = parent.get(n)
-        if p is not None and p in known and p != n:
+        if p is not None and p in children and p != n:
             children[p].append(n)
         else:
             roots.append(n)
-    # Nodes on a parent cycle are reachable from no root: cut the cycle at its first node.
     seen = _reachable(roots, children)
-    for n in order:
+    for n in order:  # nodes on a parent cycle are reachable from no root: cut there
         if n not in seen:
             p = parent.get(n)
             if p in children and n in children[p]:
                 children[p].remove(n)
             roots.append(n)
             seen |= _reachable([n], children)
-    width = _widths(roots, children, pack)
+    top = object()
+    children[top] = roots
+    size, shelves = _measure(top, children)
     pos: dict[Hashable, tuple[int, int]] = {}
-    x0 = 0.0
-    for r in roots:
-        _place(r, x0, 0, children, width, pack, pos)
-        x0 += width[r]
+    _place(top, children, size, shelves, pos)
+    pos.pop(top, None)
     return pos
 
 
@@ -67,44 +68,47 @@ def _reachable(roots: list[Hashable], children: Mapping[Hashable, list[Hashable]
     return seen
 
 
-def _split(kids: list[Hashable], children: Mapping[Hashable, list[Hashable]]) -> tuple[list, list]:
-    """(children that have children, leaf children)."""
-    inner = [c for c in kids if children[c]]
-    leaves = [c for c in kids if not children[c]]
-    return inner, leaves
-
-
-def _widths(roots: list[Hashable], children: Mapping[Hashable, list[Hashable]],
-            pack: int) -> dict[Hashable, float]:  # fmt: skip
-    """Columns each subtree needs, computed children first without recursion."""
-    width: dict[Hashable, float] = {}
-    stack: list[tuple[Hashable, bool]] = [(r, False) for r in roots]
+def _measure(top, children) -> tuple[dict, dict]:
+    """Each node's block (columns, row units) and the shelf offsets of its children, children
+    first, without recursion."""
+    size: dict[Hashable, tuple[float, float]] = {}
+    shelves: dict[Hashable, list[tuple[Hashable, float, float]]] = {}
+    stack: list[tuple[Hashable, bool]] = [(top, False)]
     while stack:
         n, done = stack.pop()
+        kids = children[n]
         if not done:
             stack.append((n, True))
-            stack.extend((c, False) for c in children[n])
+            stack.extend((c, False) for c in kids)
             continue
-        inner, leaves = _split(children[n], children)
-        block = min(len(leaves), pack)
-        width[n] = max(1.0, sum(width[c] for c in inner) + block)
-    return width
+        if not kids:
+            size[n] = (1.0, LEAF)
+            continue
+        area = sum(size[c][0] * size[c][1] for c in kids)
+        widest = max(size[c][0] for c in kids)
+        limit = max(widest, math.ceil(math.sqrt(area * ROW / X_STEP * ASPECT)))
+        placed, x, y, shelf_h, width = [], 0.0, 0.0, 0.0, 0.0
+        for c in kids:
+            w, h = size[c]
+            if x > 0 and x + w > limit:
+                x, y, shelf_h = 0.0, y + shelf_h, 0.0
+            placed.append((c, x, y))
+            x += w
+            shelf_h = max(shelf_h, h)
+            width = max(width, x)
+        shelves[n] = placed
+        size[n] = (max(1.0, width), HEAD + y + shelf_h)
+    return size, shelves
 
 
-def _place(root: Hashable, x0: float, depth: float, children: Mapping[Hashable, list[Hashable]],
-           width: Mapping[Hashable, float], pack: int, pos: dict) -> None:  # fmt: skip
-    stack = [(root, x0, depth)]
+def _place(top, children, size, shelves, pos) -> None:
+    stack = [(top, 0.0, -HEAD)]
     while stack:
         n, left, y = stack.pop()
-        pos[n] = (round((left + width[n] / 2) * X_STEP), round(y * Y_STEP))
-        inner, leaves = _split(children[n], children)
-        block = min(len(leaves), pack)
-        used = sum(width[c] for c in inner) + block
-        x = left + (width[n] - used) / 2
-        for c in inner:
-            stack.append((c, x, y + 1))
-            x += width[c]
-        for i, c in enumerate(leaves):
-            row, col = divmod(i, pack)
-            pos[c] = (round((x + col + 0.5) * X_STEP),  # odd columns a little lower: labels clear
-                      round((y + 1) * Y_STEP + row * LEAF_ROW + (col % 2) * LEAF_ROW // 2))
+        w = size[n][0]
+        pos[n] = (round((left + w / 2) * X_STEP), round(y * ROW))
+        for c, dx, dy in shelves.get(n, ()):
+            cy = y + HEAD + dy
+            if not children[c] and int(left + dx) % 2:
+                cy += 0.5
+            stack.append((c, left + dx, cy))

@@ -84,6 +84,7 @@ class Canvas:
             if f["community"] is not None:
                 self.by_community.setdefault(f["community"], []).append(f)
         self._m = model()
+        self._shown_cache: dict[str | None, dict[str, tuple[str, Any]]] = {}
 
     # -- names and facts ------------------------------------------------------------------------
     def name(self, n: str) -> str:
@@ -100,23 +101,32 @@ class Canvas:
         """[label, value] pairs from the schema's properties: enum values as labels, sensitive
         ones left out (for people, only enum-valued properties such as situation and sex)."""
         d = self.g.nodes[n]
-        t = d.get("type")
-        if t not in self._m.nodes:
-            return []
-        rt = self._m.record(t)
+        shown = self._shown(d.get("type"))
         out = []
         for key, value in d.items():
-            prop = rt.properties.get(key)
-            if prop is None or key in ("id", "name") or prop.sensitive or value is None or value == "":
+            spec = shown.get(key)
+            if spec is None or value is None or value == "":
                 continue
-            if prop.enum is not None:
-                value = prop.enum.label(value, self.lang) if value in prop.enum.values else value
-            elif t in PEOPLE:
-                continue
-            if isinstance(value, bool):
+            label, enum = spec
+            if enum is not None:
+                value = enum.label(value, self.lang) if value in enum.values else value
+            elif isinstance(value, bool):
                 value = ("是" if value else "否") if self.lang == "zh" else ("yes" if value else "no")
-            out.append([prop.label(self.lang), str(value)])
+            out.append([label, str(value)])
         return out
+
+    def _shown(self, t: str | None) -> dict[str, tuple[str, Any]]:
+        """Property -> (label, enum or None) for the properties of a type a view may show."""
+        found = self._shown_cache.get(t)
+        if found is None:
+            found = {}
+            if t in self._m.nodes:
+                for key, prop in self._m.record(t).properties.items():
+                    if key in ("id", "name") or prop.sensitive or (t in PEOPLE and prop.enum is None):
+                        continue
+                    found[key] = (prop.label(self.lang), prop.enum)
+            self._shown_cache[t] = found
+        return found
 
     def worst(self, findings: list[dict]) -> str | None:
         order = ("high", "medium", "low")
@@ -159,7 +169,7 @@ class Canvas:
             "path": path,
             "facts": (extra or []) + self.facts(n),
             "findings": [self._finding(f) for f in own],
-            "q": self.search_key(n, name),
+            "pinyin": self.pinyin(n, name),
         }
         self._ids[n] = item
         self.nodes.append(item)
@@ -173,7 +183,7 @@ class Canvas:
         shape, colour, default_size, _, _ = TYPE_STYLE[group]
         item = {"id": key, "label": label, "name": label, "group": group, "type": TYPE_STYLE[group][3 if
                 self.lang == "zh" else 4], "shape": shape, "size": size or default_size, "color": colour,
-                "severity": None, "path": [], "facts": facts or [], "findings": [], "q": label.lower()}  # fmt: skip
+                "severity": None, "path": [], "facts": facts or [], "findings": [], "pinyin": ""}  # fmt: skip
         self._ids[key] = item
         self.nodes.append(item)
         self.parent[key] = parent
@@ -191,14 +201,12 @@ class Canvas:
         rel = self._m.edge(edge_type).label(self.lang) if edge_type in self._m.edges else edge_type
         self.edges.append({"from": u, "to": v, "title": label or rel, "dashes": dashes})
 
-    def search_key(self, n: str, name: str) -> str:
-        """What the search box matches: the id, the shown name and, for names that are not
-        people's, the pinyin and its initials."""
-        d = self.g.nodes[n]
-        keys = [n.lower(), name.lower()]
-        if d.get("type") not in PEOPLE and name:
-            keys.extend(_pinyin(name))
-        return " ".join(keys)
+    def pinyin(self, n: str, name: str) -> str:
+        """The pinyin and pinyin initials the search box also matches (``xiangyunshequ xysq``);
+        none for people's names."""
+        if self.g.nodes[n].get("type") in PEOPLE or not name:
+            return ""
+        return " ".join(_pinyin(name))
 
     def _finding(self, f: dict) -> list[str]:
         sev = SEVERITY_LABELS[self.lang].get(f["severity"], f["severity"])
@@ -212,17 +220,38 @@ class Canvas:
         return out
 
 
-_PINYIN: dict[str, tuple[str, str]] = {}
+_PLAIN: dict[str, str] = {}
+
+
+def _plain(toned: str) -> str:
+    """'cháng' -> 'chang', 'lǜ' -> 'lv' (cached per syllable)."""
+    found = _PLAIN.get(toned)
+    if found is None:
+        import unicodedata
+
+        decomposed = unicodedata.normalize("NFD", toned).replace("u\u0308", "v")
+        found = _PLAIN[toned] = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return found
 
 
 def _pinyin(name: str) -> tuple[str, str]:
-    """(full pinyin, initials) of a name, one pypinyin call per distinct name."""
-    found = _PINYIN.get(name)
-    if found is None:
-        from pypinyin import Style, pinyin
+    """(full pinyin, initials) of a name: the longest phrase of pypinyin's phrase dictionary at
+    each point (so 长沙 reads chang-sha, 重庆 chong-qing), else each character's usual reading.
+    A few dictionary lookups per character: a view of 50,000 names stays fast."""
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
 
-        syllables = [s[0] for s in pinyin(name, style=Style.NORMAL, errors="ignore") if s and s[0]]
-        found = ("".join(syllables).lower(), "".join(s[0] for s in syllables).lower())
-        if len(_PINYIN) < 200_000:
-            _PINYIN[name] = found
-    return found
+    syllables: list[str] = []
+    i, n = 0, len(name)
+    while i < n:
+        for length in (4, 3, 2):
+            phrase = PHRASES_DICT.get(name[i:i + length]) if i + length <= n else None
+            if phrase is not None:
+                syllables.extend(_plain(r[0]) for r in phrase)
+                i += length
+                break
+        else:
+            readings = PINYIN_DICT.get(ord(name[i]))
+            if readings:
+                syllables.append(_plain(readings.split(",")[0]))
+            i += 1
+    return "".join(syllables), "".join(x[0] for x in syllables if x)

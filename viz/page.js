@@ -5,7 +5,19 @@
 (function () {
   "use strict";
   var DATA = JSON.parse(document.getElementById("dj-data").textContent);
-  var T = DATA.text;
+  var T = DATA.text, S = DATA.S;
+  var sevLabel = {};
+  DATA.severities.forEach(function (s) { sevLabel[s.severity] = s.label; });
+  // expand the compact form written by dangjian.viz.page (repeated strings are numbers into S)
+  DATA.nodes = DATA.nodes.map(function (c) {
+    var g = DATA.legend[c.g], name = c.n !== undefined ? c.n : c.l;
+    return { id: c.id, label: c.l, name: name, group: g.group, shape: g.shape, type: S[c.t], size: c.z,
+             color: c.c, x: c.x, y: c.y, path: c.p !== undefined ? S[c.p] : "",
+             facts: (c.k || []).map(function (f) { return [S[f[0]], f[1]]; }),
+             findings: (c.f || []).map(function (f) { return [f[0], sevLabel[f[0]] || f[0], S[f[1]], S[f[2]], f[3]]; }),
+             q: (String(c.id) + " " + name + " " + (c.q || "")).toLowerCase().replace(/\s+/g, "") };
+  });
+  DATA.edges = DATA.edges.map(function (e) { return { from: e[0], to: e[1], title: S[e[2]], dashes: e[3] === 1 }; });
   var byId = new Map();
   DATA.nodes.forEach(function (n) { byId.set(n.id, n); });
 
@@ -18,7 +30,7 @@
 
   function tooltip(n) {
     var lines = [n.name, n.type];
-    if (n.path && n.path.length) lines.push(n.path.join(" > "));
+    if (n.path) lines.push(n.path);
     if (n.findings.length) lines.push(T.findings + ": " + n.findings.length);
     return lines.join("\n");
   }
@@ -86,7 +98,7 @@
     body.textContent = "";
     body.appendChild(el("div", "dj-name", n.name));
     body.appendChild(el("div", "dj-type", n.type));
-    if (n.path && n.path.length) body.appendChild(el("div", "dj-path", n.path.join(" > ")));
+    if (n.path) body.appendChild(el("div", "dj-path", n.path));
     if (n.facts.length) {
       var dl = el("dl");
       n.facts.forEach(function (f) { dl.appendChild(el("dt", null, f[0])); dl.appendChild(el("dd", null, f[1])); });

@@ -64,28 +64,56 @@ def _json_for_script(data: object) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))  # fmt: skip
 
 
-def render(view: View) -> str:
-    """The page of ``view`` as a string."""
-    lang = view.lang if view.lang in _TEXT else "zh"
-    data = {
+def _compact(view: View, lang: str) -> dict:
+    """The view as the page's data: short keys, repeated strings in one table (``S``); page.js
+    expands it back."""
+    table: dict[str, int] = {}
+
+    def s(text: str) -> int:  # the number of a string in the table, adding it on first use
+        return table.setdefault(text, len(table))
+
+    groups = {item["group"]: i for i, item in enumerate(view.legend)}
+    nodes = []
+    for n in view.nodes:
+        item = {"id": n["id"], "l": n["label"], "g": groups[n["group"]], "t": s(n["type"]), "z": n["size"],
+                "c": n["color"], "x": n["x"], "y": n["y"]}  # fmt: skip
+        if n["name"] != n["label"]:
+            item["n"] = n["name"]
+        if n["path"]:
+            item["p"] = s(" > ".join(n["path"]))
+        if n["facts"]:
+            item["k"] = [[s(k), v] for k, v in n["facts"]]
+        if n["findings"]:
+            item["f"] = [[sev, s(title), s(cite), action] for sev, _, title, cite, action in n["findings"]]
+        if n["pinyin"]:
+            item["q"] = n["pinyin"]
+        nodes.append(item)
+    edges = [[e["from"], e["to"], s(e["title"]), 1 if e["dashes"] else 0] for e in view.edges]
+    return {
         "kind": view.kind,
         "title": view.title,
         "counts": {"nodes": len(view.nodes), "edges": len(view.edges)},
         "stats": view.stats,
         "text": _TEXT[lang],
         "legend": view.legend,
-        "severities": [{"severity": s, "label": SEVERITY_LABELS[lang][s], "color": c}
-                       for s, c in SEVERITY_COLOURS.items()],  # fmt: skip
-        "nodes": view.nodes,
-        "edges": view.edges,
+        "severities": [{"severity": k, "label": SEVERITY_LABELS[lang][k], "color": c}
+                       for k, c in SEVERITY_COLOURS.items()],  # fmt: skip
+        "S": list(table),
+        "nodes": nodes,
+        "edges": edges,
     }
+
+
+def render(view: View) -> str:
+    """The page of ``view`` as a string."""
+    lang = view.lang if view.lang in _TEXT else "zh"
     js, css = vis_assets()
     parts = {
         "LANG": "zh-CN" if lang == "zh" else "en",
         "TITLE": htmllib.escape(view.title),
         "VISCSS": css,
         "CSS": (_HERE / "page.css").read_text(encoding="utf-8"),
-        "DATA": _json_for_script(data),
+        "DATA": _json_for_script(_compact(view, lang)),
         "VISJS": js,
         "JS": (_HERE / "page.js").read_text(encoding="utf-8"),
     }

@@ -91,6 +91,7 @@ def _size(base: int, count: int) -> float:
 def _upper_tree(ix: GraphIndex, c: Canvas, roots: list[str], communities: list[str]) -> None:
     """The areas from the roots down to (and including) the communities, as layout parents."""
     keep = {x for r in roots for x in ix.area_subtree(r) if ix.attr(x, "level") in UPPER_LEVELS}
+    communities = set(communities)
     for a in [x for r in roots for x in ix.area_subtree(r)]:
         if a not in keep:
             continue
