@@ -36,6 +36,7 @@ test: lint
 bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_load.py --members 100000
 	$(PY) benchmarks/bench_gaps.py
+	$(PY) benchmarks/bench_views.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

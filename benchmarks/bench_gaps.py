@@ -28,7 +28,9 @@ For each size (``--members`` times each of ``--scales``; default 90,000 x 1, 2, 
    grows linearly even when timings on a shared machine are noisy (only calls count: a loop
    that calls nothing per item does not show).
 
-A full collection runs (untimed) before each timed run so that runs start alike. The rules
+A full collection runs (untimed) before each timed run so that runs start alike. Before the
+timed runs, a fixed pure-Python loop is timed too ("machine speed"): on a shared VM the same code
+runs up to half as fast at some hours, and that figure tells a slow machine from slow code. The rules
 process's peak RSS is reported, and its RSS once the graph was built.
 
 The aim: under 1 s for ``run_rules`` at 1x, and linear growth: each doubling of the city at most
@@ -93,6 +95,19 @@ def phase_load(rosters: str, db: str) -> dict:
     return {**bench_load.phase_load(rosters, db), "source": [source, source_digest()]}
 
 
+def calibrate() -> float:
+    """Seconds for a fixed pure-Python loop (5 million additions), the fastest of 3: how fast the
+    machine runs Python at that moment. This VM's figure varies by half from hour to hour."""
+    best = float("inf")
+    for _ in range(3):
+        t0 = time.perf_counter()
+        total = 0
+        for i in range(5_000_000):
+            total += i
+        best = min(best, time.perf_counter() - t0)
+    return best
+
+
 def phase_rules(db: str, as_of: str, repeat: int, count: bool) -> dict:
     from dangjian.graph.build import to_networkx
     from dangjian.graph.store import Workspace
@@ -107,6 +122,7 @@ def phase_rules(db: str, as_of: str, repeat: int, count: bool) -> dict:
     build_seconds = time.perf_counter() - t0
     ws.close()
     communities = sum(1 for _, lv in g.nodes(data="level") if lv in COMMUNITY_LEVELS)
+    calibration = calibrate()
     gc.collect()
     rss_graph = _current_rss_kb()
 
@@ -197,7 +213,7 @@ def phase_rules(db: str, as_of: str, repeat: int, count: bool) -> dict:
         "nogc_runs": nogc_runs, "findings": findings_count,
         "findings_by_rule": by_rule_count, "index_runs": index_runs,
         "rules": {rid: {"runs": rule_runs[rid], "findings": rule_found[rid]} for rid in registry},
-        "calls": calls, "source": [source, source_digest()],
+        "calls": calls, "source": [source, source_digest()], "calibration": calibration,
         "rss_graph_kb": rss_graph, "rss_peak_kb": _rss_kb(),
     }  # fmt: skip
 
@@ -293,7 +309,7 @@ def main(argv: list[str] | None = None) -> int:
                 "build_seconds": res["build_seconds"], "nodes": res["nodes"], "edges": res["edges"],
                 "communities": res["communities"], "findings": res["findings"],
                 "findings_by_rule": res["findings_by_rule"],
-                "rules_seconds": med, "rules_runs": res["runs"],
+                "rules_seconds": med, "rules_runs": res["runs"], "calibration_seconds": res["calibration"],
                 "ms_per_1000_nodes": med / res["nodes"] * 1e6,
                 "gc_seconds": statistics.median(res["gc_seconds"]), "gc_runs": res["gc_seconds"],
                 "gc_full_collections": res["gc_full"],
@@ -400,7 +416,8 @@ def report(r: dict) -> str:
                     f" ({', '.join(map(str, s['gc_full_collections']))} full collections);"
                     f" GC off {', '.join(f'{x:.3f}' for x in s['rules_nogc_runs'])}")  # fmt: skip
         body.append(f"      untimed: load_paths {s['load_seconds']:.1f} s, to_networkx {s['build_seconds']:.1f} s;"
-                    f" RSS with the graph built {s['rss_graph_mib']:.0f} MiB")  # fmt: skip
+                    f" RSS with the graph built {s['rss_graph_mib']:.0f} MiB;"
+                    f" machine speed (5M-addition loop, lower is faster) {s['calibration_seconds']:.3f} s")  # fmt: skip
     if r["growth"]:
         body += ["", "growth:"]
         for x in r["growth"]:
