@@ -3,7 +3,7 @@ layout, linear in the number of nodes.
 
 Every view is a forest (each node has at most one parent in the layout, whatever other edges it
 draws). Each node sits centred above the block of its children; the children's subtrees are packed
-left to right into shelves (rows) that wrap at about the width that makes the block square on a
+left to right, biggest first, into shelves (rows) that wrap at about the width that makes the block square on a
 wide screen. A street with 40 communities, or a city with 1,800, stays compact instead of one very
 long row. Leaves in odd columns sit half a row lower, so that neighbouring labels do not collide.
 
@@ -84,6 +84,7 @@ def _measure(top, children) -> tuple[dict, dict]:
         if not kids:
             size[n] = (1.0, LEAF)
             continue
+        kids = sorted(kids, key=lambda c: -size[c][0] * size[c][1])  # big subtrees first (stable)
         area = sum(size[c][0] * size[c][1] for c in kids)
         widest = max(size[c][0] for c in kids)
         limit = max(widest, math.ceil(math.sqrt(area * ROW / X_STEP * ASPECT)))
