@@ -16,6 +16,7 @@ $(VENV)/.installed: pyproject.toml
 demo: $(VENV)/.installed
 	rm -rf $(DEMO) && mkdir -p $(DEMO)
 	$(DJ) template $(DEMO)/templates
+	$(DJ) load-divisions --region 530702003 --db $(DEMO)/dangjian.db
 	$(DJ) load examples/xianghe --db $(DEMO)/dangjian.db --rejects $(DEMO)/rejects-examples.csv
 	$(DJ) load examples/messy --db $(DEMO)/dangjian.db --rejects $(DEMO)/rejects-messy.csv
 	$(DJ) info --db $(DEMO)/dangjian.db

@@ -149,7 +149,37 @@ def load(
     as_json: JsonOpt = False,
 ) -> None:
     """Load rosters into the workspace: every row is loaded, merged or reported as a reject."""
-    from dangjian.loaders.load import default_rejects_path, load_paths
+    from dangjian.loaders.load import load_paths
+
+    _run_load(lambda ws, **kw: load_paths(ws, paths, **kw), db, rejects, strict, lang, as_json)
+
+
+@app.command("load-divisions")
+@handles_errors
+def load_divisions_cmd(
+    region: Annotated[str, typer.Option("--region", help="Division code prefix: 53 (a province), 5307 (a city), "
+                                                         "530702 (a district), 530702003 (a street).",
+                                        show_default=False)],
+    src: Annotated[Path | None, typer.Option("--from", help="Folder of the division tables (provinces.csv … "
+                                                            "villages.csv) [default: the extract shipped: 5307, 430111].",
+                                             show_default=False)] = None,
+    db: DbOpt = None,
+    rejects: Annotated[Path | None, typer.Option("--rejects", help="Where to write the rejects report.")] = None,
+    strict: Annotated[bool, typer.Option("--strict", help="Exit with code 3 when any row is rejected.")] = False,
+    lang: LangOpt = "zh",
+    as_json: JsonOpt = False,
+) -> None:
+    """Load official areas (NBS 2023 division codes) under a code: official code and name, short name,
+    communities and villages told apart."""
+    from dangjian.loaders.divisions import load_divisions
+
+    _run_load(lambda ws, **kw: load_divisions(ws, region, src, **kw), db, rejects, strict, lang, as_json)
+
+
+def _run_load(do_load, db: Path | None, rejects: Path | None, strict: bool, lang: str, as_json: bool) -> None:
+    """Open (or create) the workspace, run ``do_load(ws, lang=, progress=, rejects_path=)``, print the
+    summary; a failed first load leaves no half-made workspace behind."""
+    from dangjian.loaders.load import default_rejects_path
 
     lang = _lang(lang)
     db_path = db or default_db_path()
@@ -157,11 +187,10 @@ def load(
     ws = Workspace.open(db_path, create=True)
     progress = _Progress(enabled=not as_json and err.is_terminal, lang=lang)
     try:
-        result = load_paths(ws, paths, lang=lang, progress=progress,
-                            rejects_path=rejects or default_rejects_path(str(db_path)))  # fmt: skip
+        result = do_load(ws, lang=lang, progress=progress, rejects_path=rejects or default_rejects_path(str(db_path)))
     except BaseException:
         ws.close()
-        if not existed:  # a failed first load leaves no half-made workspace behind
+        if not existed:
             db_path.unlink(missing_ok=True)
         raise
     finally:

@@ -31,11 +31,11 @@ from dangjian.graph.schema import RecordType, model
 from dangjian.graph.store import EdgeRow, NodeRow, Workspace
 from dangjian.loaders import normalize as nz
 from dangjian.loaders.messages import render
-from dangjian.loaders.readers import find_files, read_file
+from dangjian.loaders.readers import Sheet, find_files, read_file
 from dangjian.loaders.roster import Reject, Row, parse_rows, plan_sheet, shown_value
 from dangjian.loaders.template import AUX_SHEETS
 
-__all__ = ["load_paths", "LoadResult", "write_rejects", "REJECT_COLUMNS"]
+__all__ = ["load_paths", "load_sheets", "LoadResult", "write_rejects", "REJECT_COLUMNS"]
 
 Progress = Callable[[str, int, int], None]
 REJECT_COLUMNS = {
@@ -141,12 +141,13 @@ class _Load:
         return self.m.record(type_name).label(self.lang)
 
     # -- step 1: read and parse -----------------------------------------------------------------
-    def read(self, files: list[Path], progress: Progress | None) -> tuple[list, list]:
+    def read(self, files: list, progress: Progress | None,
+             reader: Callable[[Any], list[Sheet]] = read_file) -> tuple[list, list]:  # fmt: skip
         sheets_info, skipped = [], []
         for i, f in enumerate(files):
             if progress:
                 progress("read", i, len(files))
-            sheets = read_file(f)
+            sheets = reader(f)
             recognised = 0
             for sheet in sheets:
                 data_rows = sum(1 for r in sheet.rows if any(not nz.is_blank(c) for c in r))
@@ -509,12 +510,23 @@ def load_paths(
     """
     files = find_files(paths)
     with paused_gc():  # millions of small objects, no cycles: see dangjian.graph.perf
-        return _load(ws, files, lang, rejects_path, progress)
+        return _load(ws, files, lang, rejects_path, progress, read_file)
 
 
-def _load(ws, files, lang, rejects_path, progress) -> LoadResult:
+def load_sheets(ws: Workspace, sheets: list[Sheet], *, lang: str = "zh",
+                rejects_path: str | os.PathLike | None = None, progress: Progress | None = None) -> LoadResult:  # fmt: skip
+    """Load sheets made in memory (each named by its ``file``), exactly as :func:`load_paths`
+    loads files: the same checks, counts and rejects, in one transaction."""
+    by_file: dict[str, list[Sheet]] = {}
+    for sheet in sheets:
+        by_file.setdefault(sheet.file, []).append(sheet)
+    with paused_gc():
+        return _load(ws, list(by_file), lang, rejects_path, progress, by_file.__getitem__)
+
+
+def _load(ws, files, lang, rejects_path, progress, reader) -> LoadResult:
     job = _Load(ws, lang)
-    sheets, skipped = job.read(files, progress)
+    sheets, skipped = job.read(files, progress, reader)
     job.assign_ids()
     job.resolve_all(progress)
     job.cascade()

@@ -33,6 +33,8 @@ def test_wheel_contains_every_module_and_the_schema(wheel):
     assert "dangjian/graph/schema.yaml" in names
     for page_file in ("page.html", "page.js", "page.css"):  # the view page's parts
         assert f"dangjian/viz/{page_file}" in names
+    for table in ("provinces.csv", "cities.csv", "areas.csv", "streets.csv", "villages.csv", "LICENSE"):
+        assert f"dangjian/loaders/data/divisions/{table}" in names  # the division-code extract
     top = {n.split("/")[0] for n in names if not n.startswith("dangjian-")}
     assert top == {"dangjian"}, top
 
