@@ -273,12 +273,13 @@ class GraphIndex:
         return self.inn["ANCHORED_IN"].get(target, [])
 
     def subordinates(self, org: str) -> list[str]:
-        """``org`` and every organization it leads, directly or not (cycles tolerated)."""
-        seen, stack = {org}, [org]
+        """``org`` and every organization it leads, directly or not (cycles tolerated), in the
+        order found."""
+        seen, stack = {org: None}, [org]
         leads = self.out["LEADS"]
         while stack:
             for child in leads.get(stack.pop(), ()):
                 if child not in seen:
-                    seen.add(child)
+                    seen[child] = None
                     stack.append(child)
         return list(seen)

@@ -124,7 +124,7 @@ def test_search_by_name_and_by_pinyin_then_details(browser, example_files):
     try:
         for query in ("祥云", "xysq", "xiangyun"):
             p.page.fill("#dj-search", query)
-            items = p.page.locator("#dj-results li[data-node]")
+            items = p.page.locator("#dj-results li[data-index]")
             assert "祥云社区" in items.all_inner_texts()[0] if items.count() else False, query
         p.page.fill("#dj-search", "xysq")
         p.page.press("#dj-search", "Enter")
@@ -194,5 +194,24 @@ def test_crafted_names_run_nothing_and_no_secrets(browser, tmp_path, kind):
             assert p.js("window.__pwned === undefined")
         if kind == "community":
             assert HOSTILE["area"] in p.page.title()
+    finally:
+        p.close()
+
+
+def test_enter_in_search_works_with_numeric_ids(browser, tmp_path):
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    g.add_node(1, type="Area", name="测试市", level="city")
+    g.add_node(2, type="Area", name="祥云社区", level="community")
+    g.add_edge(1, 2, type="CONTAINS")
+    p = Opened(browser, write_view(build_view(g, "overview", as_of=AS_OF), tmp_path / "ints.html"))
+    try:
+        p.page.fill("#dj-search", "xysq")
+        p.page.press("#dj-search", "Enter")
+        assert p.page.inner_text("#dj-details-body .dj-name") == "祥云社区"
+        assert p.js("dangjianView.network.getSelectedNodes()") == [2]
+        p.shot("numeric-ids")
+        assert p.problems == []
     finally:
         p.close()

@@ -8,6 +8,7 @@ import copy
 import json
 import os
 import re
+from pathlib import Path
 
 import pytest
 from typer.testing import CliRunner
@@ -185,3 +186,67 @@ def test_cli_view_writes_file_and_reports(tmp_path, eg):
     assert r.exit_code == 1 and r.stderr.count("\n") == 1 and "Traceback" not in r.output
     r = runner.invoke(app, ["view", "tree", "--db", str(db), "-o", str(tmp_path / "nofolder" / "x.html")])
     assert r.exit_code == 1 and "does not exist" in r.stderr
+
+
+def test_free_text_and_people_ids_keep_no_secrets():
+    g = hostile_graph()
+    g.nodes["u1"]["address"] = "祥和路1号 联系电话13912345678 或 0888-5123456"
+    g.add_node("530102198001011234", type="Member", name="李四光", status="formal", situation="retired")
+    g.add_edge("530102198001011234", "o1", type="MEMBER_OF")  # a roster that used ID numbers as 党员编号
+    for kind, target in (("community", "c1"), ("gaps", None), ("tree", None)):
+        html = render(build_view(g, kind, target, as_of=AS_OF, members=True) if kind == "community"
+                      else build_view(g, kind, target, as_of=AS_OF))  # fmt: skip
+        for secret in ("13912345678", "0888-5123456", "530102198001011234", "李四光"):
+            assert secret not in html, (kind, secret)
+
+
+def test_gaps_view_survives_a_cycle_in_the_area_tree():
+    g = hostile_graph()
+    g.add_edge("g1", "c1", type="CONTAINS")  # c1 contains g1 contains c1
+    view = build_view(g, "gaps", as_of=AS_OF)
+    assert len(view.nodes) > 3
+
+
+def test_int_ids_and_missing_names_render():
+    import networkx as nx
+
+    g = nx.MultiDiGraph()
+    g.add_node(1, type="Area", level="city")
+    g.add_node(2, type="Area", level="community", name=float("nan"))
+    g.add_edge(1, 2, type="CONTAINS")
+    for kind in ("overview", "gaps", "coconstruction"):
+        view = build_view(g, kind, as_of=AS_OF)
+        assert [n["label"] for n in view.nodes] == ["1", "2"]  # no "nan", no "None"
+        assert '"id":2' in render(view)
+    empty = build_view(g, "tree", as_of=AS_OF)  # no organizations: an empty page, not a crash
+    assert empty.nodes == [] and '"nodes":[]' in render(empty)
+
+
+def test_community_view_needs_a_community():
+    g = hostile_graph()
+    with pytest.raises(ViewError, match="not a community"):
+        build_view(g, "community", "测试街道", as_of=AS_OF)
+    below = build_view(g, "community", "g1", as_of=AS_OF)  # a grid: drawn as its community
+    assert below.title.startswith(HOSTILE["area"])
+    with pytest.raises(ViewError, match="language"):
+        build_view(g, "overview", lang="fr")
+
+
+def test_views_are_the_same_under_any_hash_seed(tmp_path):
+    import subprocess
+    import sys
+
+    script = ("import sys; sys.path.insert(0, sys.argv[1]); from view_graphs import hostile_graph;"
+              "from dangjian.viz import build_view, render;"
+              "print(''.join(render(build_view(hostile_graph(), k, 'c1' if k == 'community' else None,"
+              "as_of='2026-11-22')) for k in ('overview', 'community', 'tree', 'coconstruction', 'gaps')).__hash__())")
+    here = str(Path(__file__).resolve().parent)
+    digests = set()
+    for seed in ("1", "2", "3"):
+        env = {**os.environ, "PYTHONHASHSEED": "0"}
+        code = script.replace(".__hash__()", "").replace("print(", "import hashlib; print(hashlib.sha256((")
+        code = code[:-1] + ").encode()).hexdigest())"
+        env["PYTHONHASHSEED"] = seed
+        out = subprocess.run([sys.executable, "-c", code, here], capture_output=True, text=True, env=env, check=True)
+        digests.add(out.stdout.strip())
+    assert len(digests) == 1

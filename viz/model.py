@@ -14,6 +14,7 @@ False
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -22,7 +23,7 @@ import networkx as nx
 from dangjian.graph.privacy import mask_name
 from dangjian.graph.schema import model
 
-__all__ = ["View", "Canvas", "SEVERITY_COLOURS", "TYPE_STYLE", "PEOPLE"]
+__all__ = ["View", "Canvas", "SEVERITY_COLOURS", "TYPE_STYLE", "PEOPLE", "redact"]
 
 SEVERITY_COLOURS = {"high": "#d62728", "medium": "#ff7f0e", "low": "#d8b400"}
 SEVERITY_LABELS = {"zh": {"high": "高", "medium": "中", "low": "低"},
@@ -75,6 +76,7 @@ class Canvas:
         self.edges: list[dict[str, Any]] = []
         self.parent: dict[str, str] = {}
         self._ids: dict[str, dict[str, Any]] = {}
+        self._vid: dict[str, str] = {}  # graph id -> id in the view (people get page-local ones)
         self._edge_keys: set[tuple[str, str, str]] = set()
         self._paths = paths
         self.by_entity: dict[str, list[dict]] = {}
@@ -89,10 +91,11 @@ class Canvas:
     # -- names and facts ------------------------------------------------------------------------
     def name(self, n: str) -> str:
         d = self.g.nodes[n]
-        name = str(d.get("name", n))
+        raw = d.get("name")
+        name = str(n) if raw is None or raw != raw or raw == "" else str(raw)  # raw != raw: NaN
         if d.get("type") in PEOPLE and not self.show_names:
             return mask_name(name)
-        return name
+        return redact(name)
 
     def type_label(self, t: str | None) -> str:
         return self._m.record(t).label(self.lang) if t in self._m.nodes else str(t or "")
@@ -112,7 +115,7 @@ class Canvas:
                 value = enum.label(value, self.lang) if value in enum.values else value
             elif isinstance(value, bool):
                 value = ("是" if value else "否") if self.lang == "zh" else ("yes" if value else "no")
-            out.append([label, str(value)])
+            out.append([label, redact(str(value))])
         return out
 
     def _shown(self, t: str | None) -> dict[str, tuple[str, Any]]:
@@ -123,6 +126,8 @@ class Canvas:
             if t in self._m.nodes:
                 for key, prop in self._m.record(t).properties.items():
                     if key in ("id", "name") or prop.sensitive or (t in PEOPLE and prop.enum is None):
+                        continue
+                    if prop.type == "ref":  # drawn as an edge where it matters; an id says little
                         continue
                     found[key] = (prop.label(self.lang), prop.enum)
             self._shown_cache[t] = found
@@ -150,6 +155,9 @@ class Canvas:
             return self._ids[n]
         d = self.g.nodes[n]
         t = d.get("type")
+        # a person's id may be a roster number, or worse: the page gets a number of its own
+        vid = f"person-{len(self._vid)}" if t in PEOPLE else n
+        self._vid[n] = vid
         group = group or self.group_of(n)
         shape, colour, default_size, _, _ = TYPE_STYLE[group]
         own = self.by_entity.get(n, []) if findings is None else findings
@@ -157,7 +165,7 @@ class Canvas:
         name = self.name(n)
         path = list(self._paths(n)) if self._paths is not None and t not in PEOPLE else []
         item = {
-            "id": n,
+            "id": vid,
             "label": label if label is not None else name,
             "name": name,
             "group": group,
@@ -168,13 +176,13 @@ class Canvas:
             "severity": worst,
             "path": path,
             "facts": (extra or []) + self.facts(n),
-            "findings": [self._finding(f) for f in own],
+            "findings": [self.finding_row(f) for f in own],
             "pinyin": self.pinyin(n, name),
         }
         self._ids[n] = item
         self.nodes.append(item)
         if parent is not None:
-            self.parent[n] = parent
+            self.parent[vid] = self._vid.get(parent, parent)
         return item
 
     def aggregate(self, key: str, label: str, *, parent: str, group: str = "members", size: float | None = None,
@@ -185,8 +193,9 @@ class Canvas:
                 self.lang == "zh" else 4], "shape": shape, "size": size or default_size, "color": colour,
                 "severity": None, "path": [], "facts": facts or [], "findings": [], "pinyin": ""}  # fmt: skip
         self._ids[key] = item
+        self._vid[key] = key
         self.nodes.append(item)
-        self.parent[key] = parent
+        self.parent[key] = self._vid.get(parent, parent)
         return item
 
     def has(self, n: str) -> bool:
@@ -199,16 +208,17 @@ class Canvas:
             return
         self._edge_keys.add(key)
         rel = self._m.edge(edge_type).label(self.lang) if edge_type in self._m.edges else edge_type
-        self.edges.append({"from": u, "to": v, "title": label or rel, "dashes": dashes})
+        self.edges.append({"from": self._vid[u], "to": self._vid[v], "title": label or rel, "dashes": dashes})
 
     def pinyin(self, n: str, name: str) -> str:
         """The pinyin and pinyin initials the search box also matches (``xiangyunshequ xysq``);
         none for people's names."""
         if self.g.nodes[n].get("type") in PEOPLE or not name:
             return ""
-        return " ".join(_pinyin(name))
+        return " ".join(_pinyin(name)).strip()
 
-    def _finding(self, f: dict) -> list[str]:
+    def finding_row(self, f: dict) -> list[str]:
+        """[severity, its label, title, citation, action] of a finding, as the page shows it."""
         sev = SEVERITY_LABELS[self.lang].get(f["severity"], f["severity"])
         return [f["severity"], sev, f["title"], f["cite"], f["action"]]
 
@@ -218,6 +228,15 @@ class Canvas:
         out = [{"group": gname, "label": TYPE_STYLE[gname][i], "shape": TYPE_STYLE[gname][0],
                 "color": TYPE_STYLE[gname][1]} for gname in used]  # fmt: skip
         return out
+
+
+# ID numbers (18 or 15 digits), mobile and landline numbers, wherever free text carries them
+_SECRETS = re.compile(r"(?<![0-9])(?:[1-9][0-9]{16}[0-9Xx]|[1-9][0-9]{14}|1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})(?![0-9])")
+
+
+def redact(text: str) -> str:
+    """``text`` with anything shaped like an ID or phone number replaced by ***."""
+    return _SECRETS.sub("***", text) if any(c.isdigit() for c in text) else text
 
 
 _PLAIN: dict[str, str] = {}

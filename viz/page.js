@@ -138,20 +138,21 @@
     var hits = [];
     for (var i = 0; i < DATA.nodes.length && hits.length < 20; i++) {
       var n = DATA.nodes[i];
-      if (!hiddenKinds.has(n.group) && n.q.indexOf(q) >= 0) hits.push(n);
+      if (!hiddenKinds.has(n.group) && n.q.indexOf(q) >= 0) hits.push(i);
     }
     if (!hits.length) { results.appendChild(el("li", "dj-empty", T.noMatch)); return; }
-    hits.forEach(function (n) {
+    hits.forEach(function (i) {  // by position: ids may be numbers, dataset values are strings
+      var n = DATA.nodes[i];
       var li = el("li", null, n.name);
       li.appendChild(el("small", null, n.type));
-      li.dataset.node = n.id;
+      li.dataset.index = String(i);
       li.addEventListener("click", function () { focus(n.id); });
       results.appendChild(li);
     });
   });
   input.addEventListener("keydown", function (ev) {
-    var first = results.querySelector("li[data-node]");
-    if (ev.key === "Enter" && first) focus(first.dataset.node);
+    var first = results.querySelector("li[data-index]");
+    if (ev.key === "Enter" && first) focus(DATA.nodes[Number(first.dataset.index)].id);
     if (ev.key === "Escape") { results.textContent = ""; }
   });
 

@@ -80,7 +80,7 @@ def _compact(view: View, lang: str) -> dict:
         if n["name"] != n["label"]:
             item["n"] = n["name"]
         if n["path"]:
-            item["p"] = s(" > ".join(n["path"]))
+            item["p"] = s(" > ".join(map(str, n["path"])))
         if n["facts"]:
             item["k"] = [[s(k), v] for k, v in n["facts"]]
         if n["findings"]:

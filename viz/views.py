@@ -30,13 +30,14 @@ from dangjian.queries import GraphIndex, run_rules
 from dangjian.queries.coconstruction import agreement_parties, in_force, partners_by_community
 from dangjian.queries.index import COMMUNITY_LEVELS
 from dangjian.queries.lookup import resolve
-from dangjian.queries.registry import SEVERITIES, rules_registry
+from dangjian.queries.registry import SEVERITIES
 from dangjian.viz.layout import tree_layout
-from dangjian.viz.model import Canvas, View
+from dangjian.viz.model import SEVERITY_COLOURS, Canvas, View
 
 __all__ = ["overview", "community", "tree", "coconstruction", "gaps", "VIEWS", "build_view", "ViewError"]
 
-UPPER_LEVELS = ("city", "district", "street", "township", *sorted(COMMUNITY_LEVELS))
+UPPER_LEVELS = ("province", "city", "district", "street", "township", *sorted(COMMUNITY_LEVELS))
+PARTNER_RULES = ("community-few-partners", "community-single-partner")
 
 
 class ViewError(DangjianError):
@@ -90,11 +91,9 @@ def _size(base: int, count: int) -> float:
 
 def _upper_tree(ix: GraphIndex, c: Canvas, roots: list[str], communities: list[str]) -> None:
     """The areas from the roots down to (and including) the communities, as layout parents."""
-    keep = {x for r in roots for x in ix.area_subtree(r) if ix.attr(x, "level") in UPPER_LEVELS}
+    keep = dict.fromkeys(x for r in roots for x in ix.area_subtree(r) if ix.attr(x, "level") in UPPER_LEVELS)
     communities = set(communities)
-    for a in [x for r in roots for x in ix.area_subtree(r)]:
-        if a not in keep:
-            continue
+    for a in keep:
         p = ix.parent_area(a)
         c.node(a, parent=p if p in keep else None,
                colour_by=c.by_community.get(a, []) if a in communities else None)  # fmt: skip
@@ -120,8 +119,8 @@ def overview(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: s
         item = c.node(com)
         item["size"] = _size(12, n)
         inside = c.by_community.get(com, [])
-        item["facts"][:0] = [["党员" if lang == "zh" else "Members", str(n)],
-                             ["发现" if lang == "zh" else "Findings", str(len(inside))]]  # fmt: skip
+        item["facts"][:0] = [["居住党员" if lang == "zh" else "Members living here", str(n)],
+                             ["社区内问题" if lang == "zh" else "Findings inside", _tally(inside, lang)]]  # fmt: skip
         for o in ix.orgs_anchored(com):
             c.node(o, parent=com)
             c.edge(o, com, "ANCHORED_IN")
@@ -129,13 +128,29 @@ def overview(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: s
     return _finish("overview", title, c, lang, communities=len(communities), members=total)
 
 
+def _tally(findings: list[dict], lang: str) -> str:
+    """'4（高 1，中 3）': findings about anything inside a community, by severity."""
+    from dangjian.viz.model import SEVERITY_LABELS
+
+    if not findings:
+        return "0"
+    counts = [(s, sum(f["severity"] == s for f in findings)) for s in SEVERITIES]
+    parts = ("，" if lang == "zh" else ", ").join(f"{SEVERITY_LABELS[lang][s]} {k}" for s, k in counts if k)
+    return f"{len(findings)}（{parts}）" if lang == "zh" else f"{len(findings)} ({parts})"
+
+
 def _org_family(ix: GraphIndex, anchors: list[str]) -> list[str]:
     """Organizations anchored in these places and every organization they lead."""
     seen: dict[str, None] = {}
+    leads = ix.out["LEADS"]
     for a in anchors:
-        for o in ix.orgs_anchored(a):
-            for x in ix.subordinates(o):
-                seen.setdefault(x, None)
+        stack = [o for o in ix.orgs_anchored(a) if o not in seen]
+        seen.update(dict.fromkeys(stack))
+        while stack:  # one walk for all of them: each organization is visited once
+            for child in leads.get(stack.pop(), ()):
+                if child not in seen:
+                    seen[child] = None
+                    stack.append(child)
     return list(seen)
 
 
@@ -153,6 +168,12 @@ def community(g: nx.MultiDiGraph, target: str, *, as_of=None, lang: str = "zh", 
     (totals by situation; one node per member with ``members=True``)."""
     ix, c = _start(g, as_of, lang, show_names, config)
     com = resolve(g, target, types=["Area"])
+    if ix.attr(com, "level") not in COMMUNITY_LEVELS:
+        above = ix.community_of(com)
+        if above is None:  # a street or a district: too big for one community's view
+            raise ViewError(f"{ix.attr(com, 'name', com)} is not a community or village; try the overview or "
+                            f"gaps view of it")  # fmt: skip
+        com = above  # a grid, compound or building: its community
     areas = ix.area_subtree(com)
     for a in areas:
         p = ix.parent_area(a)
@@ -252,14 +273,12 @@ def tree(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str =
 
 def coconstruction(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str = "zh",
                    show_names: bool = False, config: dict | None = None) -> View:  # fmt: skip
-    """Communities of an area and their partner units (agreements in force). Communities with
-    fewer partners than the community-few-partners rule asks for are red; a single partner is
-    orange."""
+    """Communities of an area and their partner units (agreements in force), coloured by the
+    findings of the partner rules (community-few-partners, community-single-partner): a community
+    the rules pass is green."""
     ix, c = _start(g, as_of, lang, show_names, config)
     roots = _roots(ix, area)
     communities = [x for r in roots for x in ix.area_subtree(r) if ix.attr(x, "level") in COMMUNITY_LEVELS]
-    minimum = {**rules_registry()["community-few-partners"].params,
-               **(config or {}).get("community-few-partners", {})}["min_partners"]  # fmt: skip
     partners = partners_by_community(ix)
     _upper_tree(ix, c, roots, [])
     few = 0
@@ -267,9 +286,12 @@ def coconstruction(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, l
         units = sorted(partners.get(com, ()))
         item = c.node(com)
         item["size"] = _size(12, 4 * len(units))
-        item["color"] = "#d62728" if len(units) < minimum else "#ff7f0e" if len(units) == 1 else "#2ca02c"
-        item["severity"] = "high" if len(units) < minimum else "medium" if len(units) == 1 else None
-        few += len(units) < minimum
+        own = [f for f in c.by_entity.get(com, []) if f["rule"] in PARTNER_RULES]  # as the rules judge it
+        worst = c.worst(own)
+        item["color"] = SEVERITY_COLOURS[worst] if worst else "#2ca02c"
+        item["severity"] = worst
+        item["findings"] = [c.finding_row(f) for f in own]
+        few += any(f["rule"] == "community-few-partners" for f in own)
         item["facts"][:0] = [["共建单位" if lang == "zh" else "Partners", str(len(units))]]
         for u in units:
             c.node(u, parent=com)
@@ -291,11 +313,11 @@ def gaps(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str =
     context: dict[str, None] = {}
     for e in entities:
         x = ix.community_of(e) or ix.area_of(e)
-        chain = []
-        while x is not None and x not in context:
-            chain.append(x)
+        chain: dict[str, None] = {}  # ordered, and stops at a cycle in the area tree
+        while x is not None and x not in context and x not in chain:
+            chain[x] = None
             x = ix.parent_area(x)
-        context.update(dict.fromkeys(reversed(chain)))
+        context.update(dict.fromkeys(reversed(list(chain))))
     for a in context:
         p = ix.parent_area(a)
         c.node(a, parent=p if p in context else None, findings=c.by_entity.get(a, []))
@@ -320,6 +342,8 @@ def build_view(g: nx.MultiDiGraph, kind: str, target: str | None = None, **optio
     """``VIEWS[kind](g, target, **options)``; the community view needs a target."""
     if kind not in VIEWS:
         raise ViewError(f"no view {kind!r} (views: {', '.join(VIEWS)})")
+    if options.get("lang", "zh") not in ("zh", "en"):
+        raise ViewError(f"language {options['lang']!r}: use zh or en")
     if kind == "community" and target is None:
         raise ViewError("the community view needs a community (an id or a name)")
     return VIEWS[kind](g, target, **options)
