@@ -215,3 +215,21 @@ def test_enter_in_search_works_with_numeric_ids(browser, tmp_path):
         assert p.problems == []
     finally:
         p.close()
+
+
+def test_a_city_of_1800_communities_opens_drawn_and_searchable(browser, tmp_path):
+    from view_graphs import city_graph
+
+    view = build_view(city_graph(1800), "overview", as_of=AS_OF)
+    assert len(view.nodes) > 3600
+    p = Opened(browser, write_view(view, tmp_path / "city.html"))
+    try:
+        assert p.js("dangjianView.network.body.nodeIndices.length") == len(view.nodes)
+        assert p.js("dangjianView.network.physics.physicsEnabled") is False  # positions precomputed
+        p.page.fill("#dj-search", "幸福1800社区")
+        p.page.press("#dj-search", "Enter")
+        assert p.page.inner_text("#dj-details-body .dj-name") == "幸福1800社区"
+        p.shot("city-1800")
+        assert p.problems == [] and p.requests == [p.url]
+    finally:
+        p.close()

@@ -64,3 +64,23 @@ def hostile_graph() -> nx.MultiDiGraph:
     g.add_node("p1", type="Person", name="周建国", phone="13800000001")
     g.add_edge("p1", "c1", type="LIAISON_FOR")
     return g
+
+
+def city_graph(communities: int) -> nx.MultiDiGraph:
+    """A city of ``communities`` communities (20 per street, 10 streets per district), each with a
+    branch: an overview of about 2 x ``communities`` nodes."""
+    g = nx.MultiDiGraph()
+    g.add_node("C", type="Area", name="示范市", level="city")
+    for c in range(communities):
+        s, d = c // 20, c // 200
+        if c % 200 == 0:
+            g.add_node(f"D{d}", type="Area", name=f"第{d + 1}区", level="district")
+            g.add_edge("C", f"D{d}", type="CONTAINS")
+        if c % 20 == 0:
+            g.add_node(f"S{s}", type="Area", name=f"和平{s + 1}街道", level="street")
+            g.add_edge(f"D{d}", f"S{s}", type="CONTAINS")
+        g.add_node(f"K{c}", type="Area", name=f"幸福{c + 1}社区", level="community")
+        g.add_edge(f"S{s}", f"K{c}", type="CONTAINS")
+        g.add_node(f"O{c}", type="PartyOrg", name=f"幸福{c + 1}社区党支部", kind="branch")
+        g.add_edge(f"O{c}", f"K{c}", type="ANCHORED_IN")
+    return g
