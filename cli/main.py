@@ -558,6 +558,37 @@ def path(
         out.print(f"  {arrow} {s['to_name']} ({s['to']})", markup=False)
 
 
+@app.command()
+@handles_errors
+def synth(
+    region: Annotated[str, typer.Option("--region", help="Division code prefix of the real areas (e.g. 5307).",
+                                        show_default=False)],
+    preset: Annotated[str, typer.Option("--preset", help="lijiang, yuhua, tongjiang or chengdu.")] = "lijiang",
+    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the rosters into.",
+                                         show_default=False)] = Path("synth"),
+    scale: Annotated[float, typer.Option("--scale", help="Members per community, times this.")] = 1.0,
+    seed: Annotated[int, typer.Option("--seed", help="Same seed, same files.")] = 1,
+    src: Annotated[Path | None, typer.Option("--from", help="Folder of the division tables "
+                                                            "[default: the extract shipped: 5307, 430111].",
+                                             show_default=False)] = None,
+    as_of: AsOfOpt = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write synthetic rosters over real areas, with planted gaps listed in ground_truth.json."""
+    from dangjian.loaders.divisions import shipped_divisions
+    from dangjian.loaders.synth import synthesize, write_plan
+
+    plan = synthesize(src or shipped_divisions(), region, preset, scale=scale, seed=seed, as_of=_date(as_of))
+    written = write_plan(plan, output, region=region, preset=preset, scale=scale, seed=seed)
+    if as_json:
+        _emit_json({"folder": str(output), "as_of": plan.as_of, "files": written})
+        return
+    for name, n in written.items():
+        out.print(f"{output / name}: {n}", markup=False)
+    out.print(f"load with: dangjian load {output}   (the gaps are listed in {output / 'ground_truth.json'}, "
+              f"as on {plan.as_of})", markup=False)
+
+
 VIEW_NAMES = "overview, community, tree, coconstruction or gaps"
 
 
