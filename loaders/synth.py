@@ -13,8 +13,8 @@ is anchored there; in-service members have reported to their community; terms ru
 months yet. Each planted gap breaks one thing, and the ground truth lists the findings it causes.
 
 >>> from dangjian.loaders.divisions import shipped_divisions
->>> plan = synthesize(shipped_divisions(), "530702003", "lijiang", seed=1)
->>> plan.counts()["区域"] > 6, "community-without-org" in {g[0] for g in plan.truth}
+>>> plan = synthesize(shipped_divisions(), "530702003", "lijiang", seed=1, as_of="2026-11-22")
+>>> plan.counts()["区域"] > 6, all(rule in PLANTED_RULES for rule, _ in plan.truth)
 (True, True)
 """
 
