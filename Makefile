@@ -26,7 +26,15 @@ demo: $(VENV)/.installed
 	$(DJ) view tree --db $(DEMO)/dangjian.db -o $(DEMO)/tree.html
 	$(DJ) view coconstruction --db $(DEMO)/dangjian.db -o $(DEMO)/coconstruction.html
 	$(DJ) view gaps --db $(DEMO)/dangjian.db -o $(DEMO)/gaps.html
-	@echo "Open the views above in a browser (offline files; click a node, search xysq)."
+	@echo "== 2. A whole city: the official areas of 丽江市 with a generated Party-building layer =="
+	$(DJ) synth --region 5307 --preset lijiang --seed 1 -o $(DEMO)/lijiang
+	$(DJ) load $(DEMO)/lijiang --db $(DEMO)/lijiang.db --rejects $(DEMO)/rejects-lijiang.csv
+	$(DJ) gaps --db $(DEMO)/lijiang.db --severity high --limit 10
+	$(DJ) stats --db $(DEMO)/lijiang.db --report
+	$(DJ) view overview --db $(DEMO)/lijiang.db -o $(DEMO)/lijiang-overview.html
+	@echo "Next: open the .html files above in a browser (offline; click a node, search xysq or a pinyin);"
+	@echo "      compare the findings with $(DEMO)/lijiang/ground_truth.json (the planted gaps);"
+	@echo "      try: $(DJ) show 彩云社区 --db $(DEMO)/dangjian.db   and   $(DJ) find xysq --db $(DEMO)/dangjian.db"
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .

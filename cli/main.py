@@ -376,8 +376,13 @@ def _print_findings(findings: list[dict], summary: dict, lang: str, limit: int) 
         t = Table(title=title, title_justify="left")
         t.add_column("区域" if zh and key == "by_area" else "规则" if zh else key[3:])
         t.add_column("数量" if zh else "count", justify="right")
-        for k, n in summary[key].items():
+        items = list(summary[key].items())  # most findings first
+        cap = limit if key == "by_area" and limit else len(items)
+        for k, n in items[:cap]:
             t.add_row(labeler(k), str(n))
+        if len(items) > cap:  # the table's --limit also caps the areas listed
+            t.add_row(f"…另有 {len(items) - cap} 个区域（--limit 0 显示全部）" if zh
+                      else f"… {len(items) - cap} more areas (--limit 0 shows all)", str(sum(n for _, n in items[cap:])))  # fmt: skip
         if summary[key]:
             out.print(t)
 
