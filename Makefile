@@ -46,6 +46,7 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_load.py --members 100000
 	$(PY) benchmarks/bench_gaps.py
 	$(PY) benchmarks/bench_views.py
+	$(PY) benchmarks/bench_city.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

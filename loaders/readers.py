@@ -115,12 +115,12 @@ def _decode(data: bytes, enc: str, where: str) -> str:
 
 def _parse_csv(text: str) -> list[list[Any]]:
     sample = text[:16384]
-    try:
-        dialect: Any = csv.Sniffer().sniff(sample, delimiters=",\t;|")
+    try:  # only the delimiter is sniffed: a guessed quote character splits rows at quoted newlines
+        delimiter = csv.Sniffer().sniff(sample, delimiters=",\t;|").delimiter
     except csv.Error:
-        dialect = csv.excel_tab if sample.count("\t") > sample.count(",") else csv.excel
+        delimiter = "\t" if sample.count("\t") > sample.count(",") else ","
     try:
-        return [row for row in csv.reader(io.StringIO(text, newline=""), dialect)]
+        return [row for row in csv.reader(io.StringIO(text, newline=""), delimiter=delimiter)]
     except csv.Error as exc:
         raise InputError(f"malformed CSV: {exc}") from None
 

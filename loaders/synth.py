@@ -121,6 +121,9 @@ class _Gen:
         self.plan = Plan(as_of.isoformat())
         self.seq: dict[str, int] = {}
         self.people: set[str] = set()
+        self.truths: set[tuple[str, str]] = set()
+        self.branch_at: dict[str, str] = {}  # compound -> the branch anchored there
+        self.led: dict[str, set[str]] = {}  # organization -> the organizations it leads
 
     # -- small helpers -------------------------------------------------------------------------
     def next_id(self, prefix: str) -> str:
@@ -135,7 +138,8 @@ class _Gen:
         return row
 
     def truth(self, rule: str, entity: str) -> None:
-        if (rule, entity) not in self.plan.truth:
+        if (rule, entity) not in self.truths:
+            self.truths.add((rule, entity))
             self.plan.truth.append((rule, entity))
 
     def days_ago(self, lo: int, hi: int) -> str:
@@ -160,6 +164,9 @@ class _Gen:
 
     def org(self, oid: str, name: str, kind: str, superior: str | None, area: str = "", unit: str = "",
             elected: str | None = None, committee: bool = False, secretary: str | None = None) -> dict:  # fmt: skip
+        if superior:
+            self.led.setdefault(superior, set()).add(oid)
+        self.branch_at.setdefault(area, oid)
         row = self.add("党组织", 组织编码=oid, 党组织名称=name, 组织类别=kind, 上级党组织=superior or "", 所在区域=area,
                        所在单位=unit, 是否设委员会="是" if committee else "否",
                        本届选举日期=elected if elected is not None else self.days_ago(60, 700))  # fmt: skip
@@ -256,7 +263,7 @@ class _Gen:
                     self.member(me, homes[0], c["region"], situation="retired")
             self.truth("leadership-cycle", min(a, b))
         # 100 members or more in its branches: a committee (党委), unless that gap is planted here
-        led = {r["组织编码"] for r in self.plan.rows["党组织"] if r["上级党组织"] == corg}
+        led = self.led.get(corg, set())
         total = sum(1 for m in self.plan.rows["党员"][first_member:]
                     if m["所在党组织"] in led and not m.get("转入日期"))  # fmt: skip
         if total >= 100:
@@ -345,7 +352,7 @@ class _Gen:
             self.truth("member-without-org", mid)
 
     def _host_branch(self, home: str) -> str:
-        return next(r["组织编码"] for r in self.plan.rows["党组织"] if r["所在区域"] == home)
+        return self.branch_at[home]
 
     def unit(self, code: str, name: str, two_new: bool | None = None, staff: int | None = None) -> str:
         uid = self.next_id("U")
