@@ -210,10 +210,10 @@ class _Gen:
                  联系电话=f"139{self.rng.randrange(10**8):08d}")  # fmt: skip
         return pid
 
-    def street(self, code: str) -> str:
+    def street(self, code: str, name: str) -> str:
         wc = self.next_id("O")
-        self.org(wc, f"{code}街道党工委", "党工委", None, area=code, committee=True,
-                 secretary=self.person("街道党工委书记"))  # fmt: skip
+        self.org(wc, f"{name}党工委", "党工委", None, area=code, committee=True,
+                 secretary=self.person("街道（乡镇）党工委书记"))  # fmt: skip
         return wc
 
     def community(self, c: dict, wc: str | None) -> None:
@@ -442,7 +442,7 @@ def synthesize(src: str | os.PathLike, region: str, preset: str | Preset, *, sca
             if gen.chance("street-without-working-committee"):
                 gen.truth("street-without-working-committee", r["code"])
             else:
-                committees[r["code"]] = gen.street(r["code"])
+                committees[r["code"]] = gen.street(r["code"], r["name"])
     return gen.plan
 
 
