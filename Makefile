@@ -47,6 +47,7 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_gaps.py
 	$(PY) benchmarks/bench_views.py
 	$(PY) benchmarks/bench_city.py
+	$(PY) benchmarks/bench_backbone.py
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info

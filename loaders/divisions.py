@@ -95,14 +95,15 @@ def short_name(name: str, level: str) -> str:
 
 def _check_region(region: str) -> str:
     region = str(region).strip()
-    if not re.fullmatch(r"\d{2}|\d{4}|\d{6}|\d{9}|\d{12}", region):
-        raise InputError(f"region {region!r}: give a division code of 2, 4, 6, 9 or 12 digits (e.g. 5307)")
+    if not re.fullmatch(r"|\d{2}|\d{4}|\d{6}|\d{9}|\d{12}", region):
+        raise InputError(f"region {region!r}: give a division code of 2, 4, 6, 9 or 12 digits (e.g. 5307), "
+                         "or an empty one for all of China")
     return region
 
 
 def division_rows(src: str | os.PathLike, region: str) -> Iterator[dict[str, str]]:
-    """The divisions whose code starts with ``region``, top down: code, name (short),
-    official_name, level, parent (code, empty for the region itself)."""
+    """The divisions whose code starts with ``region`` (``""``: all of China), top down: code, name
+    (short), official_name, level, parent (code, empty for the region itself and the provinces)."""
     region = _check_region(region)
     src = Path(src)
     names: dict[str, str] = {}  # province code -> name, for the placeholder cities

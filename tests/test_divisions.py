@@ -128,3 +128,9 @@ def test_full_tables_any_region(region, tmp_path):
     with Workspace.open(tmp_path / "w.db", create=True) as ws:
         result = load_divisions(ws, region, FULL)
     assert result.rejected == 0 and result.read == result.loaded == sum(expected.values())
+
+
+def test_empty_region_means_all_of_china():
+    rows = list(division_rows(shipped_divisions(), ""))
+    assert len(rows) == sum(_rows_with_prefix(shipped_divisions(), "").values())
+    assert [r["code"] for r in rows if r["level"] == "province"] == ["43", "53"]
