@@ -3,6 +3,7 @@ synthesize the rosters, load them, build the graph and run every gap rule, write
 
     .venv/bin/python benchmarks/bench_city.py                       # what `make bench` runs
     .venv/bin/python benchmarks/bench_city.py --region 5307 --preset lijiang
+    .venv/bin/python benchmarks/bench_city.py --region 53 --preset lijiang --scale 0.6   # a province
 
 Each phase runs in a fresh Python process and reports its wall time and that process's peak RSS:
 
@@ -38,12 +39,12 @@ AS_OF = "2026-11-22"
 TABLES = HERE.parent.parent / "shared" / "data" / "china-divisions-2023"
 
 
-def phase_synth(tables: str, region: str, preset: str, out: str) -> dict:
+def phase_synth(tables: str, region: str, preset: str, scale: str, out: str) -> dict:
     from dangjian.loaders.synth import synthesize, write_plan
 
     t0 = time.perf_counter()
-    plan = synthesize(tables, region, preset, seed=1, as_of=AS_OF)
-    written = write_plan(plan, out, region=region, preset=preset, seed=1)
+    plan = synthesize(tables, region, preset, seed=1, scale=float(scale), as_of=AS_OF)
+    written = write_plan(plan, out, region=region, preset=preset, seed=1, scale=float(scale))
     return {"seconds": time.perf_counter() - t0, "rows": sum(plan.counts().values()), "files": written,
             "rss_kb": _rss_kb()}  # fmt: skip
 
@@ -98,6 +99,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--region", default="5101")
     ap.add_argument("--preset", default="chengdu")
+    ap.add_argument("--scale", default="1", help="Members per community, times this (as dangjian synth --scale).")
     ap.add_argument("--tables", default=str(TABLES), help="Folder of the full division tables.")
     ap.add_argument("--json", action="store_true", help="Print the results as JSON.")
     ap.add_argument("--child", nargs="+", help=argparse.SUPPRESS)
@@ -111,14 +113,14 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="dj-bench-city-") as tmp:
         rosters, db, html = os.path.join(tmp, "rosters"), os.path.join(tmp, "w.db"), os.path.join(tmp, "v.html")
         res = {}
-        for name, child in (("synth", ["synth", args.tables, args.region, args.preset, rosters]),
+        for name, child in (("synth", ["synth", args.tables, args.region, args.preset, args.scale, rosters]),
                             ("load", ["load", rosters, db]), ("gaps", ["gaps", db, rosters]),
                             ("view", ["view", db, html])):  # fmt: skip
             print(f"[{name}] ...", file=sys.stderr, flush=True)
             res[name] = bench_load.run_child(child, __file__)
     result = {"started": started.isoformat(), "command": shlex.join([".venv/bin/python", "benchmarks/bench_city.py",
               *(argv if argv is not None else sys.argv[1:])]), "cwd": os.getcwd(), "region": args.region,
-              "preset": args.preset, "machine": bench_load.machine(), "phases": res}  # fmt: skip
+              "preset": args.preset, "scale": args.scale, "machine": bench_load.machine(), "phases": res}  # fmt: skip
     print(json.dumps(result, indent=2) if args.json else report(result))
     return 0
 
@@ -133,7 +135,7 @@ def report(r: dict) -> str:
         f"command:  {r['command']}   (in {r['cwd']})",
         f"machine:  {m['platform']}; {m['cpu']}; {m['cores']} cores ({m['usable_cores']} usable); {m['ram_gib']} GiB RAM",
         f"software: CPython {m['python']}, networkx {m['networkx']}, SQLite {m['sqlite']}, dangjian {m['commit']}",
-        f"city:     region {r['region']}, preset {r['preset']}, seed 1, as of {AS_OF}",
+        f"area:     region {r['region']}, preset {r['preset']}, scale {r.get('scale', '1')}, seed 1, as of {AS_OF}",
         "",
         "phase                       wall time   peak RSS   what",
         "--------------------------  ---------  ---------  ----",
