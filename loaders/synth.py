@@ -147,7 +147,7 @@ class _Gen:
 
     def name(self, female: bool) -> str:
         pool = GIVEN_F if female else GIVEN_M
-        for _ in range(100):
+        for _ in range(3):  # a few tries for a new name; past ~100,000 people, names repeat as in life
             n = self.rng.choice(SURNAMES) + self.rng.choice(pool) + (self.rng.choice(pool) if self.rng.random() < 0.6 else "")
             if n not in self.people:
                 self.people.add(n)
