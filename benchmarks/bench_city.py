@@ -143,8 +143,8 @@ def report(r: dict) -> str:
         "",
         "phase                       wall time   peak RSS   what",
         "--------------------------  ---------  ---------  ----",
-        f"synth (write rosters)       {s['seconds']:7.2f} s  {mib(s['rss_kb']):>9}  {s['rows']:,} rows, "
-        f"{s['files']['ground_truth.json']:,} planted findings",
+        f"synth (write rosters)       {s['seconds']:7.2f} s  {mib(s['rss_kb']):>9}  {s['rows']:,} rows "
+        f"({s['files']['党员.csv']:,} members), {s['files']['ground_truth.json']:,} planted findings",
         f"load                        {ld['seconds']:7.2f} s  {mib(ld['rss_kb']):>9}  read {ld['read']:,}, rejected {ld['rejected']}",
         f"to_networkx                 {gp['graph_seconds']:7.2f} s  {mib(gp['rss_kb']):>9}  {gp['nodes']:,} nodes, {gp['edges']:,} edges",
         f"run_rules (all gaps)        {gp['seconds']:7.2f} s             {gp['findings']:,} findings; equal to the ground truth: "
