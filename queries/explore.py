@@ -20,9 +20,11 @@ from dangjian.graph.schema import model
 from dangjian.queries.index import GraphIndex
 from dangjian.queries.lookup import NotFound, resolve
 
-__all__ = ["describe", "find", "path", "shown_name", "pinyin_keys"]
+__all__ = ["describe", "find", "path", "shown_name", "pinyin_keys", "PEOPLE"]
 
-PINYIN_TYPES = frozenset({"Area", "PartyOrg", "Unit", "Agreement", "Activity"})  # not people's names
+#: node types whose names the schema masks (people): never matched by pinyin, never shown in full
+PEOPLE = frozenset(t for t in model().nodes if model().sensitive(t).get("name") == "mask")
+PINYIN_TYPES = frozenset(model().nodes) - PEOPLE
 
 
 def shown_name(g: nx.MultiDiGraph, n: str) -> str:
@@ -36,13 +38,41 @@ def _label(g: nx.MultiDiGraph, n: str, lang: str) -> str:
     return model().record(t).label(lang) if t in model().nodes else str(t)
 
 
-def pinyin_keys(name: str) -> tuple[str, str]:
-    """(full pinyin, initials) of a name: 祥云社区 -> ('xiangyunshequ', 'xysq')."""
-    from pypinyin import Style, lazy_pinyin
+_PLAIN: dict[str, str] = {}
 
-    full = lazy_pinyin(name, errors="ignore")
-    initials = lazy_pinyin(name, style=Style.FIRST_LETTER, errors="ignore")
-    return "".join(full).lower(), "".join(initials).lower()
+
+def _plain(toned: str) -> str:
+    """'cháng' -> 'chang', 'lǜ' -> 'lv' (cached per syllable)."""
+    found = _PLAIN.get(toned)
+    if found is None:
+        import unicodedata
+
+        decomposed = unicodedata.normalize("NFD", toned).replace("u\u0308", "v")
+        found = _PLAIN[toned] = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+    return found
+
+
+def pinyin_keys(name: str) -> tuple[str, str]:
+    """(full pinyin, initials) of a name: 祥云社区 -> ('xiangyunshequ', 'xysq'). The longest phrase of pypinyin's phrase dictionary at
+    each point (so 长沙 reads chang-sha, 重庆 chong-qing), else each character's usual reading.
+    A few dictionary lookups per character: a view of 50,000 names stays fast."""
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+
+    syllables: list[str] = []
+    i, n = 0, len(name)
+    while i < n:
+        for length in (4, 3, 2):
+            phrase = PHRASES_DICT.get(name[i:i + length]) if i + length <= n else None
+            if phrase is not None:
+                syllables.extend(_plain(r[0]) for r in phrase)
+                i += length
+                break
+        else:
+            readings = PINYIN_DICT.get(ord(name[i]))
+            if readings:
+                syllables.append(_plain(readings.split(",")[0]))
+            i += 1
+    return "".join(syllables), "".join(x[0] for x in syllables if x)
 
 
 def find(g: nx.MultiDiGraph, text: str, *, limit: int = 20, lang: str = "zh") -> list[dict[str, Any]]:

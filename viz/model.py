@@ -22,6 +22,7 @@ import networkx as nx
 
 from dangjian.graph.privacy import mask_name
 from dangjian.graph.schema import model
+from dangjian.queries.explore import PEOPLE, pinyin_keys
 
 __all__ = ["View", "Canvas", "SEVERITY_COLOURS", "TYPE_STYLE", "PEOPLE", "redact"]
 
@@ -42,7 +43,6 @@ TYPE_STYLE: dict[str, tuple[str, str, int, str, str]] = {
     "member": ("dot", "#f6c27a", 6, "党员", "member"),
     "other": ("dot", "#999999", 8, "其他", "other"),
 }
-PEOPLE = frozenset({"Member", "Person"})
 _AREA_GROUP = {"city": "area_top", "district": "area_top", "street": "area_street", "township": "area_street",
                "community": "area_community", "village": "area_community"}  # fmt: skip
 _TYPE_GROUP = {"PartyOrg": "org", "Unit": "unit", "Agreement": "agreement", "Person": "people", "Member": "member"}
@@ -215,7 +215,7 @@ class Canvas:
         none for people's names."""
         if self.g.nodes[n].get("type") in PEOPLE or not name:
             return ""
-        return " ".join(_pinyin(name)).strip()
+        return " ".join(pinyin_keys(name)).strip()
 
     def finding_row(self, f: dict) -> list[str]:
         """[severity, its label, title, citation, action] of a finding, as the page shows it."""
@@ -237,40 +237,3 @@ _SECRETS = re.compile(r"(?<![0-9])(?:[1-9][0-9]{16}[0-9Xx]|[1-9][0-9]{14}|1[3-9]
 def redact(text: str) -> str:
     """``text`` with anything shaped like an ID or phone number replaced by ***."""
     return _SECRETS.sub("***", text)
-
-
-_PLAIN: dict[str, str] = {}
-
-
-def _plain(toned: str) -> str:
-    """'cháng' -> 'chang', 'lǜ' -> 'lv' (cached per syllable)."""
-    found = _PLAIN.get(toned)
-    if found is None:
-        import unicodedata
-
-        decomposed = unicodedata.normalize("NFD", toned).replace("u\u0308", "v")
-        found = _PLAIN[toned] = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return found
-
-
-def _pinyin(name: str) -> tuple[str, str]:
-    """(full pinyin, initials) of a name: the longest phrase of pypinyin's phrase dictionary at
-    each point (so 长沙 reads chang-sha, 重庆 chong-qing), else each character's usual reading.
-    A few dictionary lookups per character: a view of 50,000 names stays fast."""
-    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
-
-    syllables: list[str] = []
-    i, n = 0, len(name)
-    while i < n:
-        for length in (4, 3, 2):
-            phrase = PHRASES_DICT.get(name[i:i + length]) if i + length <= n else None
-            if phrase is not None:
-                syllables.extend(_plain(r[0]) for r in phrase)
-                i += length
-                break
-        else:
-            readings = PINYIN_DICT.get(ord(name[i]))
-            if readings:
-                syllables.append(_plain(readings.split(",")[0]))
-            i += 1
-    return "".join(syllables), "".join(x[0] for x in syllables if x)

@@ -108,17 +108,24 @@ def render(view: View) -> str:
     """The page of ``view`` as a string."""
     lang = view.lang if view.lang in _TEXT else "zh"
     js, css = vis_assets()
+    page_css, page_js, pieces = _page_parts()
     parts = {
         "LANG": "zh-CN" if lang == "zh" else "en",
         "TITLE": htmllib.escape(view.title),
         "VISCSS": css,
-        "CSS": (_HERE / "page.css").read_text(encoding="utf-8"),
+        "CSS": page_css,
         "DATA": _json_for_script(_compact(view, lang)),
         "VISJS": js,
-        "JS": (_HERE / "page.js").read_text(encoding="utf-8"),
+        "JS": page_js,
     }
-    pieces = re.split(r"<!--DJ:([A-Z]+)-->", (_HERE / "page.html").read_text(encoding="utf-8"))
     return "".join(parts[p] if i % 2 else p for i, p in enumerate(pieces))
+
+
+@functools.lru_cache(maxsize=1)
+def _page_parts() -> tuple[str, str, list[str]]:
+    """(page.css, page.js, page.html split at its <!--DJ:NAME--> markers), read once."""
+    read = lambda name: (_HERE / name).read_text(encoding="utf-8")  # noqa: E731
+    return read("page.css"), read("page.js"), re.split(r"<!--DJ:([A-Z]+)-->", read("page.html"))
 
 
 def write_view(view: View, path: str | os.PathLike) -> Path:
