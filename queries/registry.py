@@ -29,7 +29,7 @@ from dangjian.graph.schema import model
 from dangjian.queries.index import GraphIndex
 from dangjian.queries.lookup import resolve
 
-__all__ = ["Rule", "rule", "rules_registry", "load_config", "run_rules", "summarize", "SEVERITIES",
+__all__ = ["Rule", "rule", "rules_registry", "load_config", "run_rules", "rank_findings", "sort_findings", "summarize", "SEVERITIES",
            "ConfigError"]  # fmt: skip
 
 RULES_PATH = Path(__file__).with_name("rules.yaml")
@@ -202,6 +202,28 @@ def _run(g, as_of, config, rules, area, min_severity, lang) -> list[dict[str, An
         findings = [f for f in findings if ix.area_of(f["entity"]) in inside]
     if min_severity is not None:
         findings = [f for f in findings if order[f["severity"]] <= order[min_severity]]
+    return sort_findings(rank_findings(findings))
+
+
+def rank_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Number the findings of each ranking rule (``rank_by`` in rules.yaml) 1, 2, ... by that fact,
+    largest first, ties by entity: the ranks count among the findings reported (in place)."""
+    meta = _meta()["rules"]
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for f in findings:
+        if meta.get(f["rule"], {}).get("rank_by"):
+            groups.setdefault(f["rule"], []).append(f)
+    for rid, group in groups.items():
+        by = meta[rid]["rank_by"]
+        group.sort(key=lambda f: (-f["facts"].get(by, 0), str(f["entity"])))
+        for i, f in enumerate(group, start=1):
+            f["facts"] = {**f["facts"], "rank": i}
+    return findings
+
+
+def sort_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    """Findings in the order they are reported: by severity, area path, rule and entity (in place)."""
+    order = {s: i for i, s in enumerate(SEVERITIES)}
     findings.sort(key=lambda f: (order[f["severity"]], f["area_path"], f["rule"], f["entity"]))
     return findings
 

@@ -1,0 +1,305 @@
+"""Shards: the graph pulled area by area, so that the same rule code can audit a database that
+does not fit in memory (Neo4j) one street or district at a time.
+
+A shard is rooted at one or more areas. It **owns** the areas of their subtrees and every entity
+whose home lies there: an organization anchored in an owned area or unit, a unit located there, a
+member whose membership, residence or workplace is owned, a person holding a post there, an
+agreement an owned party signed, an activity held there. Around what it owns it pulls the
+**context** the rules read: every relation of an owned entity and the entity at its other end;
+for each of those, its home chain up to an area, and each area's ancestors; each organization's
+chain of superiors; and the subordinate organizations (with their memberships) of the owned
+organizations that are not committees, whose member totals the form rules add up.
+
+Run a rule on the shard's graph and keep the findings about what the shard owns: they are the
+findings the whole graph gives for those entities. Every entity is owned by some shard: the shards
+rooted at the areas of one level (``street`` covers townships too, or ``district``) and the *rest*
+shard (the areas above that level, areas under none of them, and what hangs from those or from
+nothing). An entity owned by two shards (a member living in one street and a member of an
+organization of another) gets the same finding from both; merging keeps one.
+
+The source of a shard is anything with the four methods of :class:`GraphSource`:
+:class:`EmbeddedSource` (a networkx graph, for tests and for comparing) and
+:class:`dangjian.graph.neo4j_store.Neo4jSource`.
+
+>>> import networkx as nx
+>>> g = nx.MultiDiGraph()
+>>> g.add_node("s", type="Area", name="祥和街道", level="street")
+>>> g.add_node("c", type="Area", name="祥云社区", level="community")
+>>> g.add_node("o", type="PartyOrg", name="祥云社区党委", kind="committee")
+>>> _ = g.add_edge("s", "c", 1, type="CONTAINS")
+>>> _ = g.add_edge("o", "c", 2, type="ANCHORED_IN")
+>>> [sorted(s.owned) for s in iter_shards(EmbeddedSource(g), "street")]
+[['c', 'o', 's'], []]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import networkx as nx
+
+from dangjian.graph.errors import InputError
+from dangjian.graph.schema import model
+
+__all__ = ["GraphSource", "EmbeddedSource", "Shard", "pull_shard", "pull_rest", "pull_around", "iter_shards",
+           "shard_levels", "HOME_EDGES"]  # fmt: skip
+
+#: node type -> the relations that place it (type, direction from the node): its home
+HOME_EDGES: dict[str, tuple[tuple[str, str], ...]] = {
+    "PartyOrg": (("ANCHORED_IN", "out"),),
+    "Unit": (("LOCATED_IN", "out"),),
+    "Member": (("MEMBER_OF", "out"), ("LIVES_IN", "out"), ("WORKS_AT", "out")),
+    "Agreement": (("PARTY_TO", "in"),),
+    "Activity": (("HELD_IN", "out"), ("UNDER", "out"), ("ORGANIZED_BY", "out")),
+}
+# a person (or a member) is placed by the posts held: every relation a Person can start
+HOME_EDGES["Person"] = tuple((e.name, "out") for e in model().edges.values() if "Person" in e.from_types)
+HOME_EDGES["Member"] += HOME_EDGES["Person"]
+#: the chain that places an entity in an area (what ``area_of`` follows)
+_CHAIN_EDGES = (("ANCHORED_IN", "out"), ("LOCATED_IN", "out"), ("LIVES_IN", "out"), ("HELD_IN", "out"),
+                ("PARTY_TO", "in"))  # fmt: skip
+_TOP_KINDS = ("committee", "working_committee")  # organizations whose member totals no rule adds up
+
+Edge = tuple[int, str, str, dict[str, Any]]  # (edge id, source, target, attributes with "type")
+
+
+class GraphSource(Protocol):
+    """Where shards are pulled from. Node and edge attributes are as in
+    :func:`dangjian.graph.build.to_networkx` (``type``, ``name``, properties, ``source``)."""
+
+    def area_ids(self, levels: Sequence[str]) -> list[str]:
+        """Ids of the areas at these levels."""
+
+    def orphan_ids(self) -> list[str]:
+        """Ids of the entities with no home: areas with no parent area, others with none of their
+        :data:`HOME_EDGES`."""
+
+    def nodes(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        """Attributes of these nodes (unknown ids left out)."""
+
+    def edges(self, ids: Iterable[str], types: Sequence[str] | None = None, direction: str = "both") -> list[Edge]:
+        """The relations of these nodes (of these types; ``out``, ``in`` or ``both`` ways), whatever
+        their dates."""
+
+
+@dataclass
+class Shard:
+    """A pulled subgraph: ``graph`` (shaped like :func:`~dangjian.graph.build.to_networkx`'s) and
+    the ids it ``owned``."""
+
+    name: str
+    graph: nx.MultiDiGraph
+    owned: set[str] = field(default_factory=set)
+
+
+class EmbeddedSource:
+    """A :class:`GraphSource` over a networkx graph (the embedded backend, and the reference the
+    Neo4j backend is compared with)."""
+
+    def __init__(self, g: nx.MultiDiGraph):
+        self.g = g
+
+    def area_ids(self, levels: Sequence[str]) -> list[str]:
+        want = set(levels)
+        return [n for n, d in self.g.nodes(data=True) if d.get("type") == "Area" and d.get("level") in want]
+
+    def orphan_ids(self) -> list[str]:
+        out = []
+        for n, d in self.g.nodes(data=True):
+            t = d.get("type")
+            home = (("CONTAINS", "in"),) if t == "Area" else HOME_EDGES.get(t, ())
+            if not any(self._edges(n, {e}, way) for e, way in home):
+                out.append(n)
+        return out
+
+    def nodes(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        nodes = self.g._node
+        return {i: dict(nodes[i]) for i in ids if i in nodes}
+
+    def _edges(self, n: str, types: set[str] | None, direction: str) -> list[Edge]:
+        found = []
+        if direction in ("out", "both"):
+            found += [(k, n, v, d) for v, keys in self.g._succ[n].items() for k, d in keys.items()
+                      if types is None or d.get("type") in types]  # fmt: skip
+        if direction in ("in", "both"):
+            found += [(k, u, n, d) for u, keys in self.g._pred[n].items() for k, d in keys.items()
+                      if types is None or d.get("type") in types]  # fmt: skip
+        return found
+
+    def edges(self, ids: Iterable[str], types: Sequence[str] | None = None, direction: str = "both") -> list[Edge]:
+        wanted = set(types) if types is not None else None
+        out: dict[tuple[int, str, str], Edge] = {}
+        for n in ids:
+            if n in self.g._node:
+                for e in self._edges(n, wanted, direction):
+                    out[e[:3]] = e
+        return list(out.values())
+
+
+class _Pull:
+    """Collects nodes and edges from a source, then builds the shard's graph."""
+
+    def __init__(self, source: GraphSource):
+        self.src = source
+        self.attrs: dict[str, dict[str, Any]] = {}
+        self.edges: dict[tuple[int, str, str], Edge] = {}
+
+    def take(self, edges: Iterable[Edge]) -> set[str]:
+        """Keep these edges; the ids at their ends that are new."""
+        new = set()
+        for e in edges:
+            self.edges[e[:3]] = e
+            for x in (e[1], e[2]):
+                if x not in self.attrs:
+                    new.add(x)
+        return new
+
+    def add_nodes(self, ids: Iterable[str]) -> None:
+        ids = set(ids) - self.attrs.keys()
+        if ids:
+            self.attrs.update(self.src.nodes(sorted(ids)))
+
+    def type_of(self, i: str) -> str | None:
+        return self.attrs.get(i, {}).get("type")
+
+    def by_type(self, ids: Iterable[str], *types: str) -> list[str]:
+        return [i for i in ids if self.type_of(i) in types]
+
+    def closure(self, start: Iterable[str], types: Sequence[str], direction: str, node_types: Sequence[str]) -> set[str]:
+        """Follow ``types`` edges ``direction`` from ``start`` until nothing new: the ids reached."""
+        seen: set[str] = set()
+        frontier = set(start)
+        while frontier:
+            seen |= frontier
+            edges = self.src.edges(sorted(frontier), types, direction)
+            new = self.take(edges)
+            reached = {e[2] if direction == "out" else e[1] for e in edges}
+            self.add_nodes(new | reached)
+            frontier = set(self.by_type(reached, *node_types)) - seen
+        return seen
+
+    def graph(self, name: str) -> nx.MultiDiGraph:
+        g = nx.MultiDiGraph(shard=name)
+        nodes = self.attrs
+        g.add_nodes_from(sorted(nodes.items()))
+        g.add_edges_from((u, v, k, d) for k, u, v, d in sorted(self.edges.values(), key=lambda e: e[:3])
+                         if u in nodes and v in nodes)  # fmt: skip
+        return g
+
+
+def _owned(p: _Pull, areas: set[str]) -> set[str]:
+    """The areas and everything whose home chain ends in them (or in the given homeless seeds)."""
+    owned = set(areas)
+    p.add_nodes(owned)
+    frontier = set(owned)
+    homing = {(e, "in" if way == "out" else "out") for hs in HOME_EDGES.values() for e, way in hs}
+    while frontier:
+        found = []
+        for direction in ("in", "out"):
+            types = sorted(e for e, way in homing if way == direction)
+            found += [(e, direction) for e in p.src.edges(sorted(frontier), types, direction)]
+        candidates = {(e[1] if d == "in" else e[2]) for e, d in found}
+        p.add_nodes(candidates)
+        new = set()
+        for e, d in found:
+            x = e[1] if d == "in" else e[2]
+            if x in owned or p.type_of(x) == "Area":
+                continue
+            # x is homed here only if this relation is one of x's home relations
+            if (e[3].get("type"), "out" if d == "in" else "in") in HOME_EDGES.get(p.type_of(x) or "", ()):
+                new.add(x)
+        owned |= new
+        frontier = new
+    return owned
+
+
+def _context(p: _Pull, owned: set[str]) -> None:
+    """Pull what the rules read about the owned entities (see the module's docstring)."""
+    p.add_nodes(owned)
+    near = p.take(p.src.edges(sorted(owned)))
+    p.add_nodes(near)
+    context = owned | near
+    # each entity's home chain to an area, then the areas' ancestors and the organizations' superiors
+    placed = set(context)
+    frontier = set(context)
+    while frontier:
+        new = set()
+        for edge_type, way in _CHAIN_EDGES:
+            edges = p.src.edges(sorted(frontier), [edge_type], way)
+            p.take(edges)
+            new |= {e[2] if way == "out" else e[1] for e in edges}
+        p.add_nodes(new)
+        frontier = new - placed
+        placed |= new
+    p.closure(p.by_type(placed, "Area"), ["CONTAINS"], "in", ["Area"])
+    p.closure(p.by_type(placed, "PartyOrg"), ["LEADS"], "in", ["PartyOrg"])
+    # subordinate trees of owned non-committee organizations, with their memberships
+    heads = [o for o in p.by_type(owned, "PartyOrg") if p.attrs[o].get("kind") not in _TOP_KINDS]
+    tree = p.closure(heads, ["LEADS"], "out", ["PartyOrg"])
+    p.add_nodes(p.take(p.src.edges(sorted(tree), ["MEMBER_OF"], "in")))
+
+
+def pull_shard(source: GraphSource, roots: Sequence[str], name: str | None = None) -> Shard:
+    """The shard rooted at the areas ``roots`` (their whole subtrees)."""
+    p = _Pull(source)
+    p.add_nodes(roots)
+    missing = [r for r in roots if p.type_of(r) != "Area"]
+    if missing:
+        raise InputError(f"no area {missing[0]!r} to pull")
+    areas = p.closure(roots, ["CONTAINS"], "out", ["Area"])
+    owned = _owned(p, areas)
+    _context(p, owned)
+    return Shard(name or ",".join(roots), p.graph(name or ",".join(roots)), owned)
+
+
+def shard_levels(level: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(the levels that root shards, the levels above them) for ``street`` or ``district``."""
+    levels = model().enums["area_level"].values
+    ranks = {lv: spec.get("rank", 99) for lv, spec in levels.items()}
+    roots = {"street": ("street", "township"), "district": ("district",)}.get(level)
+    if roots is None:
+        raise InputError(f"shard level {level!r}: use street or district")
+    top = min(ranks[r] for r in roots)
+    return roots, tuple(lv for lv, r in ranks.items() if r < top)
+
+
+def pull_rest(source: GraphSource, level: str = "street") -> Shard:
+    """The shard of what no shard at ``level`` owns: the areas above that level and any area
+    under none of its areas (with their subtrees, down to those areas), and what hangs from them
+    or from nothing."""
+    roots, above = shard_levels(level)
+    p = _Pull(source)
+    seeds = set(source.area_ids(above)) | set(source.orphan_ids())
+    p.add_nodes(seeds)
+    areas: set[str] = set()
+    frontier = {a for a in p.by_type(seeds, "Area") if p.attrs[a].get("level") not in roots}
+    while frontier:  # down the area tree, stopping at the shards' roots
+        areas |= frontier
+        edges = source.edges(sorted(frontier), ["CONTAINS"], "out")
+        p.add_nodes(e[2] for e in edges)
+        frontier = {e[2] for e in edges if p.type_of(e[2]) == "Area" and p.attrs[e[2]].get("level") not in roots}
+        frontier -= areas
+    homeless = {s for s in seeds if p.type_of(s) != "Area"}
+    owned = _owned(p, areas | homeless)
+    _context(p, owned)
+    return Shard("rest", p.graph("rest"), owned)
+
+
+def pull_around(source: GraphSource, ids: Sequence[str]) -> Shard:
+    """A shard owning just ``ids``: enough to describe them and give their findings."""
+    p = _Pull(source)
+    p.add_nodes(ids)
+    owned = {i for i in ids if i in p.attrs}
+    _context(p, owned)
+    return Shard(",".join(ids), p.graph(",".join(ids)), owned)
+
+
+def iter_shards(source: GraphSource, level: str = "street") -> Iterator[Shard]:
+    """One shard per area at ``level`` (``street``: streets and townships; or ``district``), in id
+    order, then the rest shard."""
+    roots, _ = shard_levels(level)
+    for root in sorted(source.area_ids(roots)):
+        yield pull_shard(source, [root], root)
+    yield pull_rest(source, level)

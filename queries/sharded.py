@@ -1,0 +1,87 @@
+"""The same queries over a graph pulled shard by shard (:mod:`dangjian.graph.shards`): the rules,
+statistics and descriptions of the embedded backend, run unchanged on each shard's subgraph, so a
+database too big for memory (Neo4j) is audited one street or district at a time.
+
+>>> import networkx as nx
+>>> from dangjian.graph.shards import EmbeddedSource
+>>> g = nx.MultiDiGraph()
+>>> g.add_node("s", type="Area", name="祥和街道", level="street")
+>>> g.add_node("c", type="Area", name="祥云社区", level="community")
+>>> _ = g.add_edge("s", "c", 1, type="CONTAINS")
+>>> [f["rule"] for f in run_rules_sharded(EmbeddedSource(g), as_of="2026-11-22")]
+['community-without-org', 'street-without-working-committee']
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import Any
+
+import networkx as nx
+
+from dangjian.graph.shards import GraphSource, Shard, iter_shards, pull_around, pull_shard, shard_levels
+from dangjian.queries.index import COMMUNITY_LEVELS, GraphIndex
+from dangjian.queries.lookup import resolve
+from dangjian.queries.registry import rank_findings, run_rules, sort_findings
+
+__all__ = ["run_rules_sharded", "resolve_in", "pull_area", "pull_entity"]
+
+
+def resolve_in(source: GraphSource, text: str, types: Iterable[str] | None = None) -> str:
+    """The id ``text`` names in the source, as :func:`~dangjian.queries.lookup.resolve` finds it
+    (among the nodes whose id or name is ``text`` or starts like it)."""
+    lookup = getattr(source, "lookup", None)
+    if lookup is None:  # an embedded source: the whole graph is at hand
+        return resolve(source.g, text, types)  # type: ignore[attr-defined]
+    g = nx.MultiDiGraph()
+    g.add_nodes_from(lookup(text.strip()).items())
+    key = text.strip()
+    for suffix in ("居民委员会", "居委会", "村民委员会", "村委会", "街道办事处", "办事处"):
+        if key.endswith(suffix) and len(key) > len(suffix):  # the short name's stem, to find it by
+            g.add_nodes_from(lookup(key[: -len(suffix)]).items())
+    return resolve(g, text, types)
+
+
+def run_rules_sharded(source: GraphSource, *, level: str = "street", area: str | None = None,
+                      progress: Callable[[str, int, int], None] | None = None, **options: Any) -> list[dict[str, Any]]:  # fmt: skip
+    """:func:`~dangjian.queries.registry.run_rules` over every shard at ``level`` (or over the
+    shard of ``area`` alone), keeping each shard's findings about what it owns. ``options``:
+    ``as_of``, ``config``, ``rules``, ``min_severity``, ``lang``. The findings equal those of the
+    whole graph."""
+    shard_levels(level)  # checks the level
+    if area is not None:
+        root = resolve_in(source, area, ["Area"])
+        shards: Iterable[Shard] = [pull_shard(source, [root], root)]
+    else:
+        shards = iter_shards(source, level)
+    found: dict[tuple[str, str], dict[str, Any]] = {}
+    for i, shard in enumerate(shards, start=1):
+        for f in run_rules(shard.graph, area=root if area is not None else None, **options):
+            if f["entity"] in shard.owned:
+                found.setdefault((f["rule"], f["entity"]), f)
+        if progress:
+            progress("shards", i, 0)
+    return sort_findings(rank_findings(list(found.values())))
+
+
+def pull_area(source: GraphSource, area: str | None = None) -> tuple[nx.MultiDiGraph, str | None]:
+    """(the graph of ``area``'s shard, its id); with no area, the graph under every top area."""
+    if area is None:
+        tops = [a for a in source.orphan_ids() if source.nodes([a]).get(a, {}).get("type") == "Area"]
+        return (pull_shard(source, sorted(tops), "all").graph if tops else nx.MultiDiGraph()), None
+    root = resolve_in(source, area, ["Area"])
+    return pull_shard(source, [root], root).graph, root
+
+
+def pull_entity(source: GraphSource, text: str) -> tuple[nx.MultiDiGraph, str]:
+    """(a graph holding everything the description of ``text`` reads, its id): the shard of its
+    community when it has one, else the entity with its context."""
+    n = resolve_in(source, text)
+    around = pull_around(source, [n])
+    ix = GraphIndex(around.graph)
+    community = ix.community_of(n)
+    if community is not None and around.graph.nodes[community].get("level") in COMMUNITY_LEVELS:
+        shard = pull_shard(source, [community], community)
+        if n in shard.owned:
+            return shard.graph, n
+    return around.graph, n
