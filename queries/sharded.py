@@ -8,7 +8,7 @@ database too big for memory (Neo4j) is audited one street or district at a time.
 >>> g.add_node("s", type="Area", name="祥和街道", level="street")
 >>> g.add_node("c", type="Area", name="祥云社区", level="community")
 >>> _ = g.add_edge("s", "c", 1, type="CONTAINS")
->>> [f["rule"] for f in run_rules_sharded(EmbeddedSource(g), as_of="2026-11-22")]
+>>> sorted(f["rule"] for f in run_rules_sharded(EmbeddedSource(g), as_of="2026-11-22", min_severity="high"))
 ['community-without-org', 'street-without-working-committee']
 """
 
