@@ -1,0 +1,111 @@
+"""Shards: pulled area by area, the rules give exactly the whole graph's findings, and each shard is
+a bounded part of the graph. The source here is the embedded graph; the Neo4j source answers the
+same four questions (tests/test_neo4j.py runs it against a real server when NEO4J_URI is set)."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from dangjian.graph import Workspace, to_networkx
+from dangjian.graph.errors import InputError
+from dangjian.graph.shards import EmbeddedSource, iter_shards, pull_shard
+from dangjian.loaders import load_paths
+from dangjian.loaders.divisions import shipped_divisions
+from dangjian.loaders.synth import PLANTED_RULES, PRESETS, synthesize, write_plan
+from dangjian.queries import run_rules
+from dangjian.queries.explore import describe
+from dangjian.queries.sharded import pull_area, pull_entity, run_rules_sharded
+from dangjian.queries.stats import area_stats
+
+from view_graphs import hostile_graph
+
+EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
+AS_OF = "2026-11-22"
+
+
+def _load(tmp: Path, *paths: Path):
+    with Workspace.open(tmp / "x.db", create=True) as ws:
+        load_paths(ws, list(paths))
+        return to_networkx(ws)
+
+
+@pytest.fixture(scope="module")
+def city(tmp_path_factory):
+    """古城区 (530702) with the lijiang layer, gaps planted often: every rule, 12 streets and townships."""
+    tmp = tmp_path_factory.mktemp("city")
+    lijiang = PRESETS["lijiang"]
+    preset = dataclasses.replace(lijiang, gaps={r: max(rate, 0.12) for r, rate in lijiang.gaps.items()})
+    plan = synthesize(shipped_divisions(), "530702", preset, seed=5, as_of=AS_OF)
+    write_plan(plan, tmp / "rosters")
+    return _load(tmp, tmp / "rosters")
+
+
+@pytest.fixture(scope="module")
+def examples(tmp_path_factory):
+    tmp = tmp_path_factory.mktemp("ex")
+    return _load(tmp, EXAMPLES / "xianghe", EXAMPLES / "messy")
+
+
+@pytest.mark.parametrize("level", ["street", "district"])
+def test_sharded_findings_equal_the_whole_graphs(city, level):
+    whole = run_rules(city, as_of=AS_OF)
+    assert {f["rule"] for f in whole} >= set(PLANTED_RULES)  # every rule has something to find
+    assert run_rules_sharded(EmbeddedSource(city), level=level, as_of=AS_OF) == whole
+
+
+def test_sharded_examples_and_hostile_graphs(examples):
+    for g in (examples, hostile_graph()):
+        assert run_rules_sharded(EmbeddedSource(g), as_of=AS_OF) == run_rules(g, as_of=AS_OF)
+
+
+def test_sharded_options_pass_through(city):
+    src = EmbeddedSource(city)
+    opts = {"as_of": "2025-01-01", "min_severity": "medium", "lang": "en",
+            "config": {"community-few-partners": {"min_partners": 3}}}  # fmt: skip
+    assert run_rules_sharded(src, **opts) == run_rules(city, **opts)
+    street = next(a for a, d in city.nodes(data=True) if d.get("level") == "street")
+    assert run_rules_sharded(src, area=street, as_of=AS_OF) == run_rules(city, area=street, as_of=AS_OF)
+
+
+def test_every_entity_is_owned_and_shards_are_bounded(city):
+    shards = list(iter_shards(EmbeddedSource(city)))
+    owned = set().union(*(s.owned for s in shards))
+    assert owned == set(city.nodes)
+    n = city.number_of_nodes()
+    streets = shards[:-1]
+    assert len(streets) >= 10
+    for s in streets:  # a street's shard: what it owns and a thin context, far from the whole
+        assert len(s.owned) <= s.graph.number_of_nodes() <= 1.5 * len(s.owned) + 60
+        assert s.graph.number_of_nodes() < n / 3
+    assert shards[-1].name == "rest" and shards[-1].graph.number_of_nodes() < 50  # city, district, top orgs
+
+
+def test_pull_is_a_subgraph_with_the_same_attributes(city):
+    street = sorted(a for a, d in city.nodes(data=True) if d.get("level") == "street")[0]
+    shard = pull_shard(EmbeddedSource(city), [street])
+    for n, d in shard.graph.nodes(data=True):
+        assert d == city.nodes[n]
+    for u, v, k, d in shard.graph.edges(keys=True, data=True):
+        assert city.edges[u, v, k] == d
+
+
+def test_stats_and_descriptions_from_shards(city):
+    src = EmbeddedSource(city)
+    district = next(a for a, d in city.nodes(data=True) if d.get("level") == "district")
+    street = sorted(a for a, d in city.nodes(data=True) if d.get("level") == "street")[0]
+    for area in (district, street):
+        g, root = pull_area(src, area)
+        assert root == area and area_stats(g, area, as_of=AS_OF) == area_stats(city, area, as_of=AS_OF)
+    for n in ("M000010", "O000020", street):
+        g, found = pull_entity(src, n)
+        assert found == n and describe(g, n, as_of=AS_OF) == describe(city, n, as_of=AS_OF)
+
+
+def test_a_missing_root_is_a_clear_error(city):
+    with pytest.raises(InputError, match="no area"):
+        pull_shard(EmbeddedSource(city), ["nope"])
+    with pytest.raises(InputError, match="street or district"):
+        run_rules_sharded(EmbeddedSource(city), level="grid")
