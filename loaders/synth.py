@@ -12,6 +12,13 @@ in force; each grid a compound whose branch (3 to 50 members, a committee from 7
 is anchored there; in-service members have reported to their community; terms run for more than six
 months yet. Each planted gap breaks one thing, and the ground truth lists the findings it causes.
 
+At the size of a preset's report (``communities=Report.communities``) the statistics equal the report's
+figures: exact quotas (largest remainders, sampling without replacement) replace the draws wherever the
+report gives a figure, and gaps that would change its totals are accounted in them. What the report's
+own structure implies is in the ground truth too: general branches of 100 members or more. (Township
+committees, whose county committee the rosters leave out, are top organizations like working
+committees: org-without-superior leaves them be.)
+
 >>> from dangjian.loaders.divisions import shipped_divisions
 >>> plan = synthesize(shipped_divisions(), "530702003", "lijiang", seed=1, as_of="2026-11-22")
 >>> plan.counts()["区域"] > 6, all(rule in PLANTED_RULES for rule, _ in plan.truth)
@@ -21,9 +28,13 @@ months yet. Each planted gap breaks one thing, and the ground truth lists the fi
 from __future__ import annotations
 
 import csv
+import heapq
+import itertools
 import json
+import math
 import os
 import random
+from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -32,7 +43,27 @@ from dangjian.graph.errors import InputError
 from dangjian.graph.fileio import atomic_write_text
 from dangjian.loaders.divisions import division_rows
 
-__all__ = ["PRESETS", "Preset", "Plan", "synthesize", "write_plan", "PLANTED_RULES"]
+__all__ = ["PRESETS", "Preset", "Report", "Plan", "synthesize", "choose", "write_plan", "PLANTED_RULES"]
+
+
+@dataclass(frozen=True)
+class Report:
+    """The figures of a work report, which ``synthesize(..., communities=communities)`` reproduces exactly
+    (None: not reproduced, drawn as usual)."""
+
+    communities: int
+    streets: tuple[int, int] | None = None  # (streets, communities under them); the others under townships
+    with_org: int | None = None  # communities with an organization
+    orgs: dict[str, int] | None = None  # community-level organizations by kind (working_committee, ...)
+    members: int | None = None  # directly managed members
+    in_service: int | None = None  # in-service members living in the communities
+    reported: int | None = None  # ... of whom reported there
+    mobile: int | None = None
+    ages: tuple[int, int, int] | None = None  # under 35, 35-60, over 60
+    college: int | None = None
+    two_new: tuple[int, int] | None = None  # 两新 units eligible for an organization, and with one
+    venue_under: int | None = None  # communities with a venue under standard
+    first_secretaries: bool = False  # every community has a first secretary
 
 
 @dataclass(frozen=True)
@@ -47,6 +78,7 @@ class Preset:
     college: float
     female: float
     gaps: dict[str, float] = field(default_factory=dict)  # rule id -> share of candidates
+    report: Report | None = None  # the report's figures, reproduced over that many communities
 
 
 _COMMON_GAPS = {
@@ -67,11 +99,16 @@ PRESETS = {
     # 丽江市 2011: 4,995 members in 49 communities; 1,262 of 2,320 unit members reported
     "lijiang": Preset(102, (2, 4), (2, 4), {"in_service": 0.46, "retired": 0.38, "unemployed": 0.08, "mobile": 0.05,
                                             "student": 0.03}, (0.22, 0.48, 0.30), 0.38, 0.42,
-                      {**_COMMON_GAPS, "member-not-reported": 0.46, "venue-under-standard": 7 / 49}),
+                      {**_COMMON_GAPS, "member-not-reported": 0.46, "venue-under-standard": 7 / 49},
+                      Report(49, streets=(4, 23), with_org=49,
+                             orgs={"working_committee": 4, "general_branch": 33, "branch": 202}, members=4995,
+                             in_service=2320, reported=1262, venue_under=7, first_secretaries=True)),
     # 雨花区 ~2004: 3,791 members in 78 communities, 5 without an organization; 847/1,872/1,072 by age
     "yuhua": Preset(49, (2, 3), (1, 3), {"in_service": 0.40, "retired": 0.42, "unemployed": 0.06, "mobile": 0.08,
                                          "student": 0.04}, (847 / 3791, 1872 / 3791, 1072 / 3791), 1668 / 3791, 0.45,
-                    {**_COMMON_GAPS, "community-without-org": 5 / 78}),
+                    {**_COMMON_GAPS, "community-without-org": 5 / 78},
+                    Report(78, with_org=73, members=3791, mobile=314, ages=(847, 1872, 1072), college=1668,
+                           two_new=(39, 25))),
     # 同江市 2018: 9 communities, 160 resident units
     "tongjiang": Preset(60, (8, 12), (3, 5), {"in_service": 0.50, "retired": 0.36, "unemployed": 0.07, "mobile": 0.04,
                                               "student": 0.03}, (0.20, 0.50, 0.30), 0.40, 0.44, dict(_COMMON_GAPS)),
@@ -124,6 +161,12 @@ class _Gen:
         self.truths: set[tuple[str, str]] = set()
         self.branch_at: dict[str, str] = {}  # compound -> the branch anchored there
         self.led: dict[str, set[str]] = {}  # organization -> the organizations it leads
+        # report size (see _Report): member-level gaps are planted once the totals are set
+        self.deferred = False
+        self.free: dict[str, list] = {}  # branch of no planted gap -> [home, report target, region, its members]
+        self.regular: list[str] = []  # members of residents' branches (their situation is free to set)
+        self.report_to: dict[str, str] = {}  # member -> the organization an in-service one reports to
+        self.general: list[str] = []  # the communities' general branches
 
     # -- small helpers -------------------------------------------------------------------------
     def next_id(self, prefix: str) -> str:
@@ -182,7 +225,7 @@ class _Gen:
         age = self.rng.randint(*((22, 34), (35, 60), (61, 88))[band])
         if situation == "student":
             age = self.rng.randint(18, 24)
-        born = date(self.today.year - age, self.rng.randint(1, 12), self.rng.randint(1, 28))
+        born = self.born(age, self.rng.randint(1, 12), self.rng.randint(1, 28))
         female = self.rng.random() < p.female
         mid = self.next_id("M")
         joined = date(min(self.today.year - 1, born.year + self.rng.randint(18, max(19, age - 1))), 7, 1)
@@ -196,7 +239,12 @@ class _Gen:
                  所在党组织=org, 工作单位=unit, 居住地=home,
                  报到党组织=(report_to if in_service else ""),
                  报到日期=(self.days_ago(30, 700) if in_service and report_to else ""))  # fmt: skip
+        self.report_to[mid] = report_to
         return mid
+
+    def born(self, age: int, month: int, day: int) -> date:
+        """A birthday on month/day of someone ``age`` years old on the date (the age the statistics see)."""
+        return date(self.today.year - age - ((month, day) > (self.today.month, self.today.day)), month, day)
 
     # -- the layer ---------------------------------------------------------------------------------
     def area(self, code: str, name: str, level: str, parent: str, official: str = "", **extra) -> None:
@@ -216,12 +264,19 @@ class _Gen:
                  secretary=self.person("街道（乡镇）党工委书记"))  # fmt: skip
         return wc
 
-    def community(self, c: dict, wc: str | None) -> None:
+    def township(self, code: str, name: str) -> str:
+        """A township committee (乡镇党委): led by the county committee, which these rosters leave out."""
+        oid = self.next_id("O")
+        self.org(oid, f"{name}党委", "党委", None, area=code, committee=True, secretary=self.person("乡镇党委书记"))
+        return oid
+
+    def community(self, c: dict, wc: str | None, shape: dict | None = None) -> None:
+        """One community and what is in it; ``shape``: its figures decided beforehand (report size)."""
         p, code, name = self.p, c["code"], c["name"]
         hh = self.rng.randint(800, 4000)
         venue = self.rng.randint(160, 700)
         funds = self.rng.randint(25, 120) * 1000
-        if self.chance("venue-under-standard"):
+        if shape["venue"] if shape else self.chance("venue-under-standard"):
             venue = self.rng.randint(30, 140)
             self.truth("venue-under-standard", code)
         if self.chance("funds-under-standard"):
@@ -229,39 +284,49 @@ class _Gen:
             self.truth("funds-under-standard", code)
         self.area(code, name, c["level"], c["parent"], c["official_name"], 户数=hh, 人口=hh * 3, 活动场所面积=venue,
                   年度工作经费=funds)  # fmt: skip
+        if shape and shape["first_secretary"]:
+            self.post(self.person("第一书记"), "第一书记", code)
         if self.chance("community-no-liaison"):
             self.truth("community-no-liaison", code)
         else:
             self.post(self.person("区级领导"), "联系领导", code)
-        if self.chance("community-without-org"):  # no organization, so no partners either
+        if shape["without_org"] if shape else self.chance("community-without-org"):  # no organization, no partners
             self.truth("community-without-org", code)
             self.truth("community-few-partners", code)
             return
-        members = max(8, round(p.members * self.scale * self.rng.uniform(0.7, 1.3)))
-        grids = max(self.rng.randint(*p.grids), -(-members // 40))  # at most 40 members a branch
-        per_branch = [members // grids + (1 if i < members % grids else 0) for i in range(grids)]
-        per_branch = [min(40, max(4, n)) for n in per_branch]  # room for the members planted in the first
+        if shape:
+            members = shape["members"]
+        else:
+            members = max(8, round(p.members * self.scale * self.rng.uniform(0.7, 1.3)))
+        if shape and shape["kind"] == "branch":  # a small community: one branch, its members live in it
+            self.small_community(c, wc, members, shape)
+            return
+        if shape and shape["grids"]:
+            per_branch = [max(4, n) for n in _split(members, shape["grids"])]
+        else:
+            grids = max(self.rng.randint(*p.grids), -(-members // 40))  # at most 40 members a branch
+            per_branch = [members // grids + (1 if i < members % grids else 0) for i in range(grids)]
+            per_branch = [min(40, max(4, n)) for n in per_branch]  # room for the members planted in the first
         corg = self.next_id("O")
-        superior = wc
-        if self.chance("org-without-superior"):
-            superior = None
-        if superior is None:  # planted here, or its street has no working committee (planted there)
-            self.truth("org-without-superior", corg)
+        superior = self._superior(corg, wc)
         row = self.org(corg, f"{name}党总支", "党总支", superior, area=code, elected=self._elected(corg, 5),
                        committee=True, secretary=self._secretary(corg))  # fmt: skip
         first_member = len(self.plan.rows["党员"])
         homes = []
         for i, n in enumerate(per_branch, start=1):
             homes.append(self.grid(code, name, i, corg, n, c["region"]))
-        self.plant_areas(code, name, len(per_branch) + 1, corg, c["region"], homes)
-        self.units(code, name, corg, homes, c["region"])
-        if self.chance("leadership-cycle"):
+        self.plant_areas(code, name, len(per_branch) + 1, corg, c["region"], homes, shape and shape["joint"])
+        self.units(code, name, corg, corg, homes, c["region"], shape)
+        if shape["cycle"] if shape else self.chance("leadership-cycle"):
             a, b = self.next_id("O"), self.next_id("O")
             for me, other in ((a, b), (b, a)):
                 self.org(me, f"{name}{me[-3:]}党支部", "党支部", other, area=code, secretary=self._secretary(me))
                 for _ in range(3):
                     self.member(me, homes[0], c["region"], situation="retired")
             self.truth("leadership-cycle", min(a, b))
+        if shape:  # its kind waits for the totals (_Gen.settle)
+            self.general.append(corg)
+            return
         # 100 members or more in its branches: a committee (党委), unless that gap is planted here
         led = self.led.get(corg, set())
         total = sum(1 for m in self.plan.rows["党员"][first_member:]
@@ -271,6 +336,31 @@ class _Gen:
                 self.truth("large-org-not-committee", corg)
             else:
                 row["组织类别"], row["党组织名称"] = "党委", f"{name}党委"
+
+    def _superior(self, oid: str, superior: str | None) -> str | None:
+        if self.chance("org-without-superior"):
+            superior = None
+        if superior is None:  # planted here, or its street has no working committee (planted there)
+            self.truth("org-without-superior", oid)
+        return superior
+
+    def small_community(self, c: dict, wc: str | None, members: int, shape: dict) -> None:
+        """A community whose organization is one branch (党支部), its members living in the community;
+        its partner units' branches are led by the street's (or township's) organization."""
+        code, name, region = c["code"], c["name"], c["region"]
+        corg = self.next_id("O")
+        superior = self._superior(corg, wc)
+        committee, planted = members >= 7, False
+        if committee and self.chance("needs-committee"):
+            committee, planted = False, True
+            self.truth("needs-committee", corg)
+        self.org(corg, f"{name}党支部", "党支部", superior, area=code, elected=self._elected(corg, 5),
+                 committee=committee, secretary=self._secretary(corg))  # fmt: skip
+        mids = [self.member(corg, code, region, report_to=corg) for _ in range(members)]
+        self.regular += mids
+        if not planted:
+            self.free[corg] = [code, corg, region, mids]
+        self.units(code, name, corg, wc, [code], region, shape)
 
     def _elected(self, oid: str, years: int) -> str:
         """An election date whose term (``years``) ends more than six months from now, or a planted
@@ -294,25 +384,33 @@ class _Gen:
         self.area(g, f"{name}第{i}网格", "网格", code)
         self.area(home, f"{name}{i}号小区", "小区", g, 户数=self.rng.randint(200, 900))
         branch = self.next_id("O")
-        formal = n
+        formal, planted = n, True
         if i > 1 and self.chance("branch-too-small"):  # the first branch hosts the planted members
             n, formal = 3, 2
             self.truth("branch-too-small", branch)
         elif i > 1 and self.chance("branch-too-large"):
             n = formal = 51
             self.truth("branch-too-large", branch)
+        else:
+            planted = False
         committee = formal >= 7
         if committee and self.chance("needs-committee"):
-            committee = False
+            committee, planted = False, True
             self.truth("needs-committee", branch)
         self.org(branch, f"{name}第{i}党支部", "党支部", corg, area=home, elected=self._elected(branch, 3),
                  committee=committee, secretary=self._secretary(branch))  # fmt: skip
+        mids = []
         for k in range(n):
-            mid = self.member(branch, home, region, formal=k < formal, report_to=corg)
-            self.plant_member(mid, corg)
+            mids.append(self.member(branch, home, region, formal=k < formal, report_to=corg))
+            self.plant_member(mids[-1], corg)
+        self.regular += mids
+        if not planted:
+            self.free[branch] = [home, corg, region, mids]
         return home
 
     def plant_member(self, mid: str, corg: str) -> None:
+        if self.deferred:  # planted once the totals are set (_Gen.settle)
+            return
         row = self.plan.rows["党员"][-1]
         if row["党员情况"] == "在职" and self.chance("member-not-reported"):
             row["报到党组织"] = row["报到日期"] = ""
@@ -321,7 +419,8 @@ class _Gen:
             row["党员情况"], row["失联日期"] = "失联", self.days_ago(200, 900)
             self.truth("lost-contact", mid)
 
-    def plant_areas(self, code: str, name: str, i: int, corg: str, region: str, homes: list[str]) -> None:
+    def plant_areas(self, code: str, name: str, i: int, corg: str, region: str, homes: list[str],
+                    joint: bool | None = None) -> None:  # fmt: skip
         if self.chance("grid-without-group"):  # a grid with nothing anchored in it or below
             g = f"{code}-G{i:02d}"
             self.area(g, f"{name}第{i}网格", "网格", code)
@@ -337,7 +436,7 @@ class _Gen:
             mid = self.member(self._host_branch(homes[0]), homes[0], region, situation="mobile")
             self.plan.rows["党员"][-1]["转入日期"] = (self.today + timedelta(days=30)).isoformat()
             self.truth("mobile-member-unattached", mid)
-        if self.chance("joint-branch-too-many-units"):  # one joint branch for six small 两新 units
+        if self.chance("joint-branch-too-many-units") if joint is None else joint:  # one for six small 两新 units
             units = [self.unit(code, name, two_new=True, staff=8) for _ in range(6)]
             joint = self.next_id("O")
             self.org(joint, f"{name}两新组织联合党支部", "党支部", corg, area=code, elected=self._elected(joint, 5),
@@ -371,19 +470,34 @@ class _Gen:
                  起始日期=start, 到期日期=end)  # fmt: skip
         return aid
 
-    def units(self, code: str, name: str, corg: str, homes: list[str], region: str) -> None:
-        n = max(2, round(self.rng.randint(*self.p.units) * self.scale))
-        if self.chance("community-few-partners"):
-            n = 0
-            self.truth("community-few-partners", code)
-        elif self.chance("community-single-partner"):
-            n = 1
-            self.truth("community-single-partner", code)
+    def units(self, code: str, name: str, corg: str, lead: str | None, homes: list[str], region: str,
+              shape: dict | None = None) -> None:  # fmt: skip
+        """The partner units of ``corg``, their branches led by ``lead``; the unit gaps."""
+        if shape is None:
+            n = max(2, round(self.rng.randint(*self.p.units) * self.scale))
+            if self.chance("community-few-partners"):
+                n = 0
+                self.truth("community-few-partners", code)
+            elif self.chance("community-single-partner"):
+                n = 1
+                self.truth("community-single-partner", code)
+            slots = [[None, True]] * n
+        else:  # drawn beforehand; the partners with a branch first
+            slots = sorted(shape["units"], key=lambda u: not u[1])
+            for rule in ("community-few-partners", "community-single-partner"):
+                if shape[rule]:
+                    self.truth(rule, code)
+        n = len(slots)
         skip_agreement = n >= 3 and self.chance("unit-org-no-agreement")
-        for k in range(n):
-            uid = self.unit(code, name)
+        for k, (two_new, own) in enumerate(slots):
+            if not own:  # its organization is its own system's, outside these rosters: an agreement only
+                self.agreement(corg, self.unit(code, name, two_new=False), name)
+                continue
+            uid = self.unit(code, name, two_new=two_new)
             branch = self.next_id("O")
-            self.org(branch, f"{name}{uid[-4:]}单位党支部", "党支部", corg, unit=uid, elected=self._elected(branch, 3),
+            if lead is None:
+                self.truth("org-without-superior", branch)
+            self.org(branch, f"{name}{uid[-4:]}单位党支部", "党支部", lead, unit=uid, elected=self._elected(branch, 3),
                      committee=False, secretary=self._secretary(branch))  # fmt: skip
             for _ in range(self.rng.randint(3, 6)):
                 self.member(branch, self.rng.choice(homes), region, situation="in_service", unit=uid, report_to=corg)
@@ -393,8 +507,10 @@ class _Gen:
             else:
                 self.agreement(corg, uid, name)
         host = self._host_branch(homes[0])
-        if self.chance("unit-needs-own-branch"):  # 3 formal members work there, no branch of its own
-            uid = self.unit(code, name, two_new=False)
+        two_new_unit = shape is not None and shape["needs_own"] is not None
+        if shape["needs_own"] if two_new_unit else self.chance("unit-needs-own-branch"):
+            # 3 formal members work there, no branch of its own (at report size: a 两新 unit, eligible)
+            uid = self.unit(code, name, two_new=two_new_unit)
             for _ in range(3):
                 self.member(host, homes[0], region, situation="in_service", unit=uid, report_to=corg)
             self.truth("unit-needs-own-branch", uid)
@@ -408,6 +524,255 @@ class _Gen:
             uid = self.unit(code, name, two_new=False)
             self.truth("agreement-expired", self.agreement(corg, uid, name, expired=True))
 
+    # -- report size: the report's figures exactly ------------------------------------------------------
+    def shapes(self, comms: list[dict], r: Report) -> dict[str, dict]:
+        """Each community's figures, decided beforehand so that the totals come out as ``r``: exact
+        quotas (which communities, how many of each) where the report gives a figure, draws elsewhere."""
+        p, rng, n = self.p, self.rng, len(comms)
+
+        def pick(k: int | None, rule: str) -> set[int]:
+            if k is None:
+                return {i for i in range(n) if self.chance(rule)}
+            if not 0 <= k <= n:
+                raise InputError(f"the report's {k} ({rule}) does not fit {n} communities")
+            return set(rng.sample(range(n), k))
+
+        without = pick(None if r.with_org is None else n - r.with_org, "community-without-org")
+        venue = pick(r.venue_under, "venue-under-standard")
+        shapes = []
+        for i in range(n):
+            s = {"venue": i in venue, "without_org": i in without, "first_secretary": r.first_secretaries,
+                 "weight": rng.uniform(0.7, 1.3), "kind": "general_branch", "community-few-partners": False,
+                 "community-single-partner": False, "cycle": False, "joint": False, "units": [], "needs_own": None, "grids": None,
+                 "members": 0}  # fmt: skip
+            shapes.append(s)
+            if s["without_org"]:
+                continue
+            k = max(2, round(rng.randint(*p.units) * self.scale))
+            for rule, fewer in (("community-few-partners", 0), ("community-single-partner", 1)):
+                if self.chance(rule):
+                    k, s[rule] = fewer, True
+                    break
+            s["units"] = [[None, True] for _ in range(k)]  # [两新 or not (None: either), its own branch]
+            s["cycle"] = self.chance("leadership-cycle")
+            s["joint"] = self.chance("joint-branch-too-many-units")
+        active = [s for s in shapes if not s["without_org"]]
+        if r.orgs and "general_branch" in r.orgs:  # the largest communities have a general branch, the others one
+            g = r.orgs["general_branch"]
+            if g > len(active):
+                raise InputError(f"the report's {g} general branches do not fit {len(active)} communities")
+            for s in sorted(active, key=lambda s: -s["weight"])[g:]:
+                s.update(kind="branch", cycle=False, joint=False)
+        if r.two_new:  # exactly so many 两新 partners with a branch; the other eligible ones have none
+            eligible, covered = r.two_new
+            slots = [u for s in active for u in s["units"]]
+            if covered > len(slots) or not 0 <= eligible - covered <= len(active):
+                raise InputError(f"the report's 两新 units ({covered} of {eligible}) do not fit these communities")
+            chosen = set(rng.sample(range(len(slots)), covered))
+            for j, u in enumerate(slots):
+                u[0] = j in chosen
+            uncovered = set(rng.sample(range(len(active)), eligible - covered))
+            for j, s in enumerate(active):
+                s["needs_own"] = j in uncovered
+        self._size(active, r)
+        return {c["code"]: s for c, s in zip(comms, shapes, strict=True)}
+
+    def _size(self, active: list[dict], r: Report) -> None:
+        """Members of each community's own branches (the report's total less those of the partner units'
+        branches, estimated; :meth:`settle` makes it exact) and, for a report that counts branches, the
+        grids that make up that count."""
+        small = [s for s in active if s["kind"] == "branch"]
+        general = [s for s in active if s["kind"] != "branch"]
+
+        def allocate() -> None:
+            if r.members is None:
+                for s in active:
+                    s["members"] = max(8, round(self.p.members * self.scale * s["weight"]))
+                return
+            own = sum(u[1] for s in active for u in s["units"])
+            held = r.members - round(4.5 * own) - sum(6 * s["cycle"] + 3 * s["joint"] for s in active)
+            for s, m in zip(active, _shares(held, [s["weight"] for s in active]), strict=True):
+                s["members"] = m
+            if small and general:  # a community's one branch keeps under 50 members
+                for s in small:
+                    s["members"] = max(8, min(44, s["members"]))
+                rest = held - sum(s["members"] for s in small)
+                for s, m in zip(general, _shares(rest, [s["weight"] for s in general]), strict=True):
+                    s["members"] = m
+
+        allocate()
+        if not (r.orgs and "branch" in r.orgs):
+            return
+        while True:
+            own = [u for s in active for u in s["units"] if u[1]]
+            budget = r.orgs["branch"] - len(small) - len(own) - sum(2 * s["cycle"] + s["joint"] for s in active)
+            need = [_grids_for(s["members"]) for s in general]
+            if sum(need) <= budget:
+                break
+            # too many branches: a partner unit's organization belongs to its own system (not in these
+            # rosters), taken from the community with the most partners with a branch
+            with_own = [s for s in active if sum(u[1] and u[0] is not True for u in s["units"]) > 1]
+            if not with_own:
+                raise InputError(f"the report's {r.orgs['branch']} branches cannot hold its {r.members} members")
+            s = max(with_own, key=lambda s: sum(u[1] for u in s["units"]))
+            next(u for u in reversed(s["units"]) if u[1] and u[0] is not True)[1] = False
+            allocate()
+        for s, k in zip(general, need, strict=True):
+            s["grids"] = k
+        heap = [(-s["members"] / s["grids"], j) for j, s in enumerate(general)]
+        heapq.heapify(heap)
+        for _ in range(budget - sum(need)):  # the branches left to the report's count: where members are most
+            _, j = heapq.heappop(heap)
+            general[j]["grids"] += 1
+            heapq.heappush(heap, (-general[j]["members"] / general[j]["grids"], j))
+
+    def settle(self, r: Report) -> None:
+        """After the rosters: the report's member total, then situations, reporting, ages and education
+        by exact quotas; the member-level gaps and the kinds of the general branches follow from them."""
+        rows = self.plan.rows["党员"]
+        orgs = {o["组织编码"]: o for o in self.plan.rows["党组织"]}
+        if r.members is not None:
+            self._total(rows, r.members)
+        counted = [m for m in rows if not m.get("转入日期")]  # the others' membership starts after the date
+        size = Counter(m["所在党组织"] for m in counted)
+        formal = Counter(m["所在党组织"] for m in counted if m["党员类别"] == "正式党员")
+        for b in self.free:  # 7 formal members or more: a committee
+            orgs[b]["是否设委员会"] = "是" if formal[b] >= 7 else "否"
+        for corg in self.general:  # 100 members or more: a committee, unless the report counts it a general branch
+            if sum(size[o] for o in self._subtree(corg)) >= 100:
+                if r.orgs and "general_branch" in r.orgs or self.chance("large-org-not-committee"):
+                    self.truth("large-org-not-committee", corg)
+                else:
+                    row = orgs[corg]
+                    row["组织类别"], row["党组织名称"] = "党委", row["党组织名称"].replace("党总支", "党委")
+        by_id = {m["党员编号"]: m for m in rows}
+        regular = [by_id[x] for x in self.regular]
+        self._situations(counted, regular, r)
+        for m in regular:
+            if m["党员情况"] == "离退休" and m["党员类别"] == "正式党员" and self.chance("lost-contact"):
+                m["党员情况"], m["失联日期"] = "失联", self.days_ago(200, 900)
+                self.truth("lost-contact", m["党员编号"])
+        serving = [m for m in rows if m["党员情况"] == "在职"]
+        if r.reported is not None:
+            if not 0 <= r.reported <= len(serving):
+                raise InputError(f"the report's {r.reported} reported members do not fit {len(serving)} in service")
+            missing = set(self.rng.sample(range(len(serving)), len(serving) - r.reported))
+        else:
+            missing = {i for i in range(len(serving)) if self.chance("member-not-reported")}
+        for i, m in enumerate(serving):
+            if i in missing:
+                m["报到党组织"] = m["报到日期"] = ""
+                self.truth("member-not-reported", m["党员编号"])
+        self._ages(counted, r)
+        if r.college is not None:
+            if not 0 <= r.college <= len(counted):
+                raise InputError(f"the report's {r.college} members with college education do not fit")
+            weights = {"under_35": 3.0, "35_to_60": 1.5, "over_60": 0.6}
+            college = {id(m) for m in self._sample(counted, r.college,
+                                                   lambda m: weights[self._band(m["出生日期"])])}  # fmt: skip
+            for m in counted:
+                m["学历"] = "大学本科" if id(m) in college else "高中"
+
+    def _total(self, rows: list[dict], target: int) -> None:
+        """Add members to (or take them from) the residents' branches of no planted gap, keeping each
+        between 4 and 48 members, until the directly managed members number ``target``."""
+        size = Counter(m["所在党组织"] for m in rows if not m.get("转入日期"))
+        delta, removed = target - sum(size.values()), set()
+        while delta:
+            step = 1 if delta > 0 else -1
+            room = sorted((b for b in self.free if (size[b] < 48 if step > 0 else size[b] > 4 and self.free[b][3])),
+                          key=lambda b: (step * size[b], b))  # fmt: skip
+            if not room:
+                raise InputError(f"the report's {target} members do not fit these branches")
+            for b in room[: abs(delta)]:
+                home, target_org, region, mids = self.free[b]
+                if step > 0:
+                    mids.append(self.member(b, home, region, report_to=target_org))
+                    self.regular.append(mids[-1])
+                else:
+                    removed.add(mids.pop())
+                size[b] += step
+                delta -= step
+        if removed:
+            rows[:] = [m for m in rows if m["党员编号"] not in removed]
+            self.regular = [x for x in self.regular if x not in removed]
+
+    def _situations(self, counted: list[dict], regular: list[dict], r: Report) -> None:
+        """The report's in-service and mobile members exactly (those working in a unit, and the planted
+        ones, keep theirs); the rest by the preset's shares."""
+        labels = {"in_service": "在职", "retired": "离退休", "unemployed": "下岗失业", "mobile": "流动", "student": "学生"}
+        given = {k: v for k, v in (("in_service", r.in_service), ("mobile", r.mobile)) if v is not None}
+        if not given:
+            return
+        ids = {id(m) for m in regular}
+        fixed = Counter(m["党员情况"] for m in counted if id(m) not in ids)
+        quotas = {k: v - fixed[labels[k]] for k, v in given.items()}
+        others = {k: w for k, w in self.p.situations.items() if k not in quotas}
+        quotas.update(zip(others, _shares(len(regular) - sum(quotas.values()), list(others.values())), strict=True))
+        if any(v < 0 for v in quotas.values()):
+            raise InputError(f"the report's members by situation do not fit these rosters ({quotas})")
+        drawn = [k for k, v in quotas.items() for _ in range(v)]
+        self.rng.shuffle(drawn)
+        for m, k in zip(regular, drawn, strict=True):
+            m["党员情况"] = labels[k]
+            serving = k == "in_service"
+            m["报到党组织"] = self.report_to[m["党员编号"]] if serving else ""
+            m["报到日期"] = (m["报到日期"] or self.days_ago(30, 700)) if serving else ""
+            if k == "student" and r.ages is None and not 18 <= self._age(m["出生日期"]) <= 24:
+                self._rebirth(m, self.rng.randint(18, 24))
+
+    def _ages(self, counted: list[dict], r: Report) -> None:
+        """The report's age bands exactly: students under 35; the older bands drawn mostly from the retired,
+        the younger from those in service, mobile or unemployed."""
+        if r.ages is None:
+            return
+        under, middle, over = r.ages
+        if under + middle + over != len(counted):
+            raise InputError(f"the report's age bands ({under + middle + over}) do not add up to {len(counted)} members")
+        students = [m for m in counted if m["党员情况"] == "学生"]
+        rest = [m for m in counted if m["党员情况"] != "学生"]
+        old_w = {"离退休": 8.0, "失联": 4.0, "下岗失业": 1.0, "流动": 0.5, "在职": 0.2}
+        young_w = {"在职": 3.0, "流动": 3.0, "下岗失业": 2.0, "失联": 1.0, "离退休": 0.1}
+        if len(students) > under or over > len(rest):
+            raise InputError("the report's age bands do not fit these members")
+        old = {id(m) for m in self._sample(rest, over, lambda m: old_w[m["党员情况"]])}
+        rest = [m for m in rest if id(m) not in old]
+        young = {id(m) for m in self._sample(rest, under - len(students), lambda m: young_w[m["党员情况"]])}
+        for m in counted:
+            if m["党员情况"] == "学生":
+                age = self.rng.randint(18, 24)
+            else:
+                age = self.rng.randint(*((61, 88) if id(m) in old else (22, 34) if id(m) in young else (35, 60)))
+            self._rebirth(m, age)
+
+    def _sample(self, items: list[dict], k: int, weight) -> list[dict]:
+        """``k`` of ``items``, drawn without replacement with the given weights (exactly ``k``)."""
+        keys = [(self.rng.random() ** (1.0 / weight(m)), j) for j, m in enumerate(items)]
+        return [items[j] for _, j in heapq.nlargest(k, keys)]
+
+    def _age(self, born: str) -> int:
+        b = date.fromisoformat(born)
+        return self.today.year - b.year - ((b.month, b.day) > (self.today.month, self.today.day))
+
+    def _band(self, born: str) -> str:
+        age = self._age(born)
+        return "under_35" if age < 35 else "over_60" if age > 60 else "35_to_60"
+
+    def _rebirth(self, m: dict, age: int) -> None:
+        """A new birthday (and so ID number and date of joining) for a member ``age`` years old."""
+        born = self.born(age, self.rng.randint(1, 12), self.rng.randint(1, 28))
+        m["出生日期"] = born.isoformat()
+        m["身份证号"] = self.id_number(born, m["性别"] == "女", m["身份证号"][:6])
+        m["入党日期"] = date(min(self.today.year - 1, born.year + self.rng.randint(18, max(19, age - 1))), 7, 1).isoformat()
+
+    def _subtree(self, org: str) -> set[str]:
+        seen, stack = {org}, [org]
+        while stack:
+            for child in self.led.get(stack.pop(), ()):
+                if child not in seen:
+                    seen.add(child)
+                    stack.append(child)
+        return seen
 
 def _years_before(today: date, years: int, days: int) -> str:
     """``years`` years and ``days`` days before ``today`` (29 February becomes the 28th)."""
@@ -417,10 +782,13 @@ def _years_before(today: date, years: int, days: int) -> str:
 
 
 def synthesize(src: str | os.PathLike, region: str, preset: str | Preset, *, scale: float = 1.0, seed: int = 1,
-               as_of: str | date | None = None) -> Plan:  # fmt: skip
+               as_of: str | date | None = None, communities: int | None = None) -> Plan:  # fmt: skip
     """The synthetic rosters and ground truth for the official areas under ``region`` (tables in
     ``src``), as on ``as_of`` (default today). ``preset``: a name in :data:`PRESETS` or a
-    :class:`Preset`. Raises :class:`InputError` for an unknown preset or region."""
+    :class:`Preset`. ``communities``: only so many communities of the region (see :func:`choose`),
+    with their streets and townships; when that is the size of the preset's report (and ``scale``
+    is 1), the report's figures come out exactly (:class:`Report`). Raises :class:`InputError` for
+    an unknown preset or region, or too many communities."""
     if isinstance(preset, str) and preset not in PRESETS:
         raise InputError(f"no preset {preset!r} (presets: {', '.join(PRESETS)})")
     if not scale > 0:
@@ -429,21 +797,94 @@ def synthesize(src: str | os.PathLike, region: str, preset: str | Preset, *, sca
         today = date.fromisoformat(str(as_of)) if as_of is not None else date.today()
     except ValueError:
         raise InputError(f"as_of {as_of!r}: use a date such as 2026-11-22") from None
-    gen = _Gen(PRESETS[preset] if isinstance(preset, str) else preset, scale, seed, today)
+    p = PRESETS[preset] if isinstance(preset, str) else preset
+    gen = _Gen(p, scale, seed, today)
     rows = list(division_rows(src, region))
+    report = p.report if p.report and communities == p.report.communities and scale == 1 else None
+    if communities is not None:
+        keep = choose(rows, communities, report)
+        rows = [r for r in rows if r["code"] in keep]
     has_communities = {r["parent"] for r in rows if r["level"] in ("community", "village")}
+    shapes = gen.shapes([r for r in rows if r["level"] in ("community", "village")], report) if report else {}
+    gen.deferred = report is not None
     committees: dict[str, str] = {}
     for r in rows:
         if r["level"] in ("community", "village"):
-            gen.community({**r, "region": r["code"]}, committees.get(r["parent"]))
+            gen.community({**r, "region": r["code"]}, committees.get(r["parent"]), shapes.get(r["code"]))
             continue
         gen.area(r["code"], r["name"], r["level"], r["parent"], r["official_name"])
-        if r["level"] in ("street", "township") and r["code"] in has_communities:
-            if gen.chance("street-without-working-committee"):
-                gen.truth("street-without-working-committee", r["code"])
-            else:
-                committees[r["code"]] = gen.street(r["code"], r["name"])
+        if r["level"] not in ("street", "township") or r["code"] not in has_communities:
+            continue
+        if report and r["level"] == "township":  # a township committee (党委), led by the county's (not here)
+            committees[r["code"]] = gen.township(r["code"], r["name"])
+        elif (not report or "working_committee" not in (report.orgs or {})) \
+                and gen.chance("street-without-working-committee"):  # fmt: skip
+            gen.truth("street-without-working-committee", r["code"])
+        else:
+            committees[r["code"]] = gen.street(r["code"], r["name"])
+    if report:
+        gen.settle(report)
     return gen.plan
+
+
+def choose(rows: list[dict], n: int, report: Report | None = None) -> set[str]:
+    """The codes of ``n`` communities of ``rows`` (division rows, top down) and of the areas above
+    them: communities before villages, each in code order; for a report that says how many
+    communities were under how many streets (``Report.streets``), the first streets in code order
+    whose communities make that number, then the communities (then villages) of townships."""
+    levels = {r["code"]: r["level"] for r in rows}
+    parent = {r["code"]: r["parent"] for r in rows}
+    places = sorted((r for r in rows if r["level"] in ("community", "village")),
+                    key=lambda r: (r["level"] != "community", r["code"]))  # fmt: skip
+    if not 0 < n <= len(places):
+        raise InputError(f"communities must be 1 to {len(places)} here (the region has {len(places)})")
+    chosen = [r["code"] for r in places[:n]]
+    if report and report.streets and n == report.communities:
+        k, under = report.streets
+        by_street: dict[str, list[str]] = {}
+        for r in places:
+            if r["level"] == "community" and levels.get(r["parent"]) == "street":
+                by_street.setdefault(r["parent"], []).append(r["code"])
+        township = [r["code"] for r in places if levels.get(r["parent"]) == "township"]
+        streets = sorted(by_street)
+        if len(streets) <= 40 and n - under <= len(township):
+            pick = next((c for c in itertools.combinations(streets, k) if sum(len(by_street[s]) for s in c) == under),
+                        None)  # fmt: skip
+            if pick is not None:
+                chosen = [c for s in pick for c in by_street[s]] + township[: n - under]
+    keep = set()
+    for code in chosen:
+        while code and code not in keep:
+            keep.add(code)
+            code = parent.get(code, "")
+    return keep
+
+
+def _shares(total: int, weights: list[float]) -> list[int]:
+    """``total`` split by ``weights`` into whole numbers that add up to it (largest remainders)."""
+    if not weights:
+        return []
+    s = sum(weights)
+    raw = [total * w / s for w in weights]
+    out = [math.floor(x) for x in raw]
+    for j in sorted(range(len(raw)), key=lambda j: out[j] - raw[j])[: total - sum(out)]:
+        out[j] += 1
+    return out
+
+
+def _grids_for(members: int) -> int:
+    """Branches for a community's members: the first at most 40 (it hosts the planted members), the
+    others at most 46, so that none passes 50."""
+    return 1 if members <= 40 else 1 + math.ceil((members - 40) / 46)
+
+
+def _split(members: int, k: int) -> list[int]:
+    """``members`` into ``k`` branches, the first at most 40."""
+    if k == 1:
+        return [members]
+    first = min(40, round(members / k))
+    rest = members - first
+    return [first] + [rest // (k - 1) + (1 if i < rest % (k - 1) else 0) for i in range(k - 1)]
 
 
 def write_plan(plan: Plan, out: str | os.PathLike, **about: object) -> dict[str, int]:

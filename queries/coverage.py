@@ -40,12 +40,14 @@ def community_without_org(ix: GraphIndex, p: dict):
 
 @rule("street-without-working-committee")
 def street_without_working_committee(ix: GraphIndex, p: dict):
-    """Streets and townships with communities but no working committee anchored in them."""
+    """Streets and townships with communities but no working committee anchored in them (a township
+    may have its committee, 乡镇党委, instead)."""
     for s in ix.areas(*STREET_LEVELS):
         communities = [a for a in ix.out["CONTAINS"].get(s, ()) if ix.attr(a, "level") in COMMUNITY_LEVELS]
         if not communities:
             continue
-        if not any(ix.attr(o, "kind") == "working_committee" for o in ix.orgs_anchored(s)):
+        kinds = {"working_committee", "committee"} if ix.attr(s, "level") == "township" else {"working_committee"}
+        if not any(ix.attr(o, "kind") in kinds for o in ix.orgs_anchored(s)):
             yield s, {"communities": len(communities)}
 
 

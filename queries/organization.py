@@ -165,8 +165,14 @@ def leadership_cycle(ix: GraphIndex, p: dict):
 
 @rule("org-without-superior")
 def org_without_superior(ix: GraphIndex, p: dict):
-    """Organizations that no organization leads, other than those of the ``top_kinds``."""
-    top = set(p["top_kinds"])
+    """Organizations that no organization leads, other than those of the ``top_kinds`` and the
+    committees anchored in an area of the ``top_committee_levels`` (a township's committee: the
+    county committee that leads it sits above the rosters)."""
+    top, levels = set(p["top_kinds"]), set(p["top_committee_levels"])
     for o in ix.of_type("PartyOrg"):
-        if ix.attr(o, "kind") not in top and not ix.inn["LEADS"].get(o):
-            yield o, {"kind": ix.attr(o, "kind")}
+        kind = ix.attr(o, "kind")
+        if kind in top or ix.inn["LEADS"].get(o):
+            continue
+        if kind == "committee" and any(ix.attr(a, "level") in levels for a in ix.out["ANCHORED_IN"].get(o, ())):
+            continue
+        yield o, {"kind": kind}

@@ -1,6 +1,6 @@
 """Synthetic data over real areas: it loads through the ordinary roster path with no rejects, and the
 gap rules find exactly the planted gaps (precision and recall 1.0 for every rule) over several
-seeds; the same seed writes the same files."""
+seeds; the same seed writes the same files. At a report's size the statistics are the report's."""
 
 from __future__ import annotations
 
@@ -16,18 +16,23 @@ from dangjian.graph.build import to_networkx
 from dangjian.graph.errors import InputError
 from dangjian.graph.store import Workspace
 from dangjian.loaders import load_paths
-from dangjian.loaders.divisions import shipped_divisions
-from dangjian.loaders.synth import PLANTED_RULES, PRESETS, synthesize, write_plan
+from dangjian.loaders.divisions import division_rows, shipped_divisions
+from dangjian.loaders.synth import PLANTED_RULES, PRESETS, choose, synthesize, write_plan
 from dangjian.queries import rules_registry, run_rules
+from dangjian.queries.stats import area_stats
 
 AS_OF = "2026-11-22"
 
 
-def _found(tmp_path, plan) -> tuple[set, object]:
+def _graph(tmp_path, plan):
     write_plan(plan, tmp_path / "rosters")
     with Workspace.open(tmp_path / "w.db", create=True) as ws:
         result = load_paths(ws, [tmp_path / "rosters"])
-        g = to_networkx(ws)
+        return to_networkx(ws), result
+
+
+def _found(tmp_path, plan) -> tuple[set, object]:
+    g, result = _graph(tmp_path, plan)
     return {(f["rule"], f["entity"]) for f in run_rules(g, as_of=AS_OF)}, result
 
 
@@ -50,6 +55,69 @@ def test_rules_find_exactly_the_planted_gaps(tmp_path, region, preset, seed):
     scores = _score(found, set(plan.truth))
     assert all(s == (1.0, 1.0) for s in scores.values()), {r: s for r, s in scores.items() if s != (1.0, 1.0)}
     assert found == set(plan.truth)
+
+
+def test_report_size_picks_the_reports_streets():
+    # 丽江 2011: 49 communities, 23 under 4 streets, 26 under townships (the extract has 19 communities in
+    # townships today, so 7 villages make up the number)
+    rows = list(division_rows(shipped_divisions(), "5307"))
+    level = {r["code"]: r["level"] for r in rows}
+    parent = {r["code"]: r["parent"] for r in rows}
+    keep = choose(rows, 49, PRESETS["lijiang"].report)
+    places = [c for c in keep if level[c] in ("community", "village")]
+    assert len(places) == 49
+    assert Counter(level[parent[c]] for c in places) == {"street": 23, "township": 26}
+    assert len({parent[c] for c in places if level[parent[c]] == "street"}) == 4
+    assert Counter(level[c] for c in places) == {"community": 42, "village": 7}
+    assert all(parent[c] in keep or not parent[c] for c in keep)  # with everything above them, nothing else
+    assert len(choose(rows, 5)) > 5 and len([c for c in choose(rows, 5) if level[c] == "community"]) == 5
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_lijiang_at_report_size_gives_the_reports_figures(tmp_path, seed):
+    plan = synthesize(shipped_divisions(), "5307", "lijiang", seed=seed, as_of=AS_OF, communities=49)
+    g, result = _graph(tmp_path, plan)
+    assert result.rejected == 0
+    s = area_stats(g, as_of=AS_OF)
+    assert s["communities"]["total"] == s["communities"]["with_org"] == 49
+    kinds = s["organizations"]["by_kind"]
+    # the report's 239 community-level organizations; the townships' committees (党委) it does not count
+    assert (kinds["working_committee"], kinds["general_branch"], kinds["branch"]) == (4, 33, 202)
+    assert set(kinds) == {"working_committee", "general_branch", "branch", "committee"}
+    assert s["members"]["total"] == 4995
+    assert s["two_way_reporting"]["in_service_residents"] == 2320 and s["two_way_reporting"]["reported"] == 1262
+    truth = Counter(r for r, _ in plan.truth)
+    assert truth["venue-under-standard"] == 7 and truth["member-not-reported"] == 2320 - 1262
+    assert sum(1 for p in plan.rows["任职"] if p["职务"] == "第一书记") == 49
+    found = {(f["rule"], f["entity"]) for f in run_rules(g, as_of=AS_OF)}
+    scores = _score(found, set(plan.truth))
+    assert all(x == (1.0, 1.0) for x in scores.values()), {r: x for r, x in scores.items() if x != (1.0, 1.0)}
+    assert found == set(plan.truth)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_yuhua_at_report_size_gives_the_reports_figures(tmp_path, seed):
+    plan = synthesize(shipped_divisions(), "430111", "yuhua", seed=seed, as_of=AS_OF, communities=78)
+    g, result = _graph(tmp_path, plan)
+    assert result.rejected == 0
+    s = area_stats(g, as_of=AS_OF)
+    assert (s["communities"]["total"], s["communities"]["with_org"]) == (78, 73)
+    m = s["members"]
+    assert m["total"] == 3791 and m["by_situation"]["mobile"] == 314
+    assert m["by_age"] == {"under_35": 847, "35_to_60": 1872, "over_60": 1072}
+    assert m["college_or_above"] == 1668
+    assert (s["units"]["two_new_eligible"], s["units"]["two_new_eligible_with_org"]) == (39, 25)
+    truth = Counter(r for r, _ in plan.truth)
+    assert truth["community-without-org"] == 5 and truth["unit-needs-own-branch"] == 39 - 25
+    found = {(f["rule"], f["entity"]) for f in run_rules(g, as_of=AS_OF)}
+    assert found == set(plan.truth)
+
+
+def test_fewer_communities_than_the_report(tmp_path):
+    plan = synthesize(shipped_divisions(), "430111", "yuhua", seed=4, as_of=AS_OF, communities=12)
+    assert sum(1 for r in plan.rows["区域"] if r["层级"] == "社区") == 12
+    found, result = _found(tmp_path, plan)
+    assert result.rejected == 0 and found == set(plan.truth)
 
 
 def test_every_plantable_rule_is_planted_and_found(tmp_path):
@@ -92,6 +160,8 @@ def test_bad_input():
         synthesize(shipped_divisions(), "5307", "lijiang", scale=0)
     with pytest.raises(InputError, match="no division"):
         synthesize(shipped_divisions(), "11", "lijiang")
+    with pytest.raises(InputError, match="communities must be 1 to 65"):
+        synthesize(shipped_divisions(), "530702", "lijiang", communities=66)
 
 
 def test_cli_synth(tmp_path):
@@ -103,5 +173,10 @@ def test_cli_synth(tmp_path):
     truth = json.loads((tmp_path / "s" / "ground_truth.json").read_text(encoding="utf-8"))
     assert data["files"]["ground_truth.json"] == len(truth["findings"]) and truth["as_of"] == AS_OF
     assert truth["preset"] == "yuhua" and truth["seed"] == 1
+    r = runner.invoke(app, ["synth", "--region", "530702003", "--preset", "lijiang", "--communities", "3",
+                            "-o", str(tmp_path / "c"), "--as-of", AS_OF])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    truth = json.loads((tmp_path / "c" / "ground_truth.json").read_text(encoding="utf-8"))
+    assert truth["communities"] == 3
     r = runner.invoke(app, ["synth", "--region", "530702003", "--preset", "nowhere", "-o", str(tmp_path / "x")])
     assert r.exit_code == 1 and "no preset" in r.stderr and "Traceback" not in r.output
