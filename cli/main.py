@@ -3,8 +3,10 @@ and only turns its errors into one-line messages with a non-zero exit."""
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
+import os
 import sys
 import time
 from pathlib import Path
@@ -36,6 +38,13 @@ DbOpt = Annotated[
 ]  # fmt: skip
 JsonOpt = Annotated[bool, typer.Option("--json", help="Machine-readable JSON on stdout.")]
 LangOpt = Annotated[str, typer.Option("--lang", help="Language of labels and reports: zh or en.")]
+BackendOpt = Annotated[str, typer.Option("--backend", help="embedded (the workspace file) or neo4j (the database, "
+                                                           "pulled shard by shard).")]  # fmt: skip
+UriOpt = Annotated[str | None, typer.Option("--uri", envvar="NEO4J_URI", show_default=False,
+                                            help="Neo4j URI: neo4j://, neo4j+s://, bolt:// … [env NEO4J_URI]. "
+                                                 "User and password: NEO4J_USERNAME, NEO4J_PASSWORD, or asked.")]
+DatabaseOpt = Annotated[str, typer.Option("--database", envvar="NEO4J_DATABASE", help="Neo4j database.")]
+ShardOpt = Annotated[str, typer.Option("--shard-level", help="neo4j backend: pull street or district shards.")]
 
 T = {
     "zh": {
@@ -93,8 +102,10 @@ class _Progress:
         self.start = time.monotonic()
         self.bar = None
         self.tasks: dict[str, Any] = {}
-        self.names = {"read": "读取文件", "check": "校验", "write": "写入"} if lang == "zh" else \
-            {"read": "reading", "check": "checking", "write": "writing"}  # fmt: skip
+        self.names = {"read": "读取文件", "check": "校验", "write": "写入", "nodes": "推送节点",
+                      "relationships": "推送关系"} if lang == "zh" else \
+            {"read": "reading", "check": "checking", "write": "writing", "nodes": "pushing nodes",
+             "relationships": "pushing relationships"}  # fmt: skip
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled:
@@ -249,6 +260,40 @@ def info(db: DbOpt = None, lang: LangOpt = "zh", as_json: JsonOpt = False) -> No
         out.print(table)
 
 
+@contextlib.contextmanager
+def _neo4j(uri: str | None, database: str):
+    """A connection to Neo4j; the user and password from the environment, else asked for."""
+    from dangjian.graph.neo4j_store import connect
+
+    if not uri:
+        raise typer.BadParameter("give the Neo4j URI or set NEO4J_URI", param_hint="--uri")
+    user = os.environ.get("NEO4J_USERNAME") or os.environ.get("NEO4J_USER")
+    if not user:
+        user = typer.prompt("Neo4j user", default="neo4j", err=True)
+    password = os.environ.get("NEO4J_PASSWORD")
+    if password is None:
+        password = typer.prompt(f"Neo4j password for {user}", hide_input=True, err=True)
+    store = connect(uri, user, password, database)
+    try:
+        yield store
+    finally:
+        store.close()
+
+
+@contextlib.contextmanager
+def _source(backend: str, uri: str | None, database: str):
+    """None for the embedded backend, else a shard source over Neo4j."""
+    if backend == "embedded":
+        yield None
+    elif backend == "neo4j":
+        from dangjian.graph.neo4j_store import Neo4jSource
+
+        with _neo4j(uri, database) as store:
+            yield Neo4jSource(store)
+    else:
+        raise typer.BadParameter("use embedded or neo4j", param_hint="--backend")
+
+
 def _graph(db: Path | None):
     from dangjian.graph import to_networkx
 
@@ -272,6 +317,10 @@ def gaps(
     fmt: Annotated[str, typer.Option("--format", help="table, json, csv or md.")] = "table",
     fail_on: Annotated[str | None, typer.Option("--fail-on", help="Exit 4 if a finding of this severity or above is found.")] = None,
     limit: Annotated[int, typer.Option("--limit", help="Rows shown in the table (0: all).")] = 50,
+    backend: BackendOpt = "embedded",
+    uri: UriOpt = None,
+    database: DatabaseOpt = "neo4j",
+    shard_level: ShardOpt = "street",
     lang: LangOpt = "zh",
     as_json: JsonOpt = False,
 ) -> None:
@@ -286,8 +335,14 @@ def gaps(
         if value is not None and value not in SEVERITIES:
             raise typer.BadParameter(f"use one of {', '.join(SEVERITIES)}", param_hint=opt)
     as_of = _date(as_of)
-    findings = run_rules(_graph(db), as_of=as_of, config=load_config(config), rules=rule_ids, area=area,
-                         min_severity=severity, lang=lang)  # fmt: skip
+    options = {"as_of": as_of, "config": load_config(config), "rules": rule_ids, "min_severity": severity, "lang": lang}
+    with _source(backend, uri, database) as source:
+        if source is None:
+            findings = run_rules(_graph(db), area=area, **options)
+        else:
+            from dangjian.queries.sharded import run_rules_sharded
+
+            findings = run_rules_sharded(source, level=shard_level, area=area, **options)
     summary = summarize(findings)
     if fmt == "json":
         _emit_json({"as_of": as_of, "summary": summary, "findings": findings})
@@ -420,6 +475,9 @@ def stats(
     area: Annotated[str | None, typer.Option("--area", help="Area (id or name) [default: everything].")] = None,
     report: Annotated[bool, typer.Option("--report", help="Write the opening paragraph of a work report.")] = False,
     as_of: AsOfOpt = None,
+    backend: BackendOpt = "embedded",
+    uri: UriOpt = None,
+    database: DatabaseOpt = "neo4j",
     lang: LangOpt = "zh",
     as_json: JsonOpt = False,
 ) -> None:
@@ -427,7 +485,14 @@ def stats(
     from dangjian.queries.stats import area_stats, report_paragraph
 
     lang = _lang(lang)
-    data = area_stats(_graph(db), area, as_of=_date(as_of))
+    with _source(backend, uri, database) as source:
+        if source is None:
+            data = area_stats(_graph(db), area, as_of=_date(as_of))
+        else:
+            from dangjian.queries.sharded import pull_area
+
+            g, root = pull_area(source, area)
+            data = area_stats(g, root, as_of=_date(as_of))
     if as_json:
         _emit_json({**data, "report": report_paragraph(data, lang)} if report else data)
         return
@@ -479,6 +544,9 @@ def show(
     target: Annotated[str, typer.Argument(help="An id or a unique name.")],
     db: DbOpt = None,
     as_of: AsOfOpt = None,
+    backend: BackendOpt = "embedded",
+    uri: UriOpt = None,
+    database: DatabaseOpt = "neo4j",
     lang: LangOpt = "zh",
     as_json: JsonOpt = False,
 ) -> None:
@@ -486,7 +554,14 @@ def show(
     from dangjian.queries.explore import describe
 
     lang = _lang(lang)
-    d = describe(_graph(db), target, as_of=_date(as_of), lang=lang)
+    with _source(backend, uri, database) as source:
+        if source is None:
+            d = describe(_graph(db), target, as_of=_date(as_of), lang=lang)
+        else:
+            from dangjian.queries.sharded import pull_entity
+
+            g, n = pull_entity(source, target)
+            d = describe(g, n, as_of=_date(as_of), lang=lang)
     if as_json:
         _emit_json(d)
         return
@@ -573,6 +648,10 @@ def synth(
                                          show_default=False)] = Path("synth"),
     scale: Annotated[float, typer.Option("--scale", help="Members per community, times this.")] = 1.0,
     seed: Annotated[int, typer.Option("--seed", help="Same seed, same files.")] = 1,
+    communities: Annotated[int | None, typer.Option(
+        "--communities", help="Only this many communities of the region; at the preset's report size "
+                              "(lijiang 49, yuhua 78) the statistics equal the report's figures.",
+        show_default=False)] = None,
     src: Annotated[Path | None, typer.Option("--from", help="Folder of the division tables "
                                                             "[default: the extract shipped: 5307, 430111].",
                                              show_default=False)] = None,
@@ -583,8 +662,10 @@ def synth(
     from dangjian.loaders.divisions import shipped_divisions
     from dangjian.loaders.synth import synthesize, write_plan
 
-    plan = synthesize(src or shipped_divisions(), region, preset, scale=scale, seed=seed, as_of=_date(as_of))
-    written = write_plan(plan, output, region=region, preset=preset, scale=scale, seed=seed)
+    plan = synthesize(src or shipped_divisions(), region, preset, scale=scale, seed=seed, as_of=_date(as_of),
+                      communities=communities)
+    about = {"communities": communities} if communities is not None else {}
+    written = write_plan(plan, output, region=region, preset=preset, scale=scale, seed=seed, **about)
     if as_json:
         _emit_json({"folder": str(output), "as_of": plan.as_of, "files": written})
         return
@@ -611,6 +692,9 @@ def view(
     severity: Annotated[str | None, typer.Option("--severity", help="gaps view: only this severity and above.")] = None,
     members: Annotated[bool, typer.Option("--members", help="community view: one node per member.")] = False,
     show_names: Annotated[bool, typer.Option("--show-names", help="Show members' full names (masked by default).")] = False,
+    backend: BackendOpt = "embedded",
+    uri: UriOpt = None,
+    database: DatabaseOpt = "neo4j",
     lang: LangOpt = "zh",
     as_json: JsonOpt = False,
 ) -> None:
@@ -629,7 +713,14 @@ def view(
         options["min_severity"] = severity
     if kind == "community":
         options["members"] = members
-    built = build_view(_graph(db), kind, target, **options)
+    with _source(backend, uri, database) as source:
+        if source is None:
+            g = _graph(db)
+        else:  # the shard of the target: its community for the community view
+            from dangjian.queries.sharded import pull_area, pull_entity
+
+            g, _ = pull_entity(source, target) if kind == "community" and target else pull_area(source, target)
+    built = build_view(g, kind, target, **options)
     path = write_view(built, output or Path(f"{kind}.html"))
     summary = {**built.summary(), "path": str(path), "bytes": path.stat().st_size}
     if as_json:
@@ -639,6 +730,113 @@ def view(
         out.print(f"已写入视图「{built.title}」：{path}（节点 {summary['nodes']}，连线 {summary['edges']}）", markup=False)
     else:
         out.print(f"wrote {built.title}: {path} ({summary['nodes']} nodes, {summary['edges']} edges)", markup=False)
+
+
+neo4j_app = typer.Typer(help="Neo4j: push the workspace, write bulk-import files, run the saved queries.",
+                        no_args_is_help=True, rich_markup_mode=None)  # fmt: skip
+app.add_typer(neo4j_app, name="neo4j")
+
+
+@neo4j_app.command("push")
+@handles_errors
+def neo4j_push(
+    db: DbOpt = None,
+    uri: UriOpt = None,
+    database: DatabaseOpt = "neo4j",
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Rows per transaction.")] = 10_000,
+    personal: Annotated[bool, typer.Option("--personal", help="Send full names, ID and phone numbers (masked "
+                                                               "and left out by default).")] = False,
+    lang: LangOpt = "zh",
+    as_json: JsonOpt = False,
+) -> None:
+    """Send the workspace graph to Neo4j 5 (constraints first, then batched MERGE; idempotent)."""
+    lang = _lang(lang)
+    with Workspace.open(db or default_db_path()) as ws, _neo4j(uri, database) as store:
+        progress = _Progress(not as_json and sys.stderr.isatty(), lang)
+        try:
+            result = store.push(ws, batch_size=batch_size, personal=personal, progress=progress)
+        finally:
+            progress.close()
+    data = result.as_dict()
+    if as_json:
+        _emit_json(data)
+        return
+    zh = lang == "zh"
+    nodes, rels = sum(result.nodes.values()), sum(result.relationships.values())
+    out.print((f"已推送到 {uri}（数据库 {database}）：节点 {nodes}，关系 {rels}" if zh else
+               f"pushed to {uri} (database {database}): {nodes} nodes, {rels} relationships"), markup=False)  # fmt: skip
+    if result.skipped:
+        out.print((f"跳过 {result.skipped} 条端点不在工作区的关系" if zh else
+                   f"skipped {result.skipped} relationships whose end is not in the workspace"), markup=False)  # fmt: skip
+    if result.pruned_nodes or result.pruned_relationships:
+        out.print((f"删除工作区已没有的节点 {result.pruned_nodes}、关系 {result.pruned_relationships}" if zh else
+                   f"removed {result.pruned_nodes} nodes and {result.pruned_relationships} relationships the "
+                   "workspace no longer has"), markup=False)  # fmt: skip
+
+
+@neo4j_app.command("export")
+@handles_errors
+def neo4j_export(
+    folder: Annotated[Path, typer.Argument(help="Folder to write the CSV and header files into.")],
+    db: DbOpt = None,
+    personal: Annotated[bool, typer.Option("--personal", help="Write full names, ID and phone numbers (masked "
+                                                               "and left out by default).")] = False,
+    as_json: JsonOpt = False,
+) -> None:
+    """Write the files for `neo4j-admin database import full` and print the import command."""
+    from dangjian.graph.neo4j_export import export_workspace
+
+    with Workspace.open(db or default_db_path()) as ws:
+        result = export_workspace(ws, folder, personal=personal)
+    if as_json:
+        _emit_json(result.as_dict())
+        return
+    out.print(f"{folder}: {result.nodes} nodes, {result.relationships} relationships"
+              + (f", {result.skipped} skipped (end not in the workspace)" if result.skipped else ""), markup=False)
+    out.print("import with (Neo4j stopped, the database is replaced):", markup=False)
+    out.print(result.command, markup=False)
+
+
+@neo4j_app.command("query")
+@handles_errors
+def neo4j_query(
+    name: Annotated[str | None, typer.Argument(help="A saved query (without .cypher); none: list them.")] = None,
+    uri: UriOpt = None,
+    database: DatabaseOpt = "neo4j",
+    as_of: AsOfOpt = None,
+    param: Annotated[list[str] | None, typer.Option("--param", help="KEY=VALUE (a JSON value or text); repeatable.")] = None,
+    as_json: JsonOpt = False,
+) -> None:
+    """Run a saved gap query (queries/cypher/*.cypher) on Neo4j, or list them."""
+    from dangjian.queries.saved import run_saved, saved_queries
+
+    if name is None:
+        listing = [{"name": q.name, "rule": q.rule, "title": q.title, "params": q.params, "path": str(q.path)}
+                   for q in saved_queries()]  # fmt: skip
+        if as_json:
+            _emit_json(listing)
+            return
+        for q in listing:
+            out.print(f"{q['name']}  [{q['rule']}] {q['title']}  params: {json.dumps(q['params'], ensure_ascii=False)}",
+                      markup=False)  # fmt: skip
+        return
+    params: dict[str, Any] = {}
+    for item in param or []:
+        key, sep, value = item.partition("=")
+        if not sep:
+            raise typer.BadParameter(f"{item!r}: use KEY=VALUE", param_hint="--param")
+        try:
+            params[key] = json.loads(value)
+        except ValueError:
+            params[key] = value
+    with _neo4j(uri, database) as store:
+        rows = run_saved(store, name, as_of=_date(as_of), **params)
+    if as_json:
+        _emit_json(json.loads(json.dumps(rows, ensure_ascii=False, default=str)))
+        return
+    for row in rows:
+        out.print("  ".join(f"{k}={v}" for k, v in row.items()), markup=False)
+    out.print(f"{len(rows)} rows", markup=False)
 
 
 def main() -> None:

@@ -1,0 +1,25 @@
+// rule: member-not-reported
+// title: 在职党员未到居住地社区报到 / In-service member not reported where they live
+// 居住在社区（村）内的在职党员，在 $as_of 当日没有向该社区、其下级区域或依托其中的党组织报到。
+// params: {"as_of": "2026-11-22"}
+MATCH (m:Member)-[l:LIVES_IN]->(home:Area)
+WHERE m.situation = 'in_service'
+  AND (l.valid_from IS NULL OR l.valid_from <= date($as_of))
+  AND (l.valid_to IS NULL OR l.valid_to >= date($as_of))
+MATCH p = (c:Area)-[:CONTAINS*0..]->(home)
+WHERE c.level IN ['community', 'village']
+  AND all(r IN relationships(p) WHERE (r.valid_from IS NULL OR r.valid_from <= date($as_of))
+                                   AND (r.valid_to IS NULL OR r.valid_to >= date($as_of)))
+  AND NOT EXISTS {
+    MATCH (m)-[rep:REPORTED_TO]->(target)
+    WHERE (rep.valid_from IS NULL OR rep.valid_from <= date($as_of))
+      AND (rep.valid_to IS NULL OR rep.valid_to >= date($as_of))
+      AND EXISTS {
+        MATCH (c)-[:CONTAINS*0..]->(inside:Area)
+        WHERE inside = target
+           OR EXISTS { (target)-[:ANCHORED_IN]->(inside) }
+           OR EXISTS { (target)-[:ANCHORED_IN]->(:Unit)-[:LOCATED_IN]->(inside) }
+      }
+  }
+RETURN m.id AS id, c.id AS community, c.name AS community_name
+ORDER BY community, id
