@@ -227,3 +227,18 @@ def test_real_saved_queries_answer_as_the_rules_do(server, city_db):
     for q in saved_queries():
         expected = {f["entity"] for f in run_rules(g, as_of=AS_OF, rules=[q.rule])}
         assert {r["id"] for r in run_saved(server, q.name, as_of=AS_OF)} == expected, q.name
+
+
+def test_views_from_the_pushed_graph_equal_the_embedded_ones(tmp_path):
+    from dangjian.viz import build_view
+
+    db = _workspace(tmp_path, EXAMPLES / "xianghe")
+    store, _ = _pushed(db)
+    with Workspace.open(db) as ws:
+        g = to_networkx(ws)
+    src = Neo4jSource(store)
+    for kind, target in [("community", "祥云社区"), ("tree", "祥和街道"), ("coconstruction", "祥和街道"),
+                         ("gaps", "祥和街道"), ("overview", None)]:  # fmt: skip
+        sub, _ = pull_entity(src, target) if kind == "community" else pull_area(src, target)
+        ours, theirs = build_view(g, kind, target, as_of=AS_OF), build_view(sub, kind, target, as_of=AS_OF)
+        assert (theirs.nodes, theirs.edges) == (ours.nodes, ours.edges), kind

@@ -101,14 +101,15 @@ class Canvas:
         return self._m.record(t).label(self.lang) if t in self._m.nodes else str(t or "")
 
     def facts(self, n: str) -> list[list[str]]:
-        """[label, value] pairs from the schema's properties: enum values as labels, sensitive
-        ones left out (for people, only enum-valued properties such as situation and sex)."""
+        """[label, value] pairs from the schema's properties, in the schema's order: enum values as
+        labels, sensitive ones left out (for people, only enum-valued properties such as situation
+        and sex)."""
         d = self.g.nodes[n]
         shown = self._shown(d.get("type"))
         out = []
-        for key, value in d.items():
-            spec = shown.get(key)
-            if spec is None or value is None or value == "":
+        for key, spec in shown.items():
+            value = d.get(key)
+            if value is None or value == "":
                 continue
             label, enum = spec
             if enum is not None:
