@@ -61,6 +61,8 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_city.py
 	$(PY) benchmarks/bench_growth.py
 	$(PY) benchmarks/bench_backbone.py
+	$(PY) benchmarks/bench_export.py --backbone
+	$(PY) benchmarks/bench_export.py --city 53 --preset lijiang --scale 0.6
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
