@@ -32,9 +32,16 @@ demo: $(VENV)/.installed
 	$(DJ) gaps --db $(DEMO)/lijiang.db --severity high --limit 10
 	$(DJ) stats --db $(DEMO)/lijiang.db --report
 	$(DJ) view overview --db $(DEMO)/lijiang.db -o $(DEMO)/lijiang-overview.html
+	@echo "== 3. At the size of the 2011 report (49 communities): the statistics are the report's figures =="
+	$(DJ) synth --region 5307 --preset lijiang --communities 49 --seed 1 -o $(DEMO)/lijiang-2011
+	$(DJ) load $(DEMO)/lijiang-2011 --db $(DEMO)/lijiang-2011.db --rejects $(DEMO)/rejects-lijiang-2011.csv
+	$(DJ) stats --db $(DEMO)/lijiang-2011.db --report
+	@echo "== 4. For Neo4j: bulk-import files (push with: dangjian neo4j push --uri neo4j+s://…) =="
+	$(DJ) neo4j export $(DEMO)/neo4j-import --db $(DEMO)/lijiang.db
 	@echo "Next: open the .html files above in a browser (offline; click a node, search xysq or a pinyin);"
 	@echo "      compare the findings with $(DEMO)/lijiang/ground_truth.json (the planted gaps);"
 	@echo "      try: $(DJ) show 彩云社区 --db $(DEMO)/dangjian.db   and   $(DJ) find xysq --db $(DEMO)/dangjian.db"
+	@echo "      the saved Neo4j queries: $(DJ) neo4j query   (files in queries/cypher/)"
 
 lint: $(VENV)/.installed
 	$(VENV)/bin/ruff check .
