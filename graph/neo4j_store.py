@@ -8,8 +8,9 @@ A push creates the uniqueness constraints and indexes first, then merges nodes (
 relationships (on ``eid``, the workspace's edge id) in batches, each batch one transaction. Every
 node and relationship it writes carries ``pushed``: a stamp of the workspace's content (its last
 load), so that pushing the same workspace twice leaves the same graph, and a push after new loads
-removes what the workspace no longer has. Nodes that another application wrote (no ``pushed``)
-are never touched.
+removes what the workspace no longer has. Nodes and relationships that another application wrote
+(no ``pushed``) are neither pulled nor pruned (a node with one of the schema's labels and an ``id``
+the workspace has is taken as ours, though).
 
 >>> [s.name for s in statements()][:2]
 ['constraint:Area', 'constraint:PartyOrg']
@@ -58,13 +59,14 @@ def _labels_of(edge: str, end: str) -> tuple[str, ...]:
 
 def _orphan_text(label: str) -> str:
     if label == "Area":
-        return "MATCH (n:Area) WHERE NOT EXISTS { (n)<-[:CONTAINS]-(:Area) } RETURN n.id AS id"
+        return ("MATCH (n:Area) WHERE n.pushed IS NOT NULL "
+                "AND NOT EXISTS { (n)<-[r:CONTAINS]-(:Area) WHERE r.pushed IS NOT NULL } RETURN n.id AS id")
     outs = sorted({e for e, way in HOME_EDGES.get(label, ()) if way == "out"})
     ins = sorted({e for e, way in HOME_EDGES.get(label, ()) if way == "in"})
-    conds = ([f"NOT EXISTS {{ (n)-[:{'|'.join(outs)}]->() }}"] if outs else []) + \
-        ([f"NOT EXISTS {{ (n)<-[:{'|'.join(ins)}]-() }}"] if ins else [])  # fmt: skip
-    where = f" WHERE {' AND '.join(conds)}" if conds else ""
-    return f"MATCH (n:{label}){where} RETURN n.id AS id"
+    conds = ["n.pushed IS NOT NULL"]
+    conds += [f"NOT EXISTS {{ (n)-[r:{'|'.join(outs)}]->() WHERE r.pushed IS NOT NULL }}"] if outs else []
+    conds += [f"NOT EXISTS {{ (n)<-[r:{'|'.join(ins)}]-() WHERE r.pushed IS NOT NULL }}"] if ins else []
+    return f"MATCH (n:{label}) WHERE {' AND '.join(conds)} RETURN n.id AS id"
 
 
 def _build_statements() -> dict[str, Statement]:
@@ -100,22 +102,25 @@ def _build_statements() -> dict[str, Statement]:
                              {"stamp": "s", "batch": 1}))  # fmt: skip
         out.append(Statement(f"count:{label}", f"MATCH (n:{label}) WHERE n.pushed IS NOT NULL RETURN count(n) AS n"))
         out.append(Statement(f"nodes:{label}", f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) "
-                                               "RETURN n.id AS id, properties(n) AS props", {"ids": ["x"]}))  # fmt: skip
+                                               "WHERE n.pushed IS NOT NULL RETURN n.id AS id, properties(n) AS props",
+                             {"ids": ["x"]}))  # fmt: skip
         for way, pattern in (("out", "(n)-[r]->(m)"), ("in", "(n)<-[r]-(m)")):
             out.append(Statement(
                 f"edges-{way}:{label}",
                 f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) MATCH {pattern} "
-                "WHERE m.pushed IS NOT NULL AND ($types IS NULL OR type(r) IN $types) "
+                "WHERE r.pushed IS NOT NULL AND m.pushed IS NOT NULL AND ($types IS NULL OR type(r) IN $types) "
                 "RETURN r.eid AS eid, startNode(r).id AS src, endNode(r).id AS dst, type(r) AS type, "
                 "properties(r) AS props, m.id AS other, labels(m) AS labels",
                 {"ids": ["x"], "types": ["CONTAINS"]}))  # fmt: skip
         out.append(Statement(f"orphans:{label}", _orphan_text(label)))
-        out.append(Statement(f"lookup:{label}", f"MATCH (n:{label}) WHERE n.id = $text OR n.name = $text "
-                                                "OR n.name STARTS WITH $text "
-                                                "RETURN n.id AS id, properties(n) AS props LIMIT $limit",
+        out.append(Statement(f"lookup:{label}", f"MATCH (n:{label}) WHERE n.pushed IS NOT NULL "
+                                                "AND (n.id = $text OR n.name STARTS WITH $text) "
+                                                "RETURN n.id AS id, properties(n) AS props "
+                                                "ORDER BY CASE WHEN n.id = $text OR n.name = $text THEN 0 ELSE 1 END, "
+                                                "size(n.name), n.id LIMIT $limit",
                              {"text": "祥云", "limit": 50}))  # fmt: skip
     out.append(Statement("ping", "RETURN 1 AS ok"))
-    out.append(Statement("areas-at", "MATCH (n:Area) WHERE n.level IN $levels RETURN n.id AS id",
+    out.append(Statement("areas-at", "MATCH (n:Area) WHERE n.pushed IS NOT NULL AND n.level IN $levels RETURN n.id AS id",
                          {"levels": ["street"]}))  # fmt: skip
     return {s.name: s for s in out}
 
@@ -356,7 +361,8 @@ class Neo4jSource:
         ways = ("out", "in") if direction == "both" else (direction,)
         for label, chunk in self._chunks(ids):
             for way in ways:
-                for r in self.store.run(f"edges-{way}:{label}", ids=chunk, types=list(types) if types else None):
+                wanted = list(types) if types is not None else None
+                for r in self.store.run(f"edges-{way}:{label}", ids=chunk, types=wanted):
                     self._learn(r["other"], r["labels"])
                     attrs, source = _attrs(r["props"], ("eid", "pushed"))
                     attrs = {**attrs, "type": r["type"], "valid_from": attrs.get("valid_from"),

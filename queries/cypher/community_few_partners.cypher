@@ -4,7 +4,10 @@
 // params: {"as_of": "2026-11-22", "min_partners": 1}
 MATCH (c:Area)
 WHERE c.level IN ['community', 'village']
-OPTIONAL MATCH (c)-[:CONTAINS*0..]->(:Area)<-[:ANCHORED_IN|LOCATED_IN*1..2]-(o:PartyOrg)-[side:PARTY_TO]->(a:Agreement)
+OPTIONAL MATCH p = (c)-[:CONTAINS*0..]->(:Area)<-[:ANCHORED_IN|LOCATED_IN*1..2]-(o:PartyOrg)
+WHERE all(r IN relationships(p) WHERE (r.valid_from IS NULL OR r.valid_from <= date($as_of))
+                                   AND (r.valid_to IS NULL OR r.valid_to >= date($as_of)))
+OPTIONAL MATCH (o)-[side:PARTY_TO]->(a:Agreement)
 WHERE side.side = 'community'
   AND (coalesce(a.valid_from, a.signed_on) IS NULL OR coalesce(a.valid_from, a.signed_on) <= date($as_of))
   AND (a.valid_to IS NULL OR a.valid_to >= date($as_of))
@@ -14,5 +17,7 @@ OPTIONAL MATCH (party)-[:ANCHORED_IN]->(through:Unit)
 WITH c, collect(DISTINCT coalesce(through, party)) AS partners
 WHERE size(partners) < $min_partners
 RETURN c.id AS id, c.name AS name, size(partners) AS partners,
-       COUNT { (c)-[:CONTAINS*0..]->(:Area)<-[:LOCATED_IN]-(:Unit) } AS units
+       COUNT { MATCH q = (c)-[:CONTAINS*0..]->(:Area)<-[:LOCATED_IN]-(:Unit)
+               WHERE all(r IN relationships(q) WHERE (r.valid_from IS NULL OR r.valid_from <= date($as_of))
+                                                  AND (r.valid_to IS NULL OR r.valid_to >= date($as_of))) } AS units
 ORDER BY units DESC, id

@@ -9,6 +9,8 @@ WHERE c.level IN ['community', 'village']
     WHERE all(r IN relationships(p) WHERE (r.valid_from IS NULL OR r.valid_from <= date($as_of))
                                        AND (r.valid_to IS NULL OR r.valid_to >= date($as_of)))
   }
-OPTIONAL MATCH (parent:Area)-[:CONTAINS]->(c)
-RETURN c.id AS id, c.name AS name, parent.name AS parent
+RETURN c.id AS id, c.name AS name,
+       head([(parent:Area)-[r:CONTAINS]->(c)
+             WHERE (r.valid_from IS NULL OR r.valid_from <= date($as_of))
+               AND (r.valid_to IS NULL OR r.valid_to >= date($as_of)) | parent.name]) AS parent
 ORDER BY id

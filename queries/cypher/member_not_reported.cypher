@@ -15,11 +15,17 @@ WHERE c.level IN ['community', 'village']
     WHERE (rep.valid_from IS NULL OR rep.valid_from <= date($as_of))
       AND (rep.valid_to IS NULL OR rep.valid_to >= date($as_of))
       AND EXISTS {
-        MATCH (c)-[:CONTAINS*0..]->(inside:Area)
-        WHERE inside = target
-           OR EXISTS { (target)-[:ANCHORED_IN]->(inside) }
-           OR EXISTS { (target)-[:ANCHORED_IN]->(:Unit)-[:LOCATED_IN]->(inside) }
+        MATCH q = (c)-[:CONTAINS*0..]->(inside:Area)
+        WHERE all(r IN relationships(q) WHERE (r.valid_from IS NULL OR r.valid_from <= date($as_of))
+                                           AND (r.valid_to IS NULL OR r.valid_to >= date($as_of)))
+          AND (inside = target
+               OR EXISTS { MATCH (target)-[a:ANCHORED_IN]->(inside)
+                           WHERE (a.valid_from IS NULL OR a.valid_from <= date($as_of))
+                             AND (a.valid_to IS NULL OR a.valid_to >= date($as_of)) }
+               OR EXISTS { MATCH (target)-[a:ANCHORED_IN]->(:Unit)-[li:LOCATED_IN]->(inside)
+                           WHERE all(x IN [a, li] WHERE (x.valid_from IS NULL OR x.valid_from <= date($as_of))
+                                                    AND (x.valid_to IS NULL OR x.valid_to >= date($as_of))) })
       }
   }
-RETURN m.id AS id, c.id AS community, c.name AS community_name
+RETURN DISTINCT m.id AS id, c.id AS community, c.name AS community_name
 ORDER BY community, id

@@ -11,10 +11,12 @@ WITH o, EXISTS {
       AND (r.valid_to IS NULL OR r.valid_to >= date($as_of))
   } AS in_community
 WITH o, CASE
-    WHEN o.term_years IS NOT NULL AND o.term_years > 0 THEN o.term_years
-    WHEN in_community AND o.kind <> 'group' THEN $community_term_years
+    WHEN o.term_years IS NOT NULL AND o.term_years <> 0 THEN o.term_years
+    WHEN in_community AND coalesce(o.kind, '') <> 'group' THEN $community_term_years
     ELSE $term_years[o.kind]
   END AS years
-WHERE years IS NOT NULL AND o.elected_on + duration({years: years}) < date($as_of)
-RETURN o.id AS id, o.name AS name, o.elected_on AS elected_on, o.elected_on + duration({years: years}) AS term_end
+WHERE years IS NOT NULL AND years <> 0
+  AND o.elected_on + duration({years: toInteger(years)}) < date($as_of)
+RETURN o.id AS id, o.name AS name, o.elected_on AS elected_on,
+       o.elected_on + duration({years: toInteger(years)}) AS term_end
 ORDER BY id
