@@ -67,7 +67,8 @@ def run_rules_sharded(source: GraphSource, *, level: str = "street", area: str |
 def pull_area(source: GraphSource, area: str | None = None) -> tuple[nx.MultiDiGraph, str | None]:
     """(the graph of ``area``'s shard, its id); with no area, the graph under every top area."""
     if area is None:
-        tops = [a for a in source.orphan_ids() if source.nodes([a]).get(a, {}).get("type") == "Area"]
+        orphans = source.nodes(source.orphan_ids())
+        tops = [a for a, d in orphans.items() if d.get("type") == "Area"]
         return (pull_shard(source, sorted(tops), "all").graph if tops else nx.MultiDiGraph()), None
     root = resolve_in(source, area, ["Area"])
     return pull_shard(source, [root], root).graph, root
