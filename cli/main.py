@@ -103,9 +103,9 @@ class _Progress:
         self.bar = None
         self.tasks: dict[str, Any] = {}
         self.names = {"read": "读取文件", "check": "校验", "write": "写入", "nodes": "推送节点",
-                      "relationships": "推送关系"} if lang == "zh" else \
+                      "relationships": "推送关系", "shards": "按分片检查"} if lang == "zh" else \
             {"read": "reading", "check": "checking", "write": "writing", "nodes": "pushing nodes",
-             "relationships": "pushing relationships"}  # fmt: skip
+             "relationships": "pushing relationships", "shards": "checking shards"}  # fmt: skip
 
     def __call__(self, stage: str, done: int, total: int) -> None:
         if not self.enabled:
@@ -342,7 +342,11 @@ def gaps(
         else:
             from dangjian.queries.sharded import run_rules_sharded
 
-            findings = run_rules_sharded(source, level=shard_level, area=area, **options)
+            progress = _Progress(fmt == "table" and sys.stderr.isatty(), lang)
+            try:
+                findings = run_rules_sharded(source, level=shard_level, area=area, progress=progress, **options)
+            finally:
+                progress.close()
     summary = summarize(findings)
     if fmt == "json":
         _emit_json({"as_of": as_of, "summary": summary, "findings": findings})

@@ -14,12 +14,13 @@ database too big for memory (Neo4j) is audited one street or district at a time.
 
 from __future__ import annotations
 
+import itertools
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import networkx as nx
 
-from dangjian.graph.shards import GraphSource, Shard, iter_shards, pull_around, pull_shard, shard_levels
+from dangjian.graph.shards import GraphSource, Shard, pull_around, pull_rest, pull_shard, shard_levels
 from dangjian.queries.index import COMMUNITY_LEVELS, GraphIndex
 from dangjian.queries.lookup import resolve
 from dangjian.queries.registry import rank_findings, run_rules, sort_findings
@@ -48,19 +49,23 @@ def run_rules_sharded(source: GraphSource, *, level: str = "street", area: str |
     shard of ``area`` alone), keeping each shard's findings about what it owns. ``options``:
     ``as_of``, ``config``, ``rules``, ``min_severity``, ``lang``. The findings equal those of the
     whole graph."""
-    shard_levels(level)  # checks the level
+    roots_at, _ = shard_levels(level)  # checks the level
     if area is not None:
         root = resolve_in(source, area, ["Area"])
         shards: Iterable[Shard] = [pull_shard(source, [root], root)]
+        total = 1
     else:
-        shards = iter_shards(source, level)
+        roots = sorted(source.area_ids(roots_at))
+        shards = itertools.chain((pull_shard(source, [r], r) for r in roots), [None])  # None: the rest
+        total = len(roots) + 1
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for i, shard in enumerate(shards, start=1):
+        shard = shard or pull_rest(source, level)
         for f in run_rules(shard.graph, area=root if area is not None else None, **options):
             if f["entity"] in shard.owned:
                 found.setdefault((f["rule"], f["entity"]), f)
         if progress:
-            progress("shards", i, 0)
+            progress("shards", i, total)
     return sort_findings(rank_findings(list(found.values())))
 
 
