@@ -224,22 +224,18 @@ def export_workspace(
             types = node_property_types(label, personal=personal)
             types.pop("id")
             w.open((label,), f"nodes/{label}", [f"id:ID({label})", ":LABEL"], types, label)
-        canon = {label: label for label in LABELS}  # one shared str per label in id_type
-        id_type: dict[str, str] = {}
         for row in ws.iter_nodes():
-            label = canon.get(row.type)
-            if label is None:
+            if row.type not in LABELS:
                 res.skipped_nodes += 1
                 continue
-            f = w.files[(label,)]
-            id_type[row.id] = label
-            w.write(f, [row.id, label], node_record(row, personal)["props"], label)
+            f = w.files[(row.type,)]
+            w.write(f, [row.id, row.type], node_record(row, personal)["props"], row.type)
             tick()
         skipped: Counter[str] = Counter()
-        for eid, e in ws.iter_edges():
+        for eid, e, start, end in ws.iter_edges_typed():  # the ends' labels joined in SQLite: no id map
             et = model().edges.get(e.type)
-            start, end = id_type.get(e.src), id_type.get(e.dst)
-            if et is None or start not in et.from_types or end not in et.to_types:
+            if et is None or start not in LABELS or end not in LABELS \
+                    or start not in et.from_types or end not in et.to_types:  # fmt: skip
                 skipped[e.type] += 1
                 continue
             key = (e.type, start, end)

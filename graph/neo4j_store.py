@@ -238,7 +238,6 @@ class Neo4jStore:
         total_nodes, total_edges = sum(counts["nodes"].values()), sum(counts["edges"].values())
         done = 0
         buffers: dict[str, list[dict[str, Any]]] = {label: [] for label in LABELS}
-        types: dict[str, str] = {}
 
         def flush(label: str) -> None:
             nonlocal done
@@ -254,7 +253,6 @@ class Neo4jStore:
         for row in ws.iter_nodes():
             if row.type not in buffers:
                 continue
-            types[row.id] = row.type
             buffers[row.type].append(node_record(row, personal))
             if len(buffers[row.type]) >= batch_size:
                 flush(row.type)
@@ -276,8 +274,8 @@ class Neo4jStore:
                 if progress:
                     progress("relationships", done, total_edges)
 
-        for eid, e in ws.iter_edges():
-            key = (e.type, types.get(e.src, ""), types.get(e.dst, ""))
+        for eid, e, start, end in ws.iter_edges_typed():  # the ends' labels joined in SQLite: no id map
+            key = (e.type, start or "", end or "")
             if f"merge-rels:{key[0]}:{key[1]}:{key[2]}" not in valid:
                 result.skipped += 1
                 done += 1

@@ -210,6 +210,20 @@ class Workspace:
                 r[1], r[2], r[3], r[4], r[5], _loads(r[6]), (r[7], r[8], r[9]), r[10], r[11]
             )
 
+    def iter_edges_typed(self) -> Iterator[tuple[int, EdgeRow, str | None, str | None]]:
+        """``(edge id, edge, type of its source node, type of its target node)`` for every edge, in
+        id order; a type is None when that node is not in the workspace. Joined in SQLite, so the
+        memory does not grow with the number of nodes."""
+        q = (
+            "SELECT e.id, e.type, e.src, e.dst, e.valid_from, e.valid_to, e.props, e.src_file, e.src_sheet, "
+            "e.src_row, e.owner, e.link_key, s.type, d.type FROM edges e "
+            "LEFT JOIN nodes s ON s.id = e.src LEFT JOIN nodes d ON d.id = e.dst ORDER BY e.id"
+        )
+        for r in self.conn.execute(q):
+            yield r[0], EdgeRow(
+                r[1], r[2], r[3], r[4], r[5], _loads(r[6]), (r[7], r[8], r[9]), r[10], r[11]
+            ), r[12], r[13]
+
     def loads(self) -> list[dict[str, Any]]:
         rows = self.conn.execute("SELECT id, at, files, summary FROM loads ORDER BY id")
         return [
