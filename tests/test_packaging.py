@@ -35,6 +35,9 @@ def test_wheel_contains_every_module_and_the_schema(wheel):
         assert f"dangjian/viz/{page_file}" in names
     for table in ("provinces.csv", "cities.csv", "areas.csv", "streets.csv", "villages.csv", "LICENSE"):
         assert f"dangjian/loaders/data/divisions/{table}" in names  # the division-code extract
+    assert "dangjian/queries/rules.yaml" in names
+    for f in (ROOT / "queries" / "cypher").glob("*.cypher"):  # the saved Neo4j queries
+        assert f"dangjian/queries/cypher/{f.name}" in names
     top = {n.split("/")[0] for n in names if not n.startswith("dangjian-")}
     assert top == {"dangjian"}, top
 
