@@ -126,10 +126,15 @@ def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str = "zh",
     m = model()
     hidden = m.sensitive(t) if t in m.nodes else {}
     props = {}
-    for key, value in d.items():
+    schema_props = m.record(t).properties if t in m.nodes else {}
+    keys = [k for k in schema_props if k in d] + [k for k in d if k not in schema_props]  # the schema's order
+    for key in keys:
+        value = d[key]
         if key in ("type", "name", "source") or hidden.get(key) == "hide":
             continue
-        prop = m.record(t).properties.get(key) if t in m.nodes else None
+        prop = schema_props.get(key)
+        if prop is not None and prop.is_ref:  # a reference: listed with the neighbours
+            continue
         if prop is not None and prop.enum is not None and value in prop.enum.values:
             value = prop.enum.label(value, lang)
         props[(prop.label(lang) if prop else key)] = value

@@ -242,3 +242,23 @@ def test_views_from_the_pushed_graph_equal_the_embedded_ones(tmp_path):
         sub, _ = pull_entity(src, target) if kind == "community" else pull_area(src, target)
         ours, theirs = build_view(g, kind, target, as_of=AS_OF), build_view(sub, kind, target, as_of=AS_OF)
         assert (theirs.nodes, theirs.edges) == (ours.nodes, ours.edges), kind
+
+
+def test_cli_commands_on_the_neo4j_backend(tmp_path, monkeypatch):
+    db = _workspace(tmp_path, EXAMPLES / "xianghe")
+    store, _ = _pushed(db)
+    monkeypatch.setattr("dangjian.graph.neo4j_store.connect", lambda *a, **kw: store)
+    monkeypatch.setenv("NEO4J_USERNAME", "neo4j")
+    monkeypatch.setenv("NEO4J_PASSWORD", "x")
+    neo = ["--backend", "neo4j", "--uri", "neo4j://db.example"]
+
+    def run(*args: str) -> str:
+        r = runner.invoke(app, [*args, "--as-of", AS_OF])
+        assert r.exit_code == 0, r.output
+        return r.stdout
+
+    for args in (["gaps", "--json"], ["stats", "--area", "祥和街道", "--json"], ["show", "祥云社区", "--json"]):
+        ours, theirs = json.loads(run(*args, "--db", str(db))), json.loads(run(*args, *neo))
+        assert theirs == ours, args[0]
+    out = tmp_path / "v.html"
+    assert "祥云社区" in run("view", "community", "祥云社区", "-o", str(out), *neo) and out.exists()
