@@ -29,8 +29,8 @@ from dangjian.graph.schema import model
 from dangjian.queries.index import GraphIndex
 from dangjian.queries.lookup import resolve
 
-__all__ = ["Rule", "rule", "rules_registry", "load_config", "run_rules", "rank_findings", "sort_findings", "summarize", "SEVERITIES",
-           "ConfigError"]  # fmt: skip
+__all__ = ["Rule", "rule", "rules_registry", "load_config", "run_rules", "rank_findings", "sort_findings",
+           "summarize", "SEVERITIES", "ConfigError"]  # fmt: skip
 
 RULES_PATH = Path(__file__).with_name("rules.yaml")
 MODULES = ("coverage", "organization", "members", "coconstruction", "resources")
