@@ -564,7 +564,7 @@ def show(
         else:
             from dangjian.queries.sharded import pull_entity
 
-            g, n = pull_entity(source, target)
+            g, n = pull_entity(source, target, _date(as_of))
             d = describe(g, n, as_of=_date(as_of), lang=lang)
     if as_json:
         _emit_json(d)
@@ -723,7 +723,8 @@ def view(
         else:  # the shard of the target: its community for the community view
             from dangjian.queries.sharded import pull_area, pull_entity
 
-            g, _ = pull_entity(source, target) if kind == "community" and target else pull_area(source, target)
+            g, _ = pull_entity(source, target, options["as_of"]) if kind == "community" and target \
+                else pull_area(source, target)  # fmt: skip
     built = build_view(g, kind, target, **options)
     path = write_view(built, output or Path(f"{kind}.html"))
     summary = {**built.summary(), "path": str(path), "bytes": path.stat().st_size}

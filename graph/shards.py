@@ -44,7 +44,7 @@ from dangjian.graph.errors import InputError
 from dangjian.graph.schema import model
 
 __all__ = ["GraphSource", "EmbeddedSource", "Shard", "pull_shard", "pull_rest", "pull_around", "iter_shards",
-           "shard_levels", "HOME_EDGES"]  # fmt: skip
+           "shard_levels", "shard_roots", "HOME_EDGES"]  # fmt: skip
 
 #: node type -> the relations that place it (type, direction from the node): its home
 HOME_EDGES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -296,10 +296,14 @@ def pull_around(source: GraphSource, ids: Sequence[str]) -> Shard:
     return Shard(",".join(ids), p.graph(",".join(ids)), owned)
 
 
-def iter_shards(source: GraphSource, level: str = "street") -> Iterator[Shard]:
-    """One shard per area at ``level`` (``street``: streets and townships; or ``district``), in id
-    order, then the rest shard."""
-    roots, _ = shard_levels(level)
-    for root in sorted(source.area_ids(roots)):
+def shard_roots(source: GraphSource, level: str = "street") -> list[str]:
+    """The areas at ``level`` (``street``: streets and townships; or ``district``), in id order."""
+    return sorted(source.area_ids(shard_levels(level)[0]))
+
+
+def iter_shards(source: GraphSource, level: str = "street", roots: Sequence[str] | None = None) -> Iterator[Shard]:
+    """One shard per area of ``roots`` (default: :func:`shard_roots`), pulled as it is reached,
+    then the rest shard."""
+    for root in shard_roots(source, level) if roots is None else roots:
         yield pull_shard(source, [root], root)
     yield pull_rest(source, level)

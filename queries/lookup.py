@@ -20,7 +20,7 @@ from dangjian.graph.errors import DangjianError
 from dangjian.graph.privacy import mask_name
 from dangjian.graph.schema import model
 
-__all__ = ["NotFound", "resolve", "short_name"]
+__all__ = ["NotFound", "resolve", "short_name", "name_stem"]
 
 _SUFFIXES = (("社区居民委员会", "社区"), ("社区居委会", "社区"), ("居民委员会", "社区"), ("居委会", "社区"),
              ("村民委员会", "村"), ("村委会", "村"), ("街道办事处", "街道"), ("办事处", ""))  # fmt: skip
@@ -50,6 +50,14 @@ def short_name(name: str) -> str:
         if name.endswith(suffix) and len(name) > len(suffix):
             base = name[: -len(suffix)]
             return base if base.endswith(kind) else base + kind
+    return name
+
+
+def name_stem(name: str) -> str:
+    """The name without its usual suffix, to search by: 祥云社区居委会 -> 祥云社区, 义和居民委员会 -> 义和."""
+    for suffix, _ in _SUFFIXES:
+        if name.endswith(suffix) and len(name) > len(suffix):
+            return name[: -len(suffix)]
     return name
 
 

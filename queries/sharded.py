@@ -14,15 +14,22 @@ database too big for memory (Neo4j) is audited one street or district at a time.
 
 from __future__ import annotations
 
-import itertools
 from collections.abc import Callable, Iterable
 from typing import Any
 
 import networkx as nx
 
-from dangjian.graph.shards import GraphSource, Shard, pull_around, pull_rest, pull_shard, shard_levels
+from dangjian.graph.shards import (
+    GraphSource,
+    Shard,
+    iter_shards,
+    pull_around,
+    pull_shard,
+    shard_levels,
+    shard_roots,
+)
 from dangjian.queries.index import COMMUNITY_LEVELS, GraphIndex
-from dangjian.queries.lookup import resolve
+from dangjian.queries.lookup import name_stem, resolve
 from dangjian.queries.registry import rank_findings, run_rules, sort_findings
 
 __all__ = ["run_rules_sharded", "resolve_in", "pull_area", "pull_entity"]
@@ -35,11 +42,8 @@ def resolve_in(source: GraphSource, text: str, types: Iterable[str] | None = Non
     if lookup is None:  # an embedded source: the whole graph is at hand
         return resolve(source.g, text, types)  # type: ignore[attr-defined]
     g = nx.MultiDiGraph()
-    g.add_nodes_from(lookup(text.strip()).items())
-    key = text.strip()
-    for suffix in ("居民委员会", "居委会", "村民委员会", "村委会", "街道办事处", "办事处"):
-        if key.endswith(suffix) and len(key) > len(suffix):  # the short name's stem, to find it by
-            g.add_nodes_from(lookup(key[: -len(suffix)]).items())
+    for key in dict.fromkeys((text.strip(), name_stem(text.strip()))):  # 义和居委会 is found as 义和…
+        g.add_nodes_from(lookup(key).items())
     return resolve(g, text, types)
 
 
@@ -49,18 +53,17 @@ def run_rules_sharded(source: GraphSource, *, level: str = "street", area: str |
     shard of ``area`` alone), keeping each shard's findings about what it owns. ``options``:
     ``as_of``, ``config``, ``rules``, ``min_severity``, ``lang``. The findings equal those of the
     whole graph."""
-    roots_at, _ = shard_levels(level)  # checks the level
+    shard_levels(level)  # checks the level
     if area is not None:
         root = resolve_in(source, area, ["Area"])
         shards: Iterable[Shard] = [pull_shard(source, [root], root)]
         total = 1
     else:
-        roots = sorted(source.area_ids(roots_at))
-        shards = itertools.chain((pull_shard(source, [r], r) for r in roots), [None])  # None: the rest
+        roots = shard_roots(source, level)
+        shards = iter_shards(source, level, roots)
         total = len(roots) + 1
     found: dict[tuple[str, str], dict[str, Any]] = {}
     for i, shard in enumerate(shards, start=1):
-        shard = shard or pull_rest(source, level)
         for f in run_rules(shard.graph, area=root if area is not None else None, **options):
             if f["entity"] in shard.owned:
                 found.setdefault((f["rule"], f["entity"]), f)
@@ -79,12 +82,12 @@ def pull_area(source: GraphSource, area: str | None = None) -> tuple[nx.MultiDiG
     return pull_shard(source, [root], root).graph, root
 
 
-def pull_entity(source: GraphSource, text: str) -> tuple[nx.MultiDiGraph, str]:
-    """(a graph holding everything the description of ``text`` reads, its id): the shard of its
-    community when it has one, else the entity with its context."""
+def pull_entity(source: GraphSource, text: str, as_of=None) -> tuple[nx.MultiDiGraph, str]:
+    """(a graph holding everything the description of ``text`` on ``as_of`` reads, its id): the
+    shard of its community when it has one, else the entity with its context."""
     n = resolve_in(source, text)
     around = pull_around(source, [n])
-    ix = GraphIndex(around.graph)
+    ix = GraphIndex(around.graph, as_of)
     community = ix.community_of(n)
     if community is not None and around.graph.nodes[community].get("level") in COMMUNITY_LEVELS:
         shard = pull_shard(source, [community], community)

@@ -23,7 +23,7 @@ from dangjian.loaders.synth import PRESETS, synthesize, write_plan
 from dangjian.queries import run_rules
 from dangjian.queries.explore import describe
 from dangjian.queries.saved import run_saved, saved_queries
-from dangjian.queries.sharded import pull_area, pull_entity, run_rules_sharded
+from dangjian.queries.sharded import pull_area, pull_entity, resolve_in, run_rules_sharded
 from dangjian.queries.stats import area_stats
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
@@ -130,6 +130,7 @@ def test_sharded_gaps_from_the_pushed_graph_equal_the_embedded_ones(city_db):
     assert root == street and area_stats(sub, root, as_of=AS_OF) == area_stats(g, street, as_of=AS_OF)
     sub, n = pull_entity(src, "祥云社区")
     assert describe(sub, n, as_of=AS_OF)["findings"] == describe(g, n, as_of=AS_OF)["findings"]
+    assert resolve_in(src, "祥云社区居委会", ["Area"]) == n  # the official name finds the short one
 
 
 def test_connection_errors_are_one_line():
