@@ -14,6 +14,7 @@ each entity's community and area path. Building it is linear in nodes and edges.
 
 from __future__ import annotations
 
+import functools
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from datetime import date
@@ -38,6 +39,7 @@ def as_of_date(as_of: str | date | None) -> str:
     return as_of.isoformat() if isinstance(as_of, date) else date.fromisoformat(str(as_of)).isoformat()
 
 
+@functools.lru_cache(maxsize=4096)
 def add_months(iso: str, months: int) -> str:
     """``iso`` plus ``months`` calendar months (the day clamped to the month's end)."""
     d = date.fromisoformat(iso)
@@ -52,24 +54,29 @@ def add_months(iso: str, months: int) -> str:
 
 
 class _Adjacency(dict):
-    """type -> node -> neighbours, each type built from the edge pairs on first use."""
+    """type -> node -> neighbours, each type built from the edge lists on first use."""
 
-    def __init__(self, pairs: dict[str, list[tuple[str, str]]], reverse: bool):
+    def __init__(self, ends: dict[str, tuple[list[str], list[str]]], reverse: bool):
         super().__init__()
-        self._pairs = pairs
+        self._ends = ends
         self._reverse = reverse
 
     def __missing__(self, edge_type: str) -> dict[str, list[str]]:
         adj: dict[str, list[str]] = {}
-        for u, v in self._pairs.get(edge_type, ()):
-            if self._reverse:
-                u, v = v, u
+        src, dst = self._ends.get(edge_type, ((), ()))
+        if self._reverse:
+            src, dst = dst, src
+        for u, v in zip(src, dst, strict=True):
             if u in adj:
                 adj[u].append(v)
             else:
                 adj[u] = [v]
         self[edge_type] = adj
         return adj
+
+
+#: an edge's type and validity in one C call (the graph builder writes all three keys)
+_TYPE_AND_DATES = itemgetter("type", "valid_from", "valid_to")
 
 
 class GraphIndex:
@@ -94,36 +101,49 @@ class GraphIndex:
         situations: dict[str, list[str]] = defaultdict(list)
         formal: set[str] = set()
         # One pass over nodes and their out-edges: nodes by type, members by situation, and the
-        # (source, target) pairs of the edges valid on the date, by type; the edges of formal
-        # members also go to their own lists, so that formal counts need no second look.
-        pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
-        formal_pairs: dict[str, list[tuple[str, str]]] = defaultdict(list)
+        # sources and targets of the edges valid on the date, by type, as two parallel lists (no
+        # tuple per edge); the edges of formal members also go to their own lists, so that formal
+        # counts need no second look.
+        ends: dict[str, tuple[list[str], list[str]]] = {}
+        formal_ends: dict[str, tuple[list[str], list[str]]] = {}
         day = self.as_of
         for n, d in self.nodes.items():
             t = d.get("type")
             by_type[t].append(n)
-            sink = pairs
+            sink = ends
             if t == "Member":
                 situations[d.get("situation")].append(n)
                 if d.get("status") == "formal":
                     formal.add(n)
-                    sink = formal_pairs
+                    sink = formal_ends
             for v, keyed in adj[n].items():
                 for e in keyed.values():
-                    vf, vt = e.get("valid_from"), e.get("valid_to")
+                    try:
+                        et, vf, vt = _TYPE_AND_DATES(e)
+                    except KeyError:  # a graph built by hand may leave the dates out
+                        et, vf, vt = e["type"], e.get("valid_from"), e.get("valid_to")
                     if (vf and vf > day) or (vt and vt < day):
                         continue
-                    sink[e["type"]].append((n, v))
+                    try:
+                        lists = sink[et]
+                    except KeyError:
+                        lists = sink[et] = ([], [])
+                    lists[0].append(n)
+                    lists[1].append(v)
         self.by_type, self._situations, self._formal_members = by_type, situations, formal
-        self._formal_pairs = formal_pairs
-        for t, more in formal_pairs.items():
-            pairs[t] = pairs[t] + more if t in pairs else list(more)
-        self._pairs = pairs
+        self._formal_ends = formal_ends
+        for t, (src, dst) in formal_ends.items():
+            if t in ends:
+                ends[t] = (ends[t][0] + src, ends[t][1] + dst)
+            else:
+                ends[t] = (list(src), list(dst))
+        self._ends = ends
         #: ``out[TYPE].get(node, [])``: neighbours over valid edges of that type (``inn``: the
         #: reverse). Each direction of each type is built when a rule first asks for it.
-        self.out: dict[str, dict[str, list[str]]] = _Adjacency(pairs, reverse=False)
-        self.inn: dict[str, dict[str, list[str]]] = _Adjacency(pairs, reverse=True)
-        self.leads = pairs.get("LEADS", [])
+        self.out: dict[str, dict[str, list[str]]] = _Adjacency(ends, reverse=False)
+        self.inn: dict[str, dict[str, list[str]]] = _Adjacency(ends, reverse=True)
+        #: (leader, led) pairs of the valid LEADS edges
+        self.leads: list[tuple[str, str]] = list(zip(*ends.get("LEADS", ((), ())), strict=True))
         self._first: dict[str, dict[str, str]] = {}
         self._community: dict[str, str] | None = None
         self._subtree: dict[str, list[str]] = {}
@@ -157,7 +177,8 @@ class GraphIndex:
         """``node -> neighbour`` over valid edges of that type: the first one, for relations that
         have one target (where a member lives, where a unit is located)."""
         if edge_type not in self._first:
-            self._first[edge_type] = dict(reversed(self._pairs.get(edge_type, [])))  # first wins
+            src, dst = self._ends.get(edge_type, ((), ()))
+            self._first[edge_type] = dict(zip(reversed(src), reversed(dst), strict=True))  # first wins
         return self._first[edge_type]
 
     # -- the area tree ---------------------------------------------------------------------------
@@ -251,14 +272,12 @@ class GraphIndex:
     def in_count(self, edge: str) -> Counter[str]:
         """``node -> number of valid edges of this type that end at it`` (members living in an
         area, working at a unit, ...)."""
-        return self.cached(f"in_count\x1f{edge}",
-                           lambda: Counter(map(itemgetter(1), self._pairs.get(edge, ()))))  # fmt: skip
+        return self.cached(f"in_count\x1f{edge}", lambda: Counter(self._ends.get(edge, ((), ()))[1]))
 
     def formal_of(self, n: str, edge: str = "MEMBER_OF") -> int:
         """Formal members joined to ``n`` by ``edge`` (MEMBER_OF: of an organization; WORKS_AT: at a
         unit)."""
-        counts = self.cached(f"formal\x1f{edge}",
-                             lambda: Counter(map(itemgetter(1), self._formal_pairs.get(edge, ()))))  # fmt: skip
+        counts = self.cached(f"formal\x1f{edge}", lambda: Counter(self._formal_ends.get(edge, ((), ()))[1]))
         return counts[n]
 
     def cached(self, key: str, make: Callable[[], T]) -> T:

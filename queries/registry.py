@@ -105,16 +105,20 @@ def _findings(ix: GraphIndex, r: Rule, hits: Iterable[tuple[str, dict[str, Any]]
               severity: str) -> list[dict[str, Any]]:  # fmt: skip
     """The findings of rule ``r`` for its hits ``(entity, facts)``: names masked where the schema
     says so, the area path, the action in plain words."""
-    nodes, communities, path_of = ix.nodes, ix.community_map(), ix.path_of_area
+    nodes, communities, path_of, area_of = ix.nodes, ix.community_map(), ix.path_of_area, ix.area_of
     title, cite, action = r.title[lang], r.cite[lang], r.action[lang]
+    masked: dict[str | None, bool] = {}
     out = []
     for entity, facts in hits:
         node = nodes[entity]
         t = node.get("type")
         name = node.get("name", entity)
-        if _name_masked(t):
+        m = masked.get(t)
+        if m is None:
+            m = masked[t] = _name_masked(t)
+        if m:
             name = mask_name(name)
-        area = entity if t == "Area" else ix.area_of(entity)
+        area = entity if t == "Area" else area_of(entity)
         community = communities.get(area) if area is not None else None
         fill = _Blank(facts)
         fill["name"] = name
@@ -224,7 +228,11 @@ def rank_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
 def sort_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:
     """Findings in the order they are reported: by severity, area path, rule and entity (in place)."""
     order = {s: i for i, s in enumerate(SEVERITIES)}
-    findings.sort(key=lambda f: (order[f["severity"]], f["area_path"], f["rule"], f["entity"]))
+    # area paths are lists shared per area: compare each distinct one once, not per comparison
+    paths = {id(f["area_path"]): tuple(f["area_path"]) for f in findings}
+    place = {p: i for i, p in enumerate(sorted(set(paths.values())))}
+    rank = {k: place[p] for k, p in paths.items()}
+    findings.sort(key=lambda f: (order[f["severity"]], rank[id(f["area_path"])], f["rule"], f["entity"]))
     return findings
 
 
