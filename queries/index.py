@@ -181,6 +181,15 @@ class GraphIndex:
             self._first[edge_type] = dict(zip(reversed(src), reversed(dst), strict=True))  # first wins
         return self._first[edge_type]
 
+    def ends(self, edge_type: str) -> tuple[list[str], list[str]]:
+        """(sources, targets) of the valid edges of that type, as two parallel lists: for
+        whole-column work in C (``zip``, ``map``, ``set``) rather than a Python loop per edge."""
+        return self._ends.get(edge_type, ([], []))
+
+    def sources(self, edge_type: str) -> frozenset[str]:
+        """The nodes with at least one valid edge of that type going out."""
+        return self.cached(f"sources\x1f{edge_type}", lambda: frozenset(self.ends(edge_type)[0]))
+
     # -- the area tree ---------------------------------------------------------------------------
     def parent_area(self, a: str) -> str | None:
         parents = self.inn["CONTAINS"].get(a)
@@ -192,8 +201,11 @@ class GraphIndex:
         found = self._subtree.get(a)
         if found is not None:
             return found
-        out, seen, stack = [], {a}, [a]
         contains = self.out["CONTAINS"]
+        if a not in contains:  # a leaf (most buildings and compounds)
+            found = self._subtree[a] = [a]
+            return found
+        out, seen, stack = [], {a}, [a]
         while stack:
             x = stack.pop()
             out.append(x)

@@ -11,6 +11,8 @@ organization. Findings name members masked (张*华), never with ID or phone num
 
 from __future__ import annotations
 
+from itertools import filterfalse
+
 from dangjian.queries.index import GraphIndex, add_months
 from dangjian.queries.registry import rule
 
@@ -41,10 +43,9 @@ def member_not_reported(ix: GraphIndex, p: dict):
 @rule("mobile-member-unattached")
 def mobile_member_unattached(ix: GraphIndex, p: dict):
     """Mobile members with no organization holding their membership on the date."""
-    member_of = ix.first("MEMBER_OF")
-    for m in ix.members_in("mobile"):
-        if m not in member_of:
-            yield m, {"away_at": ix.attr(m, "mobile_destination"), "since": ix.attr(m, "mobile_since")}
+    member_of = ix.sources("MEMBER_OF")
+    for m in filterfalse(member_of.__contains__, ix.members_in("mobile")):
+        yield m, {"away_at": ix.attr(m, "mobile_destination"), "since": ix.attr(m, "mobile_since")}
 
 
 @rule("lost-contact")
@@ -59,10 +60,9 @@ def lost_contact(ix: GraphIndex, p: dict):
 @rule("member-without-org")
 def member_without_org(ix: GraphIndex, p: dict):
     """Members (other than mobile ones, see mobile-member-unattached) with no organization."""
-    member_of = ix.first("MEMBER_OF")
+    member_of = ix.sources("MEMBER_OF")
     for situation, members in ix.situations().items():
         if situation == "mobile":
             continue
-        for m in members:
-            if m not in member_of:
-                yield m, {"situation": situation}
+        for m in filterfalse(member_of.__contains__, members):
+            yield m, {"situation": situation}

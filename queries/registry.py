@@ -107,8 +107,11 @@ def _findings(ix: GraphIndex, r: Rule, hits: Iterable[tuple[str, dict[str, Any]]
     says so, the area path, the action in plain words."""
     nodes, communities, path_of, area_of = ix.nodes, ix.community_map(), ix.path_of_area, ix.area_of
     title, cite, action = r.title[lang], r.cite[lang], r.action[lang]
+    # per entity type, once: is the name masked, and a direct lookup of its area where there is one
     masked: dict[str | None, bool] = {}
-    out = []
+    direct = {"Member": "LIVES_IN", "Unit": "LOCATED_IN", "Activity": "HELD_IN"}
+    where: dict[str | None, Any] = {}
+    rid, out = r.id, []
     for entity, facts in hits:
         node = nodes[entity]
         t = node.get("type")
@@ -116,16 +119,21 @@ def _findings(ix: GraphIndex, r: Rule, hits: Iterable[tuple[str, dict[str, Any]]
         m = masked.get(t)
         if m is None:
             m = masked[t] = _name_masked(t)
+            where[t] = ix.first(direct[t]).get if t in direct else None
         if m:
             name = mask_name(name)
-        area = entity if t == "Area" else area_of(entity)
+        if t == "Area":
+            area = entity
+        else:
+            find = where[t]
+            area = find(entity) if find is not None else area_of(entity)
         community = communities.get(area) if area is not None else None
         fill = _Blank(facts)
         fill["name"] = name
         if "community" in facts and facts["community"] in nodes:
             fill["community"] = nodes[facts["community"]].get("name")
         out.append({
-            "rule": r.id,
+            "rule": rid,
             "severity": severity,
             "title": title,
             "entity": entity,
