@@ -11,6 +11,7 @@ Member and person names come out masked; ID and phone numbers never come out.
 
 from __future__ import annotations
 
+import functools
 from typing import Any
 
 import networkx as nx
@@ -52,26 +53,49 @@ def _plain(toned: str) -> str:
     return found
 
 
+@functools.lru_cache(maxsize=1)
+def _pinyin_tables() -> tuple[dict[str, list[list[str]]], frozenset[str], dict[str, str]]:
+    """pypinyin's phrase dictionary, the first two characters of each phrase in it (a phrase can
+    only start where these do) and a cache of each character's usual reading."""
+    from pypinyin.constants import PHRASES_DICT
+
+    return PHRASES_DICT, frozenset(k[:2] for k in PHRASES_DICT if len(k) >= 2), {}
+
+
+def _reading(ch: str) -> str:
+    from pypinyin.constants import PINYIN_DICT
+
+    readings = PINYIN_DICT.get(ord(ch))
+    return _plain(readings.split(",")[0]) if readings else ""
+
+
+@functools.lru_cache(maxsize=65536)
 def pinyin_keys(name: str) -> tuple[str, str]:
     """(full pinyin, initials) of a name: 祥云社区 -> ('xiangyunshequ', 'xysq'). The longest phrase of pypinyin's phrase dictionary at
     each point (so 长沙 reads chang-sha, 重庆 chong-qing), else each character's usual reading.
-    A few dictionary lookups per character: a view of 50,000 names stays fast."""
-    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
-
+    About one dictionary lookup per character: a view of 50,000 names stays fast."""
+    phrases, starts, chars = _pinyin_tables()
     syllables: list[str] = []
     i, n = 0, len(name)
     while i < n:
-        for length in (4, 3, 2):
-            phrase = PHRASES_DICT.get(name[i:i + length]) if i + length <= n else None
+        if name[i : i + 2] in starts:
+            for length in (4, 3, 2):
+                phrase = phrases.get(name[i : i + length]) if i + length <= n else None
+                if phrase is not None:
+                    syllables.extend(_plain(r[0]) for r in phrase)
+                    i += length
+                    break
+            else:
+                phrase = None
             if phrase is not None:
-                syllables.extend(_plain(r[0]) for r in phrase)
-                i += length
-                break
-        else:
-            readings = PINYIN_DICT.get(ord(name[i]))
-            if readings:
-                syllables.append(_plain(readings.split(",")[0]))
-            i += 1
+                continue
+        ch = name[i]
+        reading = chars.get(ch)
+        if reading is None:
+            reading = chars[ch] = _reading(ch)
+        if reading:
+            syllables.append(reading)
+        i += 1
     return "".join(syllables), "".join(x[0] for x in syllables if x)
 
 
@@ -158,7 +182,7 @@ def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str = "zh",
     if with_findings:
         from dangjian.queries.registry import run_rules
 
-        findings = [f for f in run_rules(g, as_of=ix.as_of, lang=lang) if f["entity"] == n]
+        findings = [f for f in run_rules(g, as_of=ix.as_of, lang=lang, index=ix) if f["entity"] == n]
     return {
         "id": n,
         "type": t,

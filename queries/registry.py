@@ -26,7 +26,7 @@ from dangjian.graph.errors import DangjianError
 from dangjian.graph.perf import paused_gc
 from dangjian.graph.privacy import mask_name
 from dangjian.graph.schema import model
-from dangjian.queries.index import GraphIndex
+from dangjian.queries.index import GraphIndex, as_of_date
 from dangjian.queries.lookup import resolve
 
 __all__ = ["Rule", "rule", "rules_registry", "load_config", "run_rules", "rank_findings", "sort_findings",
@@ -183,21 +183,24 @@ def load_config(path: str | os.PathLike | None) -> dict[str, dict[str, Any]]:
 
 def run_rules(g: nx.MultiDiGraph, *, as_of=None, config: dict[str, dict[str, Any]] | None = None,
               rules: Iterable[str] | None = None, area: str | None = None, min_severity: str | None = None,
-              lang: str = "zh") -> list[dict[str, Any]]:  # fmt: skip
+              lang: str = "zh", index: GraphIndex | None = None) -> list[dict[str, Any]]:  # fmt: skip
     """Run the rules (all, or those named) on ``g`` as of a date; findings sorted by severity,
     area and rule. ``area`` (an id or name) keeps the findings inside that area; ``min_severity``
-    keeps that severity and the ones above it."""
+    keeps that severity and the ones above it. ``index``: a :class:`GraphIndex` of ``g`` already
+    built (its date is the date of the run), so that a caller that needs one builds it once."""
+    if index is not None and (index.g is not g or (as_of is not None and as_of_date(as_of) != index.as_of)):
+        raise ValueError("index was built for another graph or date")
     with paused_gc():  # tens of thousands of findings, no cycles: see dangjian.graph.perf
-        return _run(g, as_of, config or {}, rules, area, min_severity, lang)
+        return _run(g, as_of, config or {}, rules, area, min_severity, lang, index)
 
 
-def _run(g, as_of, config, rules, area, min_severity, lang) -> list[dict[str, Any]]:
+def _run(g, as_of, config, rules, area, min_severity, lang, index=None) -> list[dict[str, Any]]:
     registry = rules_registry()
     chosen = list(rules) if rules is not None else list(registry)
     for rid in chosen:
         if rid not in registry:
             raise ConfigError(f"no rule {rid!r} (see: dangjian rules)")
-    ix = GraphIndex(g, as_of)
+    ix = index if index is not None else GraphIndex(g, as_of)
     inside = None
     if area is not None:
         inside = set(ix.area_subtree(resolve(g, area, types=["Area"])))

@@ -120,3 +120,54 @@ def test_cli_stats_show_find_path(example):
     import re
 
     assert not re.search(r"\d{17}[\dX]", text) and not re.search(r"1\d{10}", text)  # no ID or phone numbers
+
+
+def _pinyin_reference(name: str) -> tuple[str, str]:
+    """The plain reading of pinyin_keys' rule: at each point the longest phrase of 4, 3 or 2
+    characters in pypinyin's phrase dictionary, else the character's first reading."""
+    import unicodedata
+
+    from pypinyin.constants import PHRASES_DICT, PINYIN_DICT
+
+    def plain(toned: str) -> str:
+        decomposed = unicodedata.normalize("NFD", toned).replace("u\u0308", "v")
+        return "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
+
+    syllables, i = [], 0
+    while i < len(name):
+        for length in (4, 3, 2):
+            phrase = PHRASES_DICT.get(name[i : i + length]) if i + length <= len(name) else None
+            if phrase is not None:
+                syllables += [plain(r[0]) for r in phrase]
+                i += length
+                break
+        else:
+            readings = PINYIN_DICT.get(ord(name[i]))
+            if readings:
+                syllables.append(plain(readings.split(",")[0]))
+            i += 1
+    return "".join(syllables), "".join(x[0] for x in syllables if x)
+
+
+def test_pinyin_keys_match_the_plain_rule():
+    """The fast path (phrase starts looked up in a set, readings cached per character) reads
+    names exactly as the plain rule: real names, their phrases cut at every point, and mixed
+    text."""
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+
+    from dangjian.queries.explore import pinyin_keys
+
+    real = ["祥云社区", "长沙市", "重庆市渝中区", "中国工商银行成都分行", "行长", "银行", "乐山", "朝阳区",
+            "幸福12社区党支部", "和平1街道", "单县", "𠮷野家", "A栋3单元", ""]  # fmt: skip
+    for name in real:
+        assert pinyin_keys(name) == _pinyin_reference(name), name
+    pieces = st.sampled_from(["长沙", "重庆", "银行", "行长", "社区", "党支部", "街道", "中国", "工商",
+                              "人民", "解放", "1", "A", "·", "区", "乐", "和", "平"])  # fmt: skip
+
+    @settings(max_examples=300, deadline=None)
+    @given(st.lists(pieces, max_size=8).map("".join) | st.text(max_size=10))
+    def check(name):
+        assert pinyin_keys(name) == _pinyin_reference(name)
+
+    check()

@@ -487,3 +487,18 @@ def test_bad_config_files(tmp_path, text, message):
     cfg.write_text(text, encoding="utf-8")
     with pytest.raises(ConfigError, match=message):
         load_config(cfg)
+
+
+def test_run_rules_reuses_an_index_of_the_same_graph_and_date():
+    from dangjian.queries import GraphIndex
+
+    g = nx.MultiDiGraph()
+    g.add_node("c", type="Area", name="祥云社区", level="community")
+    g.add_node("m", type="Member", name="张小华", situation="retired", status="formal")
+    ix = GraphIndex(g, "2026-11-22")
+    assert run_rules(g, as_of="2026-11-22", index=ix) == run_rules(g, as_of="2026-11-22")
+    assert run_rules(g, index=ix)[0]["entity"] in {"c", "m"}
+    with pytest.raises(ValueError):
+        run_rules(g, as_of="2026-01-01", index=ix)
+    with pytest.raises(ValueError):
+        run_rules(nx.MultiDiGraph(g), as_of="2026-11-22", index=ix)

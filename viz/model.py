@@ -135,9 +135,10 @@ class Canvas:
         return found
 
     def worst(self, findings: list[dict]) -> str | None:
-        order = ("high", "medium", "low")
+        if not findings:
+            return None
         found = {f["severity"] for f in findings}
-        return next((s for s in order if s in found), None)
+        return next((s for s in ("high", "medium", "low") if s in found), None)
 
     # -- building -------------------------------------------------------------------------------
     def group_of(self, n: str) -> str:
@@ -164,6 +165,7 @@ class Canvas:
         own = self.by_entity.get(n, []) if findings is None else findings
         worst = self.worst(colour_by if colour_by is not None else own)
         name = self.name(n)
+        labels = SEVERITY_LABELS[self.lang]
         path = list(self._paths(n)) if self._paths is not None and t not in PEOPLE else []
         item = {
             "id": vid,
@@ -177,7 +179,8 @@ class Canvas:
             "severity": worst,
             "path": path,
             "facts": (extra or []) + self.facts(n),
-            "findings": [self.finding_row(f) for f in own],
+            "findings": [[f["severity"], labels.get(f["severity"], f["severity"]), f["title"], f["cite"], f["action"]]
+                         for f in own],  # what finding_row gives, inline: a view has tens of thousands
             "pinyin": self.pinyin(n, name),
         }
         self._ids[n] = item

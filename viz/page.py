@@ -64,31 +64,36 @@ def _json_for_script(data: object) -> str:
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))  # fmt: skip
 
 
+class _Table(dict):
+    """Strings numbered in the order first asked for."""
+
+    def __missing__(self, text: str) -> int:
+        number = self[text] = len(self)
+        return number
+
+
 def _compact(view: View, lang: str) -> dict:
     """The view as the page's data: short keys, repeated strings in one table (``S``); page.js
     expands it back."""
-    table: dict[str, int] = {}
-
-    def s(text: str) -> int:  # the number of a string in the table, adding it on first use
-        return table.setdefault(text, len(table))
+    table = s = _Table()  # s[text]: the number of a string in the table, added on first use
 
     groups = {item["group"]: i for i, item in enumerate(view.legend)}
     nodes = []
     for n in view.nodes:
-        item = {"id": n["id"], "l": n["label"], "g": groups[n["group"]], "t": s(n["type"]), "z": n["size"],
+        item = {"id": n["id"], "l": n["label"], "g": groups[n["group"]], "t": s[n["type"]], "z": n["size"],
                 "c": n["color"], "x": n["x"], "y": n["y"]}  # fmt: skip
         if n["name"] != n["label"]:
             item["n"] = n["name"]
         if n["path"]:
-            item["p"] = s(" > ".join(map(str, n["path"])))
+            item["p"] = s[" > ".join(map(str, n["path"]))]
         if n["facts"]:
-            item["k"] = [[s(k), v] for k, v in n["facts"]]
+            item["k"] = [[s[k], v] for k, v in n["facts"]]
         if n["findings"]:
-            item["f"] = [[sev, s(title), s(cite), action] for sev, _, title, cite, action in n["findings"]]
+            item["f"] = [[sev, s[title], s[cite], action] for sev, _, title, cite, action in n["findings"]]
         if n["pinyin"]:
             item["q"] = n["pinyin"]
         nodes.append(item)
-    edges = [[e["from"], e["to"], s(e["title"]), 1 if e["dashes"] else 0] for e in view.edges]
+    edges = [[e["from"], e["to"], s[e["title"]], 1 if e["dashes"] else 0] for e in view.edges]
     return {
         "kind": view.kind,
         "title": view.title,

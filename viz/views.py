@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from typing import Any
 
 import networkx as nx
@@ -56,7 +57,7 @@ _TITLES = {
 def _start(g: nx.MultiDiGraph, as_of, lang: str, show_names: bool, config: dict | None = None,
            min_severity: str | None = None) -> tuple[GraphIndex, Canvas]:  # fmt: skip
     ix = GraphIndex(g, as_of)
-    findings = run_rules(g, as_of=ix.as_of, lang=lang, config=config, min_severity=min_severity)
+    findings = run_rules(g, as_of=ix.as_of, lang=lang, config=config, min_severity=min_severity, index=ix)
     return ix, Canvas(g, lang=lang, findings=findings, show_names=show_names, paths=ix.area_path)
 
 
@@ -81,8 +82,8 @@ def _finish(kind: str, title: str, c: Canvas, lang: str, **stats: Any) -> View:
 
 
 def _members_below(ix: GraphIndex, a: str) -> int:
-    living = ix.in_count("LIVES_IN")
-    return sum(living[x] for x in ix.area_subtree(a))
+    living = ix.in_count("LIVES_IN").get
+    return sum(living(x, 0) for x in ix.area_subtree(a))
 
 
 def _size(base: int, count: int) -> float:
@@ -134,7 +135,8 @@ def _tally(findings: list[dict], lang: str) -> str:
 
     if not findings:
         return "0"
-    counts = [(s, sum(f["severity"] == s for f in findings)) for s in SEVERITIES]
+    found = Counter(f["severity"] for f in findings)
+    counts = [(s, found[s]) for s in SEVERITIES]
     parts = ("，" if lang == "zh" else ", ").join(f"{SEVERITY_LABELS[lang][s]} {k}" for s, k in counts if k)
     return f"{len(findings)}（{parts}）" if lang == "zh" else f"{len(findings)} ({parts})"
 
