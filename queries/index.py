@@ -183,7 +183,8 @@ class GraphIndex:
 
     def ends(self, edge_type: str) -> tuple[list[str], list[str]]:
         """(sources, targets) of the valid edges of that type, as two parallel lists: for
-        whole-column work in C (``zip``, ``map``, ``set``) rather than a Python loop per edge."""
+        whole-column work in C (``zip``, ``map``, ``set``) rather than a Python loop per edge.
+        The lists are the index's own: do not change them."""
         return self._ends.get(edge_type, ([], []))
 
     def sources(self, edge_type: str) -> frozenset[str]:
