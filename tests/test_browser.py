@@ -114,6 +114,8 @@ def test_view_loads_offline_and_draws_what_it_reports(browser, example_files, ki
         assert drawn == len(view.nodes) == p.js("dangjianView.data.counts.nodes")
         assert str(len(view.nodes)) in p.page.inner_text("#dj-counts")
         assert p.js("dangjianView.network.body.edgeIndices.length") == len(view.edges)
+        # the page's findings, expanded from its compact form, are the view's to the letter
+        assert p.js("dangjianView.data.nodes.map(n => n.findings)") == [n["findings"] for n in view.nodes]
     finally:
         p.close()
 
@@ -177,6 +179,7 @@ def test_crafted_names_run_nothing_and_no_secrets(browser, tmp_path, kind):
         p.shot(f"hostile-{kind}")
         assert p.js("window.__pwned === undefined")
         assert p.dialogs == [] and p.problems == [] and p.requests == [p.url]
+        assert p.js("dangjianView.data.nodes.map(n => n.findings)") == [n["findings"] for n in view.nodes]
         assert p.js("document.querySelectorAll('img, svg:not(canvas svg), a[href]').length") == 0
         html = p.page.content()
         for secret in (*ID_NUMBERS, *PHONES, *FULL_NAMES):

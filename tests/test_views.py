@@ -250,3 +250,22 @@ def test_views_are_the_same_under_any_hash_seed(tmp_path):
         out = subprocess.run([sys.executable, "-c", code, here], capture_output=True, text=True, env=env, check=True)
         digests.add(out.stdout.strip())
     assert len(digests) == 1
+
+
+def test_actions_are_tabled_with_the_name_cut_out_and_put_back():
+    """The page stores an action as a number into its string table with the node's name replaced
+    by a mark; page.js joins the name back in. The round trip gives the text back exactly, and
+    text that already holds the mark is stored as it is."""
+    from dangjian.viz.page import NAME_MARK, _action, _Table
+
+    table = _Table()
+    cases = [("请指导祥云社区成立党组织", "祥云社区"), ("祥云社区与祥云社区共建", "祥云社区"),
+             ("无名称的建议", "祥云社区"), ("建议", ""), ("张*华未报到", "张*华")]  # fmt: skip
+    for text, name in cases:
+        stored = _action(text, name, table)
+        assert isinstance(stored, int)
+        assert list(table)[stored].split(NAME_MARK) and name.join(list(table)[stored].split(NAME_MARK)) == text
+    assert _action("请为A社区" + NAME_MARK, "A社区", table) == "请为A社区" + NAME_MARK
+    assert _action("请为A社区", "A" + NAME_MARK, table) == "请为A社区"
+    same = _action("请指导和平社区成立党组织", "和平社区", table)
+    assert same == _action("请指导祥云社区成立党组织", "祥云社区", table)  # one entry for both

@@ -14,7 +14,11 @@
     return { id: c.id, label: c.l, name: name, group: g.group, shape: g.shape, type: S[c.t], size: c.z,
              color: c.c, x: c.x, y: c.y, path: c.p !== undefined ? S[c.p] : "",
              facts: (c.k || []).map(function (f) { return [S[f[0]], f[1]]; }),
-             findings: (c.f || []).map(function (f) { return [f[0], sevLabel[f[0]] || f[0], S[f[1]], S[f[2]], f[3]]; }),
+             findings: (c.f || []).map(function (f) {
+               // an action is a number into S with the node's name cut out (as "\u0000"), or text
+               var action = typeof f[3] === "number" ? S[f[3]].split("\u0000").join(name) : f[3];
+               return [f[0], sevLabel[f[0]] || f[0], S[f[1]], S[f[2]], action];
+             }),
              q: (String(c.id) + " " + name + " " + (c.q || "")).toLowerCase().replace(/\s+/g, "") };
   });
   DATA.edges = DATA.edges.map(function (e) { return { from: e[0], to: e[1], title: S[e[2]], dashes: e[3] === 1 }; });

@@ -72,6 +72,17 @@ class _Table(dict):
         return number
 
 
+NAME_MARK = "\x00"
+
+
+def _action(text: str, name: str, s: _Table) -> int | str:
+    """An action as the page stores it: a number into the string table, with the node's name
+    replaced by NAME_MARK; the text itself if it already holds the mark (never, in practice)."""
+    if NAME_MARK in text or NAME_MARK in name:
+        return text
+    return s[text.replace(name, NAME_MARK) if name else text]
+
+
 def _compact(view: View, lang: str) -> dict:
     """The view as the page's data: short keys, repeated strings in one table (``S``); page.js
     expands it back."""
@@ -89,7 +100,10 @@ def _compact(view: View, lang: str) -> dict:
         if n["facts"]:
             item["k"] = [[s[k], v] for k, v in n["facts"]]
         if n["findings"]:
-            item["f"] = [[sev, s[title], s[cite], action] for sev, _, title, cite, action in n["findings"]]
+            # an action names its entity: with the name cut out it is the same for many nodes, so it
+            # goes to the table too (page.js puts the node's name back where NAME_MARK stands)
+            name = n["name"]
+            item["f"] = [[sev, s[title], s[cite], _action(action, name, s)] for sev, _, title, cite, action in n["findings"]]
         if n["pinyin"]:
             item["q"] = n["pinyin"]
         nodes.append(item)
