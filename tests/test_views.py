@@ -264,7 +264,7 @@ def test_actions_are_tabled_with_the_name_cut_out_and_put_back():
     for text, name in cases:
         stored = _action(text, name, table)
         assert isinstance(stored, int)
-        assert list(table)[stored].split(NAME_MARK) and name.join(list(table)[stored].split(NAME_MARK)) == text
+        assert name.join(list(table)[stored].split(NAME_MARK)) == text
     assert _action("请为A社区" + NAME_MARK, "A社区", table) == "请为A社区" + NAME_MARK
     assert _action("请为A社区", "A" + NAME_MARK, table) == "请为A社区"
     same = _action("请指导和平社区成立党组织", "和平社区", table)
