@@ -72,6 +72,8 @@ class Canvas:
     def __init__(self, g: nx.MultiDiGraph, *, lang: str = "zh", findings: list[dict] | None = None,
                  show_names: bool = False, paths: Any = None):  # fmt: skip
         self.g, self.lang, self.show_names = g, lang, show_names
+        # the node attribute dicts (networkx's own, read only): no view object per lookup
+        self._nd: dict[Any, dict[str, Any]] = getattr(g, "_node", None) or dict(g.nodes(data=True))
         self.nodes: list[dict[str, Any]] = []
         self.edges: list[dict[str, Any]] = []
         self.parent: dict[str, str] = {}
@@ -90,7 +92,7 @@ class Canvas:
 
     # -- names and facts ------------------------------------------------------------------------
     def name(self, n: str) -> str:
-        d = self.g.nodes[n]
+        d = self._nd[n]
         raw = d.get("name")
         name = str(n) if raw is None or raw != raw or raw == "" else str(raw)  # raw != raw: NaN
         if d.get("type") in PEOPLE and not self.show_names:
@@ -104,7 +106,7 @@ class Canvas:
         """[label, value] pairs from the schema's properties, in the schema's order: enum values as
         labels, sensitive ones left out (for people, only enum-valued properties such as situation
         and sex)."""
-        d = self.g.nodes[n]
+        d = self._nd[n]
         shown = self._shown(d.get("type"))
         out = []
         for key, spec in shown.items():
@@ -142,7 +144,7 @@ class Canvas:
 
     # -- building -------------------------------------------------------------------------------
     def group_of(self, n: str) -> str:
-        d = self.g.nodes[n]
+        d = self._nd[n]
         t = d.get("type")
         if t == "Area":
             return _AREA_GROUP.get(d.get("level"), "area_lower")
@@ -155,7 +157,7 @@ class Canvas:
         the findings about ``n``; ``colour_by`` (default: those) sets the colour by severity."""
         if n in self._ids:
             return self._ids[n]
-        d = self.g.nodes[n]
+        d = self._nd[n]
         t = d.get("type")
         # a person's id may be a roster number, or worse: the page gets a number of its own
         vid = f"person-{len(self._vid)}" if t in PEOPLE else n
@@ -217,7 +219,7 @@ class Canvas:
     def pinyin(self, n: str, name: str) -> str:
         """The pinyin and pinyin initials the search box also matches (``xiangyunshequ xysq``);
         none for people's names."""
-        if self.g.nodes[n].get("type") in PEOPLE or not name:
+        if self._nd[n].get("type") in PEOPLE or not name:
             return ""
         return " ".join(pinyin_keys(name)).strip()
 
