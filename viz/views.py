@@ -21,7 +21,6 @@
 from __future__ import annotations
 
 import math
-from collections import Counter
 from typing import Any
 
 import networkx as nx
@@ -135,8 +134,10 @@ def _tally(findings: list[dict], lang: str) -> str:
 
     if not findings:
         return "0"
-    found = Counter(f["severity"] for f in findings)
-    counts = [(s, found[s]) for s in SEVERITIES]
+    found: dict[str, int] = {}
+    for f in findings:  # a few per community, thousands of communities: no Counter per call
+        found[f["severity"]] = found.get(f["severity"], 0) + 1
+    counts = [(s, found.get(s, 0)) for s in SEVERITIES]
     parts = ("，" if lang == "zh" else ", ").join(f"{SEVERITY_LABELS[lang][s]} {k}" for s, k in counts if k)
     return f"{len(findings)}（{parts}）" if lang == "zh" else f"{len(findings)} ({parts})"
 
