@@ -105,12 +105,11 @@ def _findings(ix: GraphIndex, r: Rule, hits: Iterable[tuple[str, dict[str, Any]]
               severity: str) -> list[dict[str, Any]]:  # fmt: skip
     """The findings of rule ``r`` for its hits ``(entity, facts)``: names masked where the schema
     says so, the area path, the action in plain words."""
-    nodes, communities, path_of, area_of = ix.nodes, ix.community_map(), ix.path_of_area, ix.area_of
+    nodes, communities, path_of = ix.nodes, ix.community_map(), ix.path_of_area
     title, cite, action = r.title[lang], r.cite[lang], r.action[lang]
-    # per entity type, once: is the name masked, and a direct lookup of its area where there is one
+    # per entity type, once: is the name masked, and how to find the entity's area
     masked: dict[str | None, bool] = {}
-    direct = {"Member": "LIVES_IN", "Unit": "LOCATED_IN", "Activity": "HELD_IN"}
-    where: dict[str | None, Any] = {}
+    where: dict[str | None, Callable[[str], str | None]] = {}
     rid, out = r.id, []
     for entity, facts in hits:
         node = nodes[entity]
@@ -119,14 +118,10 @@ def _findings(ix: GraphIndex, r: Rule, hits: Iterable[tuple[str, dict[str, Any]]
         m = masked.get(t)
         if m is None:
             m = masked[t] = _name_masked(t)
-            where[t] = ix.first(direct[t]).get if t in direct else None
+            where[t] = ix.area_finder(t)
         if m:
             name = mask_name(name)
-        if t == "Area":
-            area = entity
-        else:
-            find = where[t]
-            area = find(entity) if find is not None else area_of(entity)
+        area = where[t](entity)
         community = communities.get(area) if area is not None else None
         fill = _Blank(facts)
         fill["name"] = name
