@@ -167,7 +167,6 @@ class Canvas:
         own = self.by_entity.get(n, []) if findings is None else findings
         worst = self.worst(colour_by if colour_by is not None else own)
         name = self.name(n)
-        labels = SEVERITY_LABELS[self.lang]
         path = list(self._paths(n)) if self._paths is not None and t not in PEOPLE else []
         item = {
             "id": vid,
@@ -181,8 +180,7 @@ class Canvas:
             "severity": worst,
             "path": path,
             "facts": (extra or []) + self.facts(n),
-            "findings": [[f["severity"], labels.get(f["severity"], f["severity"]), f["title"], f["cite"], f["action"]]
-                         for f in own],  # what finding_row gives, inline: a view has tens of thousands
+            "findings": [self.finding_row(f) for f in own],
             "pinyin": self.pinyin(n, name),
         }
         self._ids[n] = item
