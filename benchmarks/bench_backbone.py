@@ -124,7 +124,7 @@ def report(r: dict) -> str:
     return "\n".join([
         f"dangjian national backbone benchmark, {r['started']}",
         f"command:  {r['command']}   (in {r['cwd']})",
-        f"machine:  {m['platform']}; {m['cpu']}; {m['cores']} cores ({m['usable_cores']} usable); {m['ram_gib']} GiB RAM",
+        f"machine:  {bench_load.machine_line(m)}",
         f"software: CPython {m['python']}, networkx {m['networkx']}, SQLite {m['sqlite']}, dangjian {m['commit']}",
         "",
         "phase                      wall time   peak RSS   what",

@@ -136,7 +136,7 @@ def report(r: dict) -> str:
     lines = [
         f"dangjian Neo4j export benchmark, {r['started']}",
         f"command:  {r['command']}   (in {r['cwd']})",
-        f"machine:  {m['platform']}; {m['cpu']}; {m['cores']} cores ({m['usable_cores']} usable); {m['ram_gib']} GiB RAM",
+        f"machine:  {bench_load.machine_line(m)}",
         f"software: CPython {m['python']}, SQLite {m['sqlite']}, dangjian {m['commit']}",
         f"input:    {r['source']}: {ex['workspace_nodes']:,} nodes, {ex['workspace_edges']:,} edges, "
         f"workspace {ex['db_bytes'] / 2**20:,.1f} MiB; {'personal' if r['personal'] else 'masked'} export",

@@ -384,8 +384,7 @@ def report(r: dict) -> str:
     head = [
         f"dangjian gap-rule benchmark, {r['date']}",
         f"command:  {r['command']}   (in {r['cwd']})",
-        f"machine:  {m['platform']}; {m['cpu']}; {m['cores']} cores ({m['usable_cores']} usable); "
-        f"{m['ram_gib']} GiB RAM",
+        f"machine:  {bench_load.machine_line(m)}",
         f"software: {m['python_impl']} {m['python']}, networkx {m['networkx']}, SQLite {m['sqlite']}, "
         f"dangjian {m['commit']} (source digest {' -> '.join(r['source'])})",
         f'timed:    run_rules(G, as_of="{r["as_of"]}"): one GraphIndex, then all {r["rules"]} rules; '

@@ -88,7 +88,7 @@ def report(r: dict) -> str:
     lines = [
         f"dangjian growth benchmark, {r['started']}",
         f"command:  {r['command']}   (in {r['cwd']})",
-        f"machine:  {m['platform']}; {m['cpu']}; {m['cores']} cores ({m['usable_cores']} usable); {m['ram_gib']} GiB RAM",
+        f"machine:  {bench_load.machine_line(m)}",
         f"software: CPython {m['python']}, networkx {m['networkx']}, SQLite {m['sqlite']}, dangjian {m['commit']}",
         f"area:     region {r['region']}, preset {r['preset']}, scales {', '.join(x['scale'] for x in r['runs'])}, "
         f"seed 1, as of {bench_city.AS_OF}",

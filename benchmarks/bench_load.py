@@ -235,6 +235,11 @@ def _compare(a, b) -> tuple[bool, str]:
 
 
 # -- the parent: machine, phases, report ---------------------------------------------------------
+def machine_line(m: dict) -> str:
+    """The machine as every benchmark's report prints it (``m`` from :func:`machine`)."""
+    return f"{m['platform']}; {m['cpu']}; {m['cores']} cores ({m['usable_cores']} usable); {m['ram_gib']} GiB RAM"
+
+
 def machine() -> dict:
     cpu = platform.processor() or platform.machine()
     mem_kb = None
@@ -412,8 +417,7 @@ def report(r: dict) -> str:
     return "\n".join([
         f"dangjian load benchmark, {r['date']}",
         f"command:  {r['command']}   (in {r['cwd']})",
-        f"machine:  {m['platform']}; {m['cpu']}; {m['cores']} cores ({m['usable_cores']} usable); "
-        f"{m['ram_gib']} GiB RAM",
+        f"machine:  {machine_line(m)}",
         f"software: {m['python_impl']} {m['python']}, networkx {m['networkx']}, SQLite {m['sqlite']}, "
         f"dangjian {m['commit']}",
         f"input:    {what}: {inp['files']} CSV files, {inp['bytes'] / 2**20:.1f} MiB{gen}",

@@ -145,7 +145,7 @@ def report(r: dict) -> str:
     lines = [
         f"dangjian view benchmark, {r['started']}",
         f"command:  {r['command']}   (in {r['cwd']})",
-        f"machine:  {m['platform']}; {m['cpu']}; {m['cores']} cores ({m['usable_cores']} usable); {m['ram_gib']} GiB RAM",
+        f"machine:  {bench_load.machine_line(m)}",
         f"software: CPython {m['python']}, networkx {m['networkx']}, dangjian {m['commit']}",
         "view:     overview(G) + write_view (dangjian) vs Network().from_nx(G) + write_html (pyvis), same graph",
         "",
