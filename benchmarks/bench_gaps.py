@@ -12,13 +12,18 @@ For each size (``--members`` times each of ``--scales``; default 90,000 x 1, 2, 
    ``DIR/members-N`` and reused by later runs.
 2. In a fresh Python process: ``load_paths`` into a new workspace file. Not timed for the aim
    (its wall time is shown for information).
-3. In another fresh Python process: ``to_networkx`` on that workspace (not timed for the aim),
-   then, timed, ``run_rules(G, as_of=AS_OF)`` ``--repeat`` times with Python's cyclic garbage
-   collector on, as in ``dangjian gaps`` (each run reported; the median is the figure). The
-   time spent inside the collector during those runs is measured too (``gc.callbacks``).
-4. Then, ``--repeat`` times with the collector off (``gc.disable()``): ``run_rules`` again,
-   and the per-rule breakdown: a new ``GraphIndex(G, AS_OF)`` (timed), then every rule in
-   registry order with that shared index, as ``run_rules`` runs them:
+3. For each size, another fresh Python process builds the graph with ``to_networkx`` (not
+   timed for the aim) and holds it. Then the timed runs take turns: round r times one
+   ``run_rules(G, as_of=AS_OF)`` at 1x, then at 2x, then at 4x, each in its own process, for
+   ``--repeat`` rounds. This VM's speed drifts by up to 2x over minutes; measured one size after
+   the other, a slow spell could land on one size and decide the growth ratio, while taking turns
+   spreads it over all sizes. Each run has Python's cyclic garbage collector on, as in ``dangjian
+   gaps`` (each run reported; the median is the figure), and the time spent inside the collector
+   is measured (``gc.callbacks``). A fixed pure-Python loop is timed just before each run
+   ("machine speed").
+4. Then, one size after the other, ``--repeat`` times with the collector off (``gc.disable()``):
+   ``run_rules`` again, and the per-rule breakdown: a new ``GraphIndex(G, AS_OF)`` (timed), then
+   every rule in registry order with that shared index, as ``run_rules`` runs them:
    ``rules_registry()[rid].func(G, index=ix)`` (each timed). The breakdown runs with the
    collector off because a full collection walks the whole heap (the graph included) and
    lands in whichever rule happens to allocate at that moment.
@@ -28,10 +33,10 @@ For each size (``--members`` times each of ``--scales``; default 90,000 x 1, 2, 
    grows linearly even when timings on a shared machine are noisy (only calls count: a loop
    that calls nothing per item does not show).
 
-A full collection runs (untimed) before each timed run so that runs start alike. Before the
-timed runs, a fixed pure-Python loop is timed too ("machine speed"): on a shared VM the same code
-runs up to half as fast at some hours, and that figure tells a slow machine from slow code. The rules
-process's peak RSS is reported, and its RSS once the graph was built.
+A full collection runs (untimed) before each timed run so that runs start alike. The "machine
+speed" loop tells a slow machine from slow code (it does not see memory-bound slowdowns). Each
+rules process's peak RSS is reported, and its RSS once the graph was built; the processes of all
+sizes are alive together during the rounds (about 4.5 GiB at the default sizes).
 
 The aim: under 1 s for ``run_rules`` at 1x, and linear growth: each doubling of the city at most
 ``LINEAR_SLACK`` times the growth in nodes (about 2.0).
@@ -47,6 +52,7 @@ import os
 import shlex
 import shutil
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -95,11 +101,11 @@ def phase_load(rosters: str, db: str) -> dict:
     return {**bench_load.phase_load(rosters, db), "source": [source, source_digest()]}
 
 
-def calibrate() -> float:
-    """Seconds for a fixed pure-Python loop (5 million additions), the fastest of 3: how fast the
-    machine runs Python at that moment. This VM's figure varies by half from hour to hour."""
+def calibrate(tries: int = 3) -> float:
+    """Seconds for a fixed pure-Python loop (5 million additions), the fastest of ``tries``: how
+    fast the machine runs Python at that moment. This VM's figure varies by half from hour to hour."""
     best = float("inf")
-    for _ in range(3):
+    for _ in range(tries):
         t0 = time.perf_counter()
         total = 0
         for i in range(5_000_000):
@@ -108,119 +114,183 @@ def calibrate() -> float:
     return best
 
 
-def phase_rules(db: str, as_of: str, repeat: int, count: bool) -> dict:
-    from dangjian.graph.build import to_networkx
-    from dangjian.graph.store import Workspace
-    from dangjian.queries.index import COMMUNITY_LEVELS, GraphIndex
-    from dangjian.queries.registry import rules_registry, run_rules
+class RulesChild:
+    """The rules phase of one size, in its own process: the graph is built once, then the parent
+    asks for one timed ``run_rules`` at a time (so that the sizes' runs can take turns and share
+    the machine's moods), then for the rest (GC off, per rule, calls)."""
 
-    source = source_digest()
-    registry = rules_registry()  # imports the rule modules: not part of any timing
-    ws = Workspace.open(db)
-    t0 = time.perf_counter()
-    g = to_networkx(ws)
-    build_seconds = time.perf_counter() - t0
-    ws.close()
-    communities = sum(1 for _, lv in g.nodes(data="level") if lv in COMMUNITY_LEVELS)
-    calibration = calibrate()
-    gc.collect()
-    rss_graph = _current_rss_kb()
+    def __init__(self, db: str, as_of: str):
+        from dangjian.graph.build import to_networkx
+        from dangjian.graph.store import Workspace
+        from dangjian.queries.index import COMMUNITY_LEVELS
+        from dangjian.queries.registry import rules_registry
 
-    # time spent in the cyclic collector during the timed runs, and its full (gen-2) collections
-    gc_log: list[list] = []
-
-    def on_gc(phase: str, info: dict) -> None:
-        if phase == "start":
-            gc_log.append([info["generation"], time.perf_counter()])
-        else:
-            gc_log[-1][1] = time.perf_counter() - gc_log[-1][1]
-
-    runs, gc_seconds, gc_full, findings_count, by_rule_count = [], [], [], None, None
-    for _ in range(repeat):
+        self.source = source_digest()
+        self.as_of = as_of
+        self.registry = rules_registry()  # imports the rule modules: not part of any timing
+        ws = Workspace.open(db)
+        t0 = time.perf_counter()
+        self.g = to_networkx(ws)
+        self.build_seconds = time.perf_counter() - t0
+        ws.close()
+        self.communities = sum(1 for _, lv in self.g.nodes(data="level") if lv in COMMUNITY_LEVELS)
         gc.collect()
-        gc_log.clear()
+        self.rss_graph = _current_rss_kb()
+        self.found: tuple[int, dict[str, int]] | None = None
+
+    def timed_run(self) -> dict:
+        """One ``run_rules`` with the collector on, as in ``dangjian gaps``; the time spent in the
+        collector and its full collections; the machine's speed just before."""
+        from dangjian.queries.registry import run_rules
+
+        g, as_of = self.g, self.as_of
+        calibration = calibrate(tries=1)
+        gc_log: list[list] = []
+
+        def on_gc(phase: str, info: dict) -> None:
+            if phase == "start":
+                gc_log.append([info["generation"], time.perf_counter()])
+            else:
+                gc_log[-1][1] = time.perf_counter() - gc_log[-1][1]
+
+        gc.collect()
         gc.callbacks.append(on_gc)
         t0 = time.perf_counter()
         findings = run_rules(g, as_of=as_of)
-        runs.append(time.perf_counter() - t0)
+        seconds = time.perf_counter() - t0
         gc.callbacks.remove(on_gc)
-        gc_seconds.append(sum(d for _, d in gc_log))
-        gc_full.append(sum(1 for gen, _ in gc_log if gen == 2))
         counts: dict[str, int] = {}
         for f in findings:
             counts[f["rule"]] = counts.get(f["rule"], 0) + 1
-        if findings_count is None:
-            findings_count, by_rule_count = len(findings), counts
-        elif (len(findings), counts) != (findings_count, by_rule_count):
+        if self.found is None:
+            self.found = (len(findings), counts)
+        elif (len(findings), counts) != self.found:
             raise SystemExit("run_rules gave different findings on the same graph")
         del findings
+        return {"seconds": seconds, "gc_seconds": sum(d for _, d in gc_log),
+                "gc_full": sum(1 for gen, _ in gc_log if gen == 2), "calibration": calibration}  # fmt: skip
 
-    # The same with the collector off, and the per-rule breakdown with it off: a collection
-    # walks the whole heap and lands in whichever rule happens to allocate at the time, so with
-    # it on the breakdown would blame random rules for it.
-    nogc_runs: list[float] = []
-    index_runs: list[float] = []
-    rule_runs: dict[str, list[float]] = {rid: [] for rid in registry}
-    rule_found: dict[str, int] = {}
-    for _ in range(repeat):
-        gc.collect()
-        gc.disable()
-        t0 = time.perf_counter()
-        findings = run_rules(g, as_of=as_of)
-        nogc_runs.append(time.perf_counter() - t0)
-        gc.enable()
-        del findings
-        gc.collect()
-        gc.disable()
-        t0 = time.perf_counter()
-        ix = GraphIndex(g, as_of)
-        index_runs.append(time.perf_counter() - t0)
-        for rid, r in registry.items():
+    def rest(self, repeat: int, count: bool) -> dict:
+        from dangjian.queries.index import GraphIndex
+        from dangjian.queries.registry import run_rules
+
+        g, as_of, registry = self.g, self.as_of, self.registry
+        if self.found is None:
+            self.timed_run()
+        findings_count, by_rule_count = self.found
+        # The same with the collector off, and the per-rule breakdown with it off: a collection
+        # walks the whole heap and lands in whichever rule happens to allocate at the time, so with
+        # it on the breakdown would blame random rules for it.
+        nogc_runs: list[float] = []
+        index_runs: list[float] = []
+        rule_runs: dict[str, list[float]] = {rid: [] for rid in registry}
+        rule_found: dict[str, int] = {}
+        for _ in range(repeat):
+            gc.collect()
+            gc.disable()
             t0 = time.perf_counter()
-            found = r.func(g, index=ix)
-            rule_runs[rid].append(time.perf_counter() - t0)
-            rule_found[rid] = len(found)
-            del found
-        gc.enable()
-        del ix
+            findings = run_rules(g, as_of=as_of)
+            nogc_runs.append(time.perf_counter() - t0)
+            gc.enable()
+            del findings
+            gc.collect()
+            gc.disable()
+            t0 = time.perf_counter()
+            ix = GraphIndex(g, as_of)
+            index_runs.append(time.perf_counter() - t0)
+            for rid, r in registry.items():
+                t0 = time.perf_counter()
+                found = r.func(g, index=ix)
+                rule_runs[rid].append(time.perf_counter() - t0)
+                rule_found[rid] = len(found)
+                del found
+            gc.enable()
+            del ix
 
-    # Work, not time: Python and builtin function calls counted by cProfile in one more, untimed
-    # pass (the same for the same graph on any machine, so its growth is free of timing noise).
-    calls: dict[str, int] | None = None
-    if count:
-        import cProfile
-        import pstats
+        # Work, not time: Python and builtin function calls counted by cProfile in one more, untimed
+        # pass (the same for the same graph on any machine, so its growth is free of timing noise).
+        calls: dict[str, int] | None = None
+        if count:
+            import cProfile
+            import pstats
 
-        def counted(fn):
-            prof = cProfile.Profile()
-            prof.enable()
-            out = fn()
-            prof.disable()
-            return out, pstats.Stats(prof).total_calls
+            def counted(fn):
+                prof = cProfile.Profile()
+                prof.enable()
+                out = fn()
+                prof.disable()
+                return out, pstats.Stats(prof).total_calls
 
-        gc.collect()
-        gc.disable()
-        _, total = counted(lambda: run_rules(g, as_of=as_of))
-        ix, calls_index = counted(lambda: GraphIndex(g, as_of))
-        calls = {"run_rules": total, "index": calls_index}
-        for rid, r in registry.items():
-            calls[rid] = counted(lambda r=r: r.func(g, index=ix))[1]
-        gc.enable()
-        del ix
-    return {
-        "nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "communities": communities,
-        "build_seconds": build_seconds, "runs": runs, "gc_seconds": gc_seconds, "gc_full": gc_full,
-        "nogc_runs": nogc_runs, "findings": findings_count,
-        "findings_by_rule": by_rule_count, "index_runs": index_runs,
-        "rules": {rid: {"runs": rule_runs[rid], "findings": rule_found[rid]} for rid in registry},
-        "calls": calls, "source": [source, source_digest()], "calibration": calibration,
-        "rss_graph_kb": rss_graph, "rss_peak_kb": _rss_kb(),
-    }  # fmt: skip
+            gc.collect()
+            gc.disable()
+            _, total = counted(lambda: run_rules(g, as_of=as_of))
+            ix, calls_index = counted(lambda: GraphIndex(g, as_of))
+            calls = {"run_rules": total, "index": calls_index}
+            for rid, r in registry.items():
+                calls[rid] = counted(lambda r=r: r.func(g, index=ix))[1]
+            gc.enable()
+            del ix
+        return {
+            "nodes": g.number_of_nodes(), "edges": g.number_of_edges(), "communities": self.communities,
+            "build_seconds": self.build_seconds, "nogc_runs": nogc_runs, "findings": findings_count,
+            "findings_by_rule": by_rule_count, "index_runs": index_runs,
+            "rules": {rid: {"runs": rule_runs[rid], "findings": rule_found[rid]} for rid in registry},
+            "calls": calls, "source": [self.source, source_digest()],
+            "rss_graph_kb": self.rss_graph, "rss_peak_kb": _rss_kb(),
+        }  # fmt: skip
+
+
+def serve_rules(db: str, as_of: str) -> int:
+    """The child's loop: a JSON line on stdout when the graph is built, then one per request read
+    from stdin (``run``; ``rest REPEAT count|no``, after which it exits)."""
+    child = RulesChild(db, as_of)
+    _reply({"ready": True, "build_seconds": child.build_seconds})
+    for line in sys.stdin:
+        cmd = line.split()
+        if cmd[0] == "run":
+            _reply(child.timed_run())
+        elif cmd[0] == "rest":
+            _reply(child.rest(int(cmd[1]), cmd[2] == "count"))
+            return 0
+    return 1
+
+
+def _reply(obj: dict) -> None:
+    sys.stdout.write(json.dumps(obj) + "\n")
+    sys.stdout.flush()
 
 
 # -- the parent ----------------------------------------------------------------------------------
 def run_child(args: list[str]) -> dict:
     return bench_load.run_child(args, script=__file__)
+
+
+class RulesProcess:
+    """The parent's handle on a :class:`RulesChild` in a fresh process (``--child rules``)."""
+
+    def __init__(self, db: Path, as_of: str):
+        self.cmd = [sys.executable, str(Path(__file__).resolve()), "--child", "rules", str(db), as_of]
+        self.proc = subprocess.Popen(self.cmd, stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)
+        self.build_seconds = self._read()["build_seconds"]
+
+    def ask(self, request: str) -> dict:
+        assert self.proc.stdin is not None
+        self.proc.stdin.write(request + "\n")
+        self.proc.stdin.flush()
+        return self._read()
+
+    def _read(self) -> dict:
+        assert self.proc.stdout is not None
+        line = self.proc.stdout.readline()
+        if not line:
+            self.proc.kill()
+            raise SystemExit(f"benchmark phase failed: {shlex.join(self.cmd)}")
+        return json.loads(line)
+
+    def close(self) -> None:
+        if self.proc.stdin is not None:
+            self.proc.stdin.close()
+        self.proc.wait()
 
 
 def rosters_for(members: int, seed: int, cache: Path | None, tmp: Path, say) -> tuple[str, float | None]:
@@ -251,7 +321,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--scales", default="1,2,4", help="sizes as multiples of --members (default 1,2,4)")
     ap.add_argument("--seed", type=int, default=1, help="generator seed (default 1)")
     ap.add_argument("--as-of", default=AS_OF, help=f"the rules' date (default {AS_OF})")
-    ap.add_argument("--repeat", type=int, default=3, help="timed runs per size (default 3); medians reported")
+    ap.add_argument("--repeat", type=int, default=5, help="timed rounds (default 5); medians reported")
     ap.add_argument("--dir", help="keep the generated rosters in DIR/members-N and reuse them next time")
     ap.add_argument("--json", action="store_true", help="print the results as JSON instead of a table")
     ap.add_argument("--json-file", help="also write the results as JSON to this file")
@@ -262,13 +332,10 @@ def main(argv: list[str] | None = None) -> int:
 
     if args.child:
         phase, *rest = args.child
-        res = (
-            phase_load(*rest)
-            if phase == "load"
-            else phase_rules(rest[0], rest[1], int(rest[2]), rest[3] == "count")
-        )
-        print(json.dumps(res))
-        return 0
+        if phase == "load":
+            print(json.dumps(phase_load(*rest)))
+            return 0
+        return serve_rules(rest[0], rest[1])
 
     scales = [int(s) for s in args.scales.split(",")]
     if args.repeat < 1 or args.members < 1 or not scales or min(scales) < 1:
@@ -285,6 +352,8 @@ def main(argv: list[str] | None = None) -> int:
     cache = Path(args.dir) if args.dir else None
     sizes, sources = [], []
     try:
+        # 1. rosters and a workspace per size, one at a time
+        loads, dbs = [], []
         for scale in scales:
             n = args.members * scale
             rosters, gen_s = rosters_for(n, args.seed, cache, tmp, say)
@@ -294,25 +363,44 @@ def main(argv: list[str] | None = None) -> int:
             if load["rejected"]:
                 say(f"ERROR: {load['rejected']} rows rejected (see {load['rejects_path']})")
                 return 1
-            say(f"[{scale}x] to_networkx, then run_rules x{args.repeat} and the per-rule breakdown ...")
-            res = run_child(
-                ["rules", str(db), args.as_of, str(args.repeat), "no" if args.no_count else "count"]
-            )
+            loads.append((scale, n, rosters, gen_s, load))
+            dbs.append(db)
+        # 2. a rules process per size, each building its graph while the others wait
+        children = []
+        for (scale, *_), db in zip(loads, dbs, strict=True):
+            say(f"[{scale}x] to_networkx ...")
+            children.append(RulesProcess(db, args.as_of))
             db.unlink()
+        # 3. the timed runs, taking turns: round r runs 1x, 2x, 4x, ... one after the other, so
+        #    that a slow spell of the machine falls on every size alike, not on one
+        timed: list[list[dict]] = [[] for _ in children]
+        for r in range(args.repeat):
+            say(f"round {r + 1} of {args.repeat}: run_rules at {', '.join(f'{x[0]}x' for x in loads)}")
+            for runs, child in zip(timed, children, strict=True):
+                runs.append(child.ask("run"))
+        # 4. the rest (GC off, per rule, calls), one size after the other
+        for (scale, n, rosters, gen_s, load), child, runs in zip(loads, children, timed, strict=True):
+            say(f"[{scale}x] GC off, per rule{'' if args.no_count else ', calls'} ...")
+            res = child.ask(f"rest {args.repeat} {'no' if args.no_count else 'count'}")
+            child.close()
             for digest in load["source"] + res["source"]:
                 if digest not in sources:
                     sources.append(digest)
-            med = statistics.median(res["runs"])
+            secs = [x["seconds"] for x in runs]
+            med = statistics.median(secs)
             sizes.append({
                 "scale": scale, "members": n, "rosters": rosters, "generate_seconds": gen_s,
                 "load_seconds": load["seconds"], "rows_read": load["read"],
                 "build_seconds": res["build_seconds"], "nodes": res["nodes"], "edges": res["edges"],
                 "communities": res["communities"], "findings": res["findings"],
                 "findings_by_rule": res["findings_by_rule"],
-                "rules_seconds": med, "rules_runs": res["runs"], "calibration_seconds": res["calibration"],
+                "rules_seconds": med, "rules_runs": secs,
+                "calibration_seconds": statistics.median(x["calibration"] for x in runs),
+                "calibration_runs": [x["calibration"] for x in runs],
                 "ms_per_1000_nodes": med / res["nodes"] * 1e6,
-                "gc_seconds": statistics.median(res["gc_seconds"]), "gc_runs": res["gc_seconds"],
-                "gc_full_collections": res["gc_full"],
+                "gc_seconds": statistics.median(x["gc_seconds"] for x in runs),
+                "gc_runs": [x["gc_seconds"] for x in runs],
+                "gc_full_collections": [x["gc_full"] for x in runs],
                 "rules_nogc_seconds": statistics.median(res["nogc_runs"]), "rules_nogc_runs": res["nogc_runs"],
                 "index_seconds": statistics.median(res["index_runs"]), "index_runs": res["index_runs"],
                 "per_rule": {rid: {"seconds": statistics.median(v["runs"]), "runs": v["runs"],
@@ -388,7 +476,7 @@ def report(r: dict) -> str:
         f"software: {m['python_impl']} {m['python']}, networkx {m['networkx']}, SQLite {m['sqlite']}, "
         f"dangjian {m['commit']} (source digest {' -> '.join(r['source'])})",
         f'timed:    run_rules(G, as_of="{r["as_of"]}"): one GraphIndex, then all {r["rules"]} rules; '
-        f"{runs} per size; GC on",
+        f"{runs} per size, the sizes taking turns (round r: 1x, 2x, ...); GC on",
         "",
     ]
     rows = [("size", "members", "communities", "nodes", "edges", "findings", "run_rules", "per 1,000 nodes",
@@ -416,7 +504,8 @@ def report(r: dict) -> str:
                     f" GC off {', '.join(f'{x:.3f}' for x in s['rules_nogc_runs'])}")  # fmt: skip
         body.append(f"      untimed: load_paths {s['load_seconds']:.1f} s, to_networkx {s['build_seconds']:.1f} s;"
                     f" RSS with the graph built {s['rss_graph_mib']:.0f} MiB;"
-                    f" machine speed (5M-addition loop, lower is faster) {s['calibration_seconds']:.3f} s")  # fmt: skip
+                    f" machine speed before each run (5M-addition loop, lower is faster)"
+                    f" {', '.join(f'{x:.3f}' for x in s['calibration_runs'])} s")  # fmt: skip
     if r["growth"]:
         body += ["", "growth:"]
         for x in r["growth"]:
