@@ -413,6 +413,7 @@ def main(argv: list[str] | None = None) -> int:
         for a, b in zip(sizes, sizes[1:], strict=False):
             t_ratio, n_ratio = b["rules_seconds"] / a["rules_seconds"], b["nodes"] / a["nodes"]
             growth.append({"from": a["scale"], "to": b["scale"], "time_ratio": t_ratio, "nodes_ratio": n_ratio,
+                           "round_ratios": [y / x for x, y in zip(a["rules_runs"], b["rules_runs"], strict=True)],
                            "nogc_time_ratio": b["rules_nogc_seconds"] / a["rules_nogc_seconds"],
                            "calls_ratio": b["calls"] / a["calls"] if a["calls"] and b["calls"] else None,
                            "linear": t_ratio <= LINEAR_SLACK * n_ratio})  # fmt: skip
@@ -513,6 +514,7 @@ def report(r: dict) -> str:
             body.append(f"  time({x['to']}x) / time({x['from']}x) = {x['time_ratio']:.2f}   "
                         f"(nodes {x['nodes_ratio']:.2f}x; GC off {x['nogc_time_ratio']:.2f}{calls}; "
                         f"linear: {'yes' if x['linear'] else 'NO'})")  # fmt: skip
+            body.append(f"      round by round: {', '.join(f'{v:.2f}' for v in x['round_ratios'])}")
     # per-rule breakdown: 1x first, the other sizes beside it
     base = next((s for s in sizes if s["scale"] == 1), sizes[0])
     last = sizes[-1]
