@@ -45,6 +45,7 @@ from dangjian.graph.neo4j_mapping import (
     node_record,
     rel_property_types,
 )
+from dangjian.graph.privacy import NameGuard
 from dangjian.graph.schema import model
 from dangjian.graph.store import Workspace
 
@@ -219,6 +220,7 @@ def export_workspace(
         if progress is not None and done % PROGRESS_EVERY == 0:
             progress(done)
 
+    guard = None if personal else NameGuard(ws.people_names())  # people named in notes and the like
     try:
         for label in LABELS:
             types = node_property_types(label, personal=personal)
@@ -229,7 +231,7 @@ def export_workspace(
                 res.skipped_nodes += 1
                 continue
             f = w.files[(row.type,)]
-            w.write(f, [row.id, row.type], node_record(row, personal)["props"], row.type)
+            w.write(f, [row.id, row.type], node_record(row, personal, guard)["props"], row.type)
             tick()
         skipped: Counter[str] = Counter()
         for eid, e, start, end in ws.iter_edges_typed():  # the ends' labels joined in SQLite: no id map
@@ -244,7 +246,7 @@ def export_workspace(
                 types = rel_property_types(e.type, personal=personal)
                 fixed = [f":START_ID({start})", f":END_ID({end})", ":TYPE"]
                 f = w.open(key, f"rels/{e.type}__{start}__{end}", fixed, types, e.type)
-            rec = edge_record(eid, e, personal)
+            rec = edge_record(eid, e, personal, guard)
             w.write(f, [rec["src"], rec["dst"], e.type], {"eid": rec["eid"], **rec["props"]}, e.type)
             tick()
         w.close()

@@ -27,7 +27,7 @@ import math
 from collections.abc import Callable
 from typing import Any
 
-from dangjian.graph.privacy import mask_name
+from dangjian.graph.privacy import NameGuard, mask_name
 from dangjian.graph.schema import Property, model
 from dangjian.graph.store import EdgeRow, NodeRow
 
@@ -222,9 +222,10 @@ def _node_spec(label: str, personal: bool) -> tuple[str | None, tuple[tuple[str,
     return name, props
 
 
-def node_record(row: NodeRow, personal: bool = False) -> dict[str, Any]:
+def node_record(row: NodeRow, personal: bool = False, guard: NameGuard | None = None) -> dict[str, Any]:
     """``{"id": ..., "props": {...}}`` of a workspace node: what the driver merges on ``id`` and
-    sets. Values missing or unparsable are left out."""
+    sets. Values missing or unparsable are left out. ``guard`` masks people's names inside the
+    other texts (notes, addresses), unless ``personal``."""
     name_sensitive, spec = _node_spec(row.type, personal) if row.type in LABELS else (None, ())
     props: dict[str, Any] = {}
     name = _string(_shown(row.name, name_sensitive, personal)) if row.name is not None else None
@@ -236,11 +237,21 @@ def node_record(row: NodeRow, personal: bool = False) -> dict[str, Any]:
         if value is not None:
             if sensitive is not None and not personal:
                 value = _shown(value, sensitive, personal)
+            elif guard and not personal:
+                value = _guarded(value, guard)
             value = convert(value)
             if value is not None:
                 props[key] = value
     _source(props, row.source)
     return {"id": row.id, "props": props}
+
+
+def _guarded(value: Any, guard: NameGuard) -> Any:
+    if type(value) is str:
+        return guard(value)
+    if type(value) is list:
+        return [guard(v) if type(v) is str else v for v in value]
+    return value
 
 
 @functools.cache
@@ -251,10 +262,10 @@ def _rel_spec(rel_type: str) -> dict[str, tuple[Callable, str | None]]:
 _UNKNOWN = (_string, None)
 
 
-def edge_record(eid: int, row: EdgeRow, personal: bool = False) -> dict[str, Any]:
+def edge_record(eid: int, row: EdgeRow, personal: bool = False, guard: NameGuard | None = None) -> dict[str, Any]:
     """``{"src", "dst", "eid", "props"}`` of a workspace edge. Edge properties the schema does not
     know are kept as strings; reserved keys (eid, valid_from, valid_to, src_*) are never
-    overwritten by them."""
+    overwritten by them. ``guard``: as for :func:`node_record`."""
     props: dict[str, Any] = {}
     if row.valid_from is not None and (value := _date(row.valid_from)) is not None:
         props["valid_from"] = value
@@ -270,6 +281,8 @@ def edge_record(eid: int, row: EdgeRow, personal: bool = False) -> dict[str, Any
                 if sensitive == "hide":
                     continue
                 value = _shown(value, sensitive, personal)
+            elif guard and not personal:
+                value = _guarded(value, guard)
             value = convert(value)
             if value is not None:
                 props[key] = value

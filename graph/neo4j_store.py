@@ -27,6 +27,7 @@ from typing import Any
 
 from dangjian.graph.errors import DangjianError
 from dangjian.graph.neo4j_mapping import LABELS, REL_TYPES, SOURCE_KEYS, edge_record, node_record
+from dangjian.graph.privacy import NameGuard
 from dangjian.graph.schema import model
 from dangjian.graph.shards import HOME_EDGES, Edge
 from dangjian.graph.store import Workspace
@@ -250,10 +251,11 @@ class Neo4jStore:
                 if progress:
                     progress("nodes", done, total_nodes)
 
+        guard = None if personal else NameGuard(ws.people_names())  # people named in notes and the like
         for row in ws.iter_nodes():
             if row.type not in buffers:
                 continue
-            buffers[row.type].append(node_record(row, personal))
+            buffers[row.type].append(node_record(row, personal, guard))
             if len(buffers[row.type]) >= batch_size:
                 flush(row.type)
         for label in LABELS:
@@ -280,7 +282,7 @@ class Neo4jStore:
                 result.skipped += 1
                 done += 1
                 continue
-            rel_buffers.setdefault(key, []).append(edge_record(eid, e, personal))
+            rel_buffers.setdefault(key, []).append(edge_record(eid, e, personal, guard))
             if len(rel_buffers[key]) >= batch_size:
                 flush_rels(key)
         for key in list(rel_buffers):

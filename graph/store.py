@@ -184,6 +184,15 @@ class Workspace:
         """(id, type, name) of every node: what references are resolved against."""
         yield from self.conn.execute("SELECT id, type, name FROM nodes")
 
+    def people_names(self) -> Iterator[str]:
+        """The distinct names of the people stored (the node types whose names the schema masks):
+        what free text is checked against before it leaves in an export."""
+        people = [t for t in model().nodes if model().sensitive(t).get("name") == "mask"]
+        marks = ",".join("?" * len(people))
+        q = f"SELECT DISTINCT name FROM nodes WHERE type IN ({marks}) AND name IS NOT NULL"
+        for (name,) in self.conn.execute(q, people):
+            yield name
+
     def get_nodes(self, ids: Iterable[str]) -> dict[str, NodeRow]:
         out: dict[str, NodeRow] = {}
         ids = list(ids)

@@ -16,7 +16,7 @@ from typing import Any
 
 import networkx as nx
 
-from dangjian.graph.privacy import mask_name
+from dangjian.graph.privacy import NameGuard, mask_name
 from dangjian.graph.schema import model
 from dangjian.queries.index import GraphIndex
 from dangjian.queries.lookup import NotFound, resolve
@@ -150,6 +150,7 @@ def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str = "zh",
     m = model()
     hidden = m.sensitive(t) if t in m.nodes else {}
     props = {}
+    guard: NameGuard | None = None
     schema_props = m.record(t).properties if t in m.nodes else {}
     keys = [k for k in schema_props if k in d] + [k for k in d if k not in schema_props]  # the schema's order
     for key in keys:
@@ -161,6 +162,12 @@ def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str = "zh",
             continue
         if prop is not None and prop.enum is not None and value in prop.enum.values:
             value = prop.enum.label(value, lang)
+        elif hidden.get(key) == "mask":
+            value = mask_name(value)
+        elif isinstance(value, str):
+            if guard is None:  # free text may name people: masked like their names
+                guard = NameGuard(x.get("name") for _, x in g.nodes(data=True) if x.get("type") in PEOPLE)
+            value = guard(value)
         props[(prop.label(lang) if prop else key)] = value
     if t == "PartyOrg":
         chain = _chain(ix, n)

@@ -10,6 +10,7 @@ from typer.testing import CliRunner
 
 from dangjian.cli.main import app
 from dangjian.graph.build import to_networkx
+from dangjian.graph.privacy import mask_name
 from dangjian.graph.store import Workspace
 from dangjian.loaders.load import load_paths
 from dangjian.queries.explore import describe, find, path
@@ -80,6 +81,16 @@ def test_show_and_path(example):
     steps = path(g, "M0062", "彩云社区")
     assert steps[0]["from"] == "M0062" and steps[-1]["to"] == "530702003006"
     assert all(s["relation_label"] for s in steps)
+
+
+def test_show_masks_people_named_in_free_text(example):
+    _, g = example
+    g2 = g.copy()
+    name = g.nodes["M0062"]["name"]
+    unit = next(n for n, t in g.nodes(data="type") if t == "Unit")
+    g2.nodes[unit]["note"] = f"联系人{name}"
+    props = describe(g2, unit, as_of="2026-11-22", with_findings=False)["properties"]
+    assert props["备注"] == f"联系人{mask_name(name)}" and name not in json.dumps(props, ensure_ascii=False)
 
 
 def test_ambiguous_and_unknown_names(example):

@@ -10,6 +10,7 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from dangjian.graph.build import to_networkx
+from dangjian.graph.privacy import NameGuard, mask_name
 from dangjian.graph.store import Workspace
 from dangjian.loaders.load import load_paths
 from dangjian.loaders.messages import MESSAGES, render
@@ -81,3 +82,24 @@ def test_clean_members_round_trip(ms):
         assert node["name"] == m["name"] and node["birth_date"] == m["birth"].isoformat()
         assert node["id_number"][6:14] == f"{m['birth']:%Y%m%d}"
         assert g.has_edge(f"M{i}", "P1") and g.has_edge(f"M{i}", "C1")
+
+
+_NAME_CHARS = "张王李欧阳小华明月建国"
+_FILLER = "的是在社区党支部联系人，。ab 1"  # no character of any name
+
+
+@settings(max_examples=200, deadline=None)
+@given(names=st.lists(st.text(alphabet=_NAME_CHARS, min_size=2, max_size=4), min_size=1, max_size=5),
+       parts=st.lists(st.tuples(st.text(alphabet=_FILLER, min_size=1, max_size=6), st.integers(0, 4)),
+                      max_size=6),
+       tail=st.text(alphabet=_FILLER, max_size=3))  # fmt: skip
+def test_name_guard_masks_each_name_in_free_text(names, parts, tail):
+    """Filler and people's names: each name comes out masked where it stood (张*华), the rest as
+    it was; any text keeps its length and changes only to *."""
+    guard = NameGuard(names)
+    text = "".join(filler + names[i % len(names)] for filler, i in parts) + tail
+    want = "".join(filler + mask_name(names[i % len(names)]) for filler, i in parts) + tail
+    assert guard(text) == want
+    jumble = "".join(names) + tail + "".join(reversed(names))
+    out = guard(jumble)
+    assert len(out) == len(jumble) and all(a == b or b == "*" for a, b in zip(jumble, out, strict=True))

@@ -42,11 +42,12 @@ def _workspace(tmp: Path, *paths: Path) -> Path:
 def _hostile_rosters(tmp: Path) -> Path:
     folder = tmp / "hostile"
     folder.mkdir()
-    rows = ["区域编码,区域名称,层级,上级区域", "C1,测试市,市,", "S1,测试街道,街道,C1"]
-    rows += [f'X{i},"{name.replace(chr(34), chr(34) * 2)}",社区,S1' for i, name in enumerate(HOSTILE)]
+    rows = ["区域编码,区域名称,层级,上级区域,备注", "C1,测试市,市,,", "S1,测试街道,街道,C1,联系人张小华"]
+    rows += [f'X{i},"{name.replace(chr(34), chr(34) * 2)}",社区,S1,' for i, name in enumerate(HOSTILE)]
     (folder / "区域.csv").write_text("\n".join(rows) + "\n", encoding="utf-8")
-    (folder / "党员.csv").write_text("党员编号,姓名,身份证号,联系电话,所在党组织,居住地,党员情况\n"
-                                     "M1,张小华,110101199003071234,13912345678,,X0,在职\n", encoding="utf-8")  # fmt: skip
+    (folder / "党员.csv").write_text("党员编号,姓名,身份证号,联系电话,所在党组织,居住地,党员类别,党员情况\n"
+                                     "M1,张小华,110101199003071233,13912345678,PO-XH-001,X0,正式党员,在职\n",
+                                     encoding="utf-8")  # fmt: skip
     return folder
 
 
@@ -84,7 +85,11 @@ def test_push_sends_only_listed_statements_with_values_as_parameters(city_db):
             assert row.get("id", row.get("src")) not in text
     sent = json.dumps([p for _, p, _ in driver.calls], default=str, ensure_ascii=False)
     assert "'}) DETACH DELETE n //" in sent  # the hostile name went, as a parameter
-    assert "110101199003071234" not in sent and "13912345678" not in sent and "张小华" not in sent
+    with Workspace.open(city_db) as ws:  # the member with these secrets was loaded, and pushed
+        assert ws.get_nodes(["M1"])["M1"].name == "张小华"
+    assert any(row.get("id") == "M1" for _, p, _ in driver.calls for row in p.get("rows", []))
+    assert "110101199003071233" not in sent and "13912345678" not in sent and "张小华" not in sent
+    assert "联系人张*华" in sent  # the street's note names a member: masked as the name is
 
 
 def test_push_writes_the_whole_workspace_and_twice_is_the_same(city_db):

@@ -184,6 +184,22 @@ def test_privacy(loaded, tmp_path):
     assert names == {i: n.name for i, n in people.items() if n.type == "Member"}
 
 
+def test_free_text_naming_a_person_is_masked_unless_personal(loaded, tmp_path):
+    member = next(n for n in loaded.iter_nodes() if n.type == "Member")
+    unit = next(n for n in loaded.iter_nodes() if n.type == "Unit")
+    with loaded.transaction():
+        loaded.put_nodes([unit._replace(props={**unit.props, "note": f"联系人{member.name}"})], 0)
+
+    def note_of(res) -> str:
+        header = _read(res.out_dir / "nodes/Unit.header.csv")[0]
+        return next(r for r in _read(res.out_dir / "nodes/Unit.csv") if r[0] == unit.id)[header.index("note")]
+
+    res = export_workspace(loaded, tmp_path / "out")
+    assert note_of(res) == f"联系人{mask_name(member.name)}"
+    assert member.name not in "".join(p.read_text(encoding="utf-8") for p in res.files)
+    assert note_of(export_workspace(loaded, tmp_path / "full", personal=True)) == f"联系人{member.name}"
+
+
 def test_command_names_every_file(loaded, tmp_path):
     res = export_workspace(loaded, tmp_path / "out dir")  # a space: the paths must be quoted
     args = shlex.split(res.command)

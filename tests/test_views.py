@@ -200,6 +200,18 @@ def test_free_text_and_people_ids_keep_no_secrets():
             assert secret not in html, (kind, secret)
 
 
+def test_free_text_naming_a_member_shows_the_name_masked_unless_asked():
+    g = hostile_graph()
+    g.nodes["u1"]["note"] = "联系人张小华（党员），欧阳明月负责共建"
+    for kind, target in (("community", "c1"), ("gaps", None)):
+        html = render(build_view(g, kind, target, as_of=AS_OF))
+        assert "张小华" not in html and "欧阳明月" not in html, kind
+        if kind == "community":
+            assert "联系人张*华（党员），欧**月负责共建" in html
+    shown = render(build_view(g, "community", "c1", as_of=AS_OF, show_names=True))
+    assert "联系人张小华（党员），欧阳明月负责共建" in shown
+
+
 def test_gaps_view_survives_a_cycle_in_the_area_tree():
     g = hostile_graph()
     g.add_edge("g1", "c1", type="CONTAINS")  # c1 contains g1 contains c1

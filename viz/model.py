@@ -10,6 +10,9 @@ built by :mod:`dangjian.viz.views` and written by :mod:`dangjian.viz.page`; the 
 '张*华'
 >>> "530102199001011234" in str(c.nodes)
 False
+>>> g.add_node("u", type="Unit", name="祥云医院", note="联系人张小华")
+>>> c.facts("u")
+[['备注', '联系人张*华']]
 """
 
 from __future__ import annotations
@@ -20,7 +23,7 @@ from typing import Any
 
 import networkx as nx
 
-from dangjian.graph.privacy import mask_name
+from dangjian.graph.privacy import NameGuard, mask_name
 from dangjian.graph.schema import model
 from dangjian.queries.explore import PEOPLE, pinyin_keys
 
@@ -88,7 +91,8 @@ class Canvas:
             if f["community"] is not None:
                 self.by_community.setdefault(f["community"], []).append(f)
         self._m = model()
-        self._shown_cache: dict[str | None, dict[str, tuple[str, Any]]] = {}
+        self._shown_cache: dict[str | None, dict[str, tuple[str, Any, bool]]] = {}
+        self._guard: NameGuard | None = None
 
     # -- names and facts ------------------------------------------------------------------------
     def name(self, n: str) -> str:
@@ -113,16 +117,26 @@ class Canvas:
             value = d.get(key)
             if value is None or value == "":
                 continue
-            label, enum = spec
+            label, enum, free = spec
             if enum is not None:
                 value = enum.label(value, self.lang) if value in enum.values else value
             elif isinstance(value, bool):
                 value = ("是" if value else "否") if self.lang == "zh" else ("yes" if value else "no")
+            elif free and isinstance(value, str) and not self.show_names:
+                value = self.guard(value)
             out.append([label, redact(str(value))])
         return out
 
-    def _shown(self, t: str | None) -> dict[str, tuple[str, Any]]:
-        """Property -> (label, enum or None) for the properties of a type a view may show."""
+    def guard(self, text: str) -> str:
+        """``text`` with the name of every person in the graph masked (free text: notes,
+        addresses, pledges). Built on first use: one pass over the nodes."""
+        if self._guard is None:
+            self._guard = NameGuard(d.get("name") for d in self._nd.values() if d.get("type") in PEOPLE)
+        return self._guard(text)
+
+    def _shown(self, t: str | None) -> dict[str, tuple[str, Any, bool]]:
+        """Property -> (label, enum or None, free text?) for the properties of a type a view may
+        show."""
         found = self._shown_cache.get(t)
         if found is None:
             found = {}
@@ -132,7 +146,7 @@ class Canvas:
                         continue
                     if prop.type == "ref":  # drawn as an edge where it matters; an id says little
                         continue
-                    found[key] = (prop.label(self.lang), prop.enum)
+                    found[key] = (prop.label(self.lang), prop.enum, prop.type == "text")
             self._shown_cache[t] = found
         return found
 
