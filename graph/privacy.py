@@ -36,7 +36,7 @@ class NameGuard:
     """
 
     def __init__(self, names: Iterable[Any]):
-        self.names = frozenset(n for n in (str(x).strip() for x in names if x is not None) if len(n) >= 2)
+        self.names = frozenset(n for n in (x.strip() for x in names if isinstance(x, str)) if len(n) >= 2)
         self._firsts = frozenset(n[0] for n in self.names)
         self._lengths = sorted({len(n) for n in self.names}, reverse=True)
 
