@@ -21,7 +21,7 @@ from dangjian.graph.schema import model
 from dangjian.queries.index import GraphIndex
 from dangjian.queries.lookup import NotFound, resolve
 
-__all__ = ["describe", "find", "path", "shown_name", "pinyin_keys", "PEOPLE"]
+__all__ = ["describe", "find", "path", "shown_name", "pinyin_keys", "name_guard", "PEOPLE"]
 
 #: node types whose names the schema masks (people): never matched by pinyin, never shown in full
 PEOPLE = frozenset(t for t in model().nodes if model().sensitive(t).get("name") == "mask")
@@ -32,6 +32,12 @@ def shown_name(g: nx.MultiDiGraph, n: str) -> str:
     d = g.nodes[n]
     name = str(d.get("name", n))
     return mask_name(name) if model().sensitive(d.get("type", "Area")).get("name") == "mask" else name
+
+
+def name_guard(g: nx.MultiDiGraph) -> NameGuard:
+    """A :class:`~dangjian.graph.privacy.NameGuard` of the names of the people in ``g``: masks
+    them where free text (a note, an address) carries them."""
+    return NameGuard(d.get("name") for _, d in g.nodes(data=True) if d.get("type") in PEOPLE)
 
 
 def _label(g: nx.MultiDiGraph, n: str, lang: str) -> str:
@@ -166,7 +172,7 @@ def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str = "zh",
             value = mask_name(value)
         elif isinstance(value, str):
             if guard is None:  # free text may name people: masked like their names
-                guard = NameGuard(x.get("name") for _, x in g.nodes(data=True) if x.get("type") in PEOPLE)
+                guard = name_guard(g)
             value = guard(value)
         props[(prop.label(lang) if prop else key)] = value
     if t == "PartyOrg":

@@ -25,7 +25,7 @@ import networkx as nx
 
 from dangjian.graph.privacy import NameGuard, mask_name
 from dangjian.graph.schema import model
-from dangjian.queries.explore import PEOPLE, pinyin_keys
+from dangjian.queries.explore import PEOPLE, name_guard, pinyin_keys
 
 __all__ = ["View", "Canvas", "SEVERITY_COLOURS", "TYPE_STYLE", "PEOPLE", "redact"]
 
@@ -131,7 +131,7 @@ class Canvas:
         """``text`` with the name of every person in the graph masked (free text: notes,
         addresses, pledges). Built on first use: one pass over the nodes."""
         if self._guard is None:
-            self._guard = NameGuard(d.get("name") for d in self._nd.values() if d.get("type") in PEOPLE)
+            self._guard = name_guard(self.g)
         return self._guard(text)
 
     def _shown(self, t: str | None) -> dict[str, tuple[str, Any, bool]]:
