@@ -234,24 +234,26 @@ def node_record(row: NodeRow, personal: bool = False, guard: NameGuard | None = 
     values = row.props
     for key, convert, sensitive in spec:
         value = values.get(key)
-        if value is not None:
-            if sensitive is not None and not personal:
-                value = _shown(value, sensitive, personal)
-            elif guard and not personal:
-                value = _guarded(value, guard)
-            value = convert(value)
-            if value is not None:
-                props[key] = value
+        if value is not None and (value := _leaving(value, convert, sensitive, personal, guard)) is not None:
+            props[key] = value
     _source(props, row.source)
     return {"id": row.id, "props": props}
 
 
-def _guarded(value: Any, guard: NameGuard) -> Any:
-    if type(value) is str:
-        return guard(value)
-    if type(value) is list:
-        return [guard(v) if type(v) is str else v for v in value]
-    return value
+def _leaving(value: Any, convert: Callable, sensitive: str | None, personal: bool, guard: NameGuard | None) -> Any:
+    """A property value as it leaves the workspace: masked or hidden as the schema says, people's
+    names masked inside other text, converted for Neo4j (None: left out)."""
+    if not personal:
+        if sensitive is not None:
+            value = _shown(value, sensitive, personal)
+            if value is None:
+                return None
+        elif guard:
+            if type(value) is str:
+                value = guard(value)
+            elif type(value) is list:
+                value = [guard(v) if type(v) is str else v for v in value]
+    return convert(value)
 
 
 @functools.cache
@@ -277,14 +279,7 @@ def edge_record(eid: int, row: EdgeRow, personal: bool = False, guard: NameGuard
             if key in _RESERVED or value is None:
                 continue
             convert, sensitive = known.get(key, _UNKNOWN)
-            if sensitive is not None and not personal:
-                if sensitive == "hide":
-                    continue
-                value = _shown(value, sensitive, personal)
-            elif guard and not personal:
-                value = _guarded(value, guard)
-            value = convert(value)
-            if value is not None:
+            if (value := _leaving(value, convert, sensitive, personal, guard)) is not None:
                 props[key] = value
     _source(props, row.source)
     return {"src": row.src, "dst": row.dst, "eid": int(eid), "props": props}
