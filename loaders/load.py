@@ -116,6 +116,7 @@ class _Load:
         self.dead_ids: dict[str, tuple[str, str, int]] = {}
         self.pending_names: dict[tuple[str, str], int] = defaultdict(int)
         self.id_key = ws.id_key
+        self.rank = {v: self.m.area_rank(v) for v in self.m.enums["area_level"].values}
         self.ws_ids: set[str] = set()  # ids already in the workspace: always valid targets
         for nid, ntype, name, level in ws.conn.execute(
             "SELECT id, type, name, json_extract(props, '$.level') FROM nodes"
@@ -150,12 +151,11 @@ class _Load:
             sheets = reader(f)
             recognised = 0
             for sheet in sheets:
-                data_rows = sum(1 for r in sheet.rows if any(not nz.is_blank(c) for c in r))
-                if data_rows == 0 or sheet.name in AUX_SHEETS:
+                if sheet.name in AUX_SHEETS or not any(_filled(r) for r in sheet.rows):
                     continue
                 plan = plan_sheet(sheet)
                 if plan is None:
-                    skipped.append({"file": str(f), "sheet": sheet.name, "rows": data_rows})
+                    skipped.append({"file": str(f), "sheet": sheet.name, "rows": sum(map(_filled, sheet.rows))})
                     continue
                 recognised += 1
                 counts = self.counts[plan.type.name]
@@ -308,6 +308,7 @@ class _Load:
         """Schema constraints on the ends of each edge this row makes."""
         m, out = self.m, []
         rt = row.type
+        rank = self.rank
         for prop, got in row.resolved.items():
             p = rt.prop(prop)
             edge = p.edge
@@ -319,7 +320,7 @@ class _Load:
                     continue
                 if edge is None:
                     continue
-                et = m.edge(edge)
+                et = m.edges[edge]
                 ends = et.from_types if (p.direction == "in" or (rt.is_link and prop == rt.link_from)) \
                     else et.to_types  # fmt: skip
                 if ttype not in ends:
@@ -333,7 +334,7 @@ class _Load:
                 lv = m.enums["area_level"]
                 if prop == "parent" and rt.name == "Area":
                     child = row.values.get("level")
-                    if level and child and m.area_rank(level) >= m.area_rank(child):
+                    if level and child and rank[level] >= rank[child]:
                         out.append(self.problem(row, prop, shown_value(p, row.refs[prop][0]), "parent_rank",
                                                 found=lv.label(level, self.lang),
                                                 level=lv.label(child, self.lang)))  # fmt: skip
@@ -425,20 +426,20 @@ class _Load:
 
     def edges_of(self, node_id: str, rt: RecordType, props: dict, source) -> list[EdgeRow]:
         out = []
-        for p in rt.refs:
-            value = props.get(p.name)
-            if value is None or p.edge is None:
+        for name, edge, multiple, inward, vf_prop, vt_prop, edge_props in _edge_refs(rt):
+            value = props.get(name)
+            if value is None:
                 continue
-            vf = props.get(p.edge_valid_from) if p.edge_valid_from else None
-            vt = props.get(p.edge_valid_to) if p.edge_valid_to else None
-            for t in value if p.multiple else (value,):
-                src, dst = (t, node_id) if p.direction == "in" else (node_id, t)
-                out.append(EdgeRow(p.edge, src, dst, vf, vt, p.edge_props, source, node_id))
+            vf = props.get(vf_prop) if vf_prop else None
+            vt = props.get(vt_prop) if vt_prop else None
+            for t in value if multiple else (value,):
+                src, dst = (t, node_id) if inward else (node_id, t)
+                out.append(EdgeRow(edge, src, dst, vf, vt, edge_props, source, node_id))
         return out
 
     def write(self, files: list[str], nodes: dict, links: dict, progress: Progress | None) -> dict:
         ws = self.ws
-        existing = ws.get_nodes(nodes.keys())
+        existing = ws.get_nodes([nid for nid in nodes if nid in self.ws_ids]) if self.ws_ids else {}
         node_rows, edge_rows, replacing = [], [], []
         for nid, (row, props) in nodes.items():
             old = existing.get(nid)
@@ -458,7 +459,7 @@ class _Load:
             name = props.get("name") or nid
             node_rows.append(NodeRow(nid, row.type.name, name, props, row.source))
             edge_rows.extend(self.edges_of(nid, row.type, props, row.source))
-        old_link_props = ws.link_props(links.keys())
+        old_link_props = ws.link_props(links.keys()) if links and self.ws_ids else {}
         for key, (row, props) in links.items():
             rt = row.type
             counts = self.counts[rt.name]
@@ -558,8 +559,31 @@ def default_rejects_path(db_path: str) -> Path:
     return base / f"rejects-{datetime.now():%Y%m%d-%H%M%S}.csv"
 
 
+def _filled(row: list) -> bool:
+    """Whether a sheet row has a cell that is not blank."""
+    return not all(map(nz.is_blank, row))
+
+
+_EDGE_REFS: dict[int, tuple] = {}
+
+
+def _edge_refs(rt: RecordType) -> tuple[tuple[str, str, bool, bool, str | None, str | None, dict], ...]:
+    """The reference properties of ``rt`` that make edges: (property, edge type, multiple?,
+    inward?, valid-from property, valid-to property, edge properties). Once per record type (the
+    model's types live as long as the process)."""
+    found = _EDGE_REFS.get(id(rt))
+    if found is None or found[0] is not rt:
+        refs = tuple((p.name, p.edge, p.multiple, p.direction == "in", p.edge_valid_from, p.edge_valid_to,
+                      p.edge_props) for p in rt.refs if p.edge is not None)  # fmt: skip
+        found = _EDGE_REFS[id(rt)] = (rt, refs)
+    return found[1]
+
+
 def _name_key(name: Any) -> str:
-    return nz.clean_id(name).lower()
+    """What a name is matched by: spaces and case ignored. Names and reference texts reach here
+    already cleaned (``clean_text``: the loader cleans every cell it keeps, and the workspace holds
+    only such values), so for text that is all it takes."""
+    return name.replace(" ", "").lower() if type(name) is str else nz.clean_id(name).lower()
 
 
 def _derived_id(rt: RecordType, alt: tuple[str, ...], parts: list[str], key: bytes) -> str:

@@ -24,6 +24,7 @@ MESSAGES: dict[str, tuple[str, str]] = {
     ),
     "bad_number": ("“{value}”不是数字", "'{value}' is not a number"),
     "bad_int": ("“{value}”不是整数", "'{value}' is not a whole number"),
+    "too_large": ("“{value}”太大，不像是这一栏的数值", "'{value}' is too large to be a value of this column"),
     "negative": ("“{value}”不能为负数", "'{value}' cannot be negative"),
     "bad_bool": ("“{value}”应为“是”或“否”", "'{value}' should be yes or no (是/否)"),
     "bad_id_number": (

@@ -69,6 +69,8 @@ def clean_text(value: Any) -> str:
     if not ascii_ and not unicodedata.is_normalized("NFKC", text):
         text = unicodedata.normalize("NFKC", text)
         ascii_ = text.isascii()
+    if " " not in text and text.isprintable():  # no whitespace at all: the common case
+        return text
     if _WS_UNTIDY.search(text) is not None:
         text = _WS.sub(" ", text).strip()
     if not ascii_ and " " in text:
@@ -133,6 +135,9 @@ def _serial(n: float, raw: Any) -> str:
 _NUM = re.compile(r"^([-+]?\d+(?:\.\d+)?)\s*(万)?\s*(元|人|户|个|名|平方米|平米|m2|㎡)?$")
 
 
+_LARGEST = 2**53  # the largest integer exact in a float, in JSON readers and in JavaScript
+
+
 def parse_number(value: Any) -> float | int:
     """A number, allowing thousands separators, ``万`` and a unit (``320平方米``, ``2万元``)."""
     if isinstance(value, bool):
@@ -149,6 +154,8 @@ def parse_number(value: Any) -> float | int:
         raise BadValue("bad_number", value=value)
     if n < 0:
         raise BadValue("negative", value=value)
+    if n > _LARGEST:  # an ID number typed into a count column, say; beyond it numbers stop being exact
+        raise BadValue("too_large", value=value)
     return int(n) if float(n).is_integer() else float(n)
 
 

@@ -39,7 +39,7 @@ class Reject:
     params: dict[str, Any] = field(default_factory=dict)
 
 
-@dataclass
+@dataclass(slots=True)
 class Row:
     """A roster row with typed values. ``refs`` keeps reference cells as text until resolved."""
 
@@ -194,18 +194,14 @@ def _cached(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return conv
 
 
-def _blank(cell: Any) -> bool:
-    return cell is None or (type(cell) is str and not cell.strip())
-
-
 def parse_rows(sheet, plan: SheetPlan, lang: str = "zh") -> Iterator[Row]:
     """Each non-blank data row of ``sheet`` as a :class:`Row`; a row that breaks the schema has
     ``problems`` (and the values that could be read, for better messages about it later)."""
     rt = plan.type
-    convs = [(c, p, header, _converter(p, lang), p.type == "ref") for c, p, header in plan.columns]
+    convs = [(c, p.name, p, header, _converter(p, lang), p.type == "ref") for c, p, header in plan.columns]
     present = frozenset(p.name for _, p, _ in plan.columns)
     columns = {p.name: h for _, p, h in plan.columns}  # shared by the rows of this sheet
-    required = [p for p in rt.required if p.name in present]
+    required = [(p.name, columns[p.name]) for p in rt.required if p.name in present]
     missing = [Reject(("", "", 0), p.label(lang), "", "missing_column", {"column": p.label(lang)})
                for p in plan.missing_required]  # fmt: skip
     defaults = [(p.name, p.default_from["property"], rt.prop(p.default_from["property"]).enum,
@@ -214,15 +210,20 @@ def parse_rows(sheet, plan: SheetPlan, lang: str = "zh") -> Iterator[Row]:
     rows = sheet.rows
     for r in range(plan.header_row + 1, len(rows)):
         raw = rows[r]
-        if all(_blank(c) for c in raw):
+        for cell in raw:  # skip blank rows (a loop that stops at the first filled cell)
+            if cell is not None and (type(cell) is not str or cell.strip()):
+                break
+        else:
             continue
         source = (file, name, r + 1)
         values: dict[str, Any] = {}
         refs: dict[str, list[str]] = {}
         problems: list[Reject] = []
         n = len(raw)
-        for c, prop, header, conv, is_ref in convs:
-            cell = raw[c] if c < n else None
+        for c, pname, prop, header, conv, is_ref in convs:
+            if c >= n:
+                continue
+            cell = raw[c]
             if cell is None or (type(cell) is str and not cell.strip()):
                 continue
             try:
@@ -234,15 +235,14 @@ def parse_rows(sheet, plan: SheetPlan, lang: str = "zh") -> Iterator[Row]:
                 continue
             if is_ref:
                 if v:
-                    refs[prop.name] = v
+                    refs[pname] = v
             elif v != "":
-                values[prop.name] = v
-        if required:
-            bad = {x.column for x in problems}
-            for p in required:
-                if p.name not in values and p.name not in refs and columns[p.name] not in bad:
-                    header = columns[p.name]
-                    problems.append(Reject(source, header, "", "missing_required", {"column": header}))
+                values[pname] = v
+        for pname, header in required:
+            if pname not in values and pname not in refs:
+                if problems and any(x.column == header for x in problems):
+                    continue  # the cell was there but unreadable: already reported
+                problems.append(Reject(source, header, "", "missing_required", {"column": header}))
         for m in missing:
             problems.append(Reject(source, m.column, "", m.code, m.params))
         if problems:

@@ -34,6 +34,8 @@ SCENARIOS: dict[str, tuple[str, list[list]]] = {
     "bad_number": ("区域x.csv", [AREAS[0], ["X9", "新社区", "社区", "530702003", "", "很大", ""]]),
     "bad_int": ("区域x.csv", [AREAS[0], ["X9", "新社区", "社区", "530702003", "12.5", "", ""]]),
     "negative": ("区域x.csv", [AREAS[0], ["X9", "新社区", "社区", "530702003", "-3", "", ""]]),
+    # an ID number typed into the households column: beyond 2**53 no number is exact
+    "too_large": ("区域x.csv", [AREAS[0], ["X9", "新社区", "社区", "530702003", "110101199003071233", "", ""]]),
     "bad_bool": ("党组织x.csv", [["组织编码", "党组织名称", "组织类别", "上级党组织", "是否设委员会"],
                                 ["P9", "新支部", "党支部", "P2", "也许"]]),
     "bad_id_number": ("党员x.csv", [MEMBER_HEAD, member(身份证号="12345")]),
