@@ -61,7 +61,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import bench_load  # noqa: E402  (a sibling script: shares the machine report and child runner)
-from bench_load import _rss_kb  # noqa: E402
+from bench_load import _rss_kb, calibrate  # noqa: E402
 
 AS_OF = "2026-11-22"
 AIM_SECONDS = 1.0
@@ -99,19 +99,6 @@ def phase_load(rosters: str, db: str) -> dict:
     """bench_load's load phase, plus the code digest before and after."""
     source = source_digest()
     return {**bench_load.phase_load(rosters, db), "source": [source, source_digest()]}
-
-
-def calibrate(tries: int = 3) -> float:
-    """Seconds for a fixed pure-Python loop (5 million additions), the fastest of ``tries``: how
-    fast the machine runs Python at that moment. This VM's figure varies by half from hour to hour."""
-    best = float("inf")
-    for _ in range(tries):
-        t0 = time.perf_counter()
-        total = 0
-        for i in range(5_000_000):
-            total += i
-        best = min(best, time.perf_counter() - t0)
-    return best
 
 
 class RulesChild:
