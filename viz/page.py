@@ -23,6 +23,8 @@ import re
 from importlib import resources
 from pathlib import Path
 
+import orjson
+
 from dangjian.graph.fileio import atomic_write_text
 from dangjian.viz.model import SEVERITY_COLOURS, SEVERITY_LABELS, View
 from dangjian.viz.views import ViewError
@@ -59,7 +61,10 @@ def vis_assets() -> tuple[str, str]:
 def _json_for_script(data: object) -> str:
     """JSON that is inert inside a <script> element: no '<', '>' or '&' survive as such, nor the
     line separators that end a JavaScript string."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    try:
+        text = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits, say
+        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
     return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
             .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))  # fmt: skip
 
