@@ -68,6 +68,7 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_city.py
 	$(PY) benchmarks/bench_growth.py
 	$(PY) benchmarks/bench_backbone.py
+	$(PY) benchmarks/bench_floor.py
 	$(PY) benchmarks/bench_export.py --backbone
 	$(PY) benchmarks/bench_export.py --city 53 --preset lijiang --scale 0.6
 
