@@ -40,8 +40,8 @@ def _build(ws: Workspace) -> nx.MultiDiGraph:
 
     # The adjacency is filled directly, as networkx's add_nodes_from and add_edges_from would fill
     # it (a node's attribute dict; per edge one key dict shared by _succ[u][v] and _pred[v][u]),
-    # without their per-item checks and copies of every attribute dict: half the time of the
-    # build. tests/test_build.py checks the result against networkx's own methods.
+    # without their per-item checks and copies of every attribute dict. tests/test_build.py
+    # checks the result against networkx's own methods.
     node, succ, pred = g._node, g._succ, g._pred
     for n in ws.iter_nodes():
         props = n.props

@@ -137,6 +137,13 @@ class RecordType:
         return [p for p in self.properties.values() if p.is_ref]
 
     @functools.cached_property
+    def edge_refs(self) -> tuple[tuple[str, str, bool, bool, str | None, str | None, dict], ...]:
+        """The references that make edges, as the loader writes them: (property, edge type,
+        multiple?, inward?, valid-from property, valid-to property, edge properties)."""
+        return tuple((p.name, p.edge, p.multiple, p.direction == "in", p.edge_valid_from, p.edge_valid_to,
+                      p.edge_props) for p in self.refs if p.edge is not None)  # fmt: skip
+
+    @functools.cached_property
     def required(self) -> list[Property]:
         return [p for p in self.properties.values() if p.required]
 

@@ -83,8 +83,8 @@ _SORTED = orjson.OPT_SORT_KEYS
 
 
 def _dumps(obj: Any) -> str:
-    """Compact JSON, keys sorted, non-ASCII kept (orjson, about three times as fast as the
-    standard library; the standard library for what orjson refuses, such as integers beyond 64
+    """Compact JSON, keys sorted, non-ASCII kept (orjson, faster than the standard
+    library; the standard library for what orjson refuses, such as integers beyond 64
     bits)."""
     if not obj:
         return "{}"

@@ -32,7 +32,7 @@ from dangjian.graph.store import EdgeRow, NodeRow, Workspace
 from dangjian.loaders import normalize as nz
 from dangjian.loaders.messages import render
 from dangjian.loaders.readers import Sheet, find_files, read_file
-from dangjian.loaders.roster import Reject, Row, parse_rows, plan_sheet, shown_value
+from dangjian.loaders.roster import Reject, Row, filled, parse_rows, plan_sheet, shown_value
 from dangjian.loaders.template import AUX_SHEETS
 
 __all__ = ["load_paths", "load_sheets", "LoadResult", "write_rejects", "REJECT_COLUMNS"]
@@ -151,11 +151,11 @@ class _Load:
             sheets = reader(f)
             recognised = 0
             for sheet in sheets:
-                if sheet.name in AUX_SHEETS or not any(_filled(r) for r in sheet.rows):
+                if sheet.name in AUX_SHEETS or not any(map(filled, sheet.rows)):
                     continue
                 plan = plan_sheet(sheet)
                 if plan is None:
-                    skipped.append({"file": str(f), "sheet": sheet.name, "rows": sum(map(_filled, sheet.rows))})
+                    skipped.append({"file": str(f), "sheet": sheet.name, "rows": sum(map(filled, sheet.rows))})
                     continue
                 recognised += 1
                 counts = self.counts[plan.type.name]
@@ -426,7 +426,7 @@ class _Load:
 
     def edges_of(self, node_id: str, rt: RecordType, props: dict, source) -> list[EdgeRow]:
         out = []
-        for name, edge, multiple, inward, vf_prop, vt_prop, edge_props in _edge_refs(rt):
+        for name, edge, multiple, inward, vf_prop, vt_prop, edge_props in rt.edge_refs:
             value = props.get(name)
             if value is None:
                 continue
@@ -557,26 +557,6 @@ def default_rejects_path(db_path: str) -> Path:
     """``rejects-YYYYmmdd-HHMMSS.csv`` beside the workspace file."""
     base = Path(db_path).parent if db_path != ":memory:" else Path.cwd()
     return base / f"rejects-{datetime.now():%Y%m%d-%H%M%S}.csv"
-
-
-def _filled(row: list) -> bool:
-    """Whether a sheet row has a cell that is not blank."""
-    return not all(map(nz.is_blank, row))
-
-
-_EDGE_REFS: dict[int, tuple] = {}
-
-
-def _edge_refs(rt: RecordType) -> tuple[tuple[str, str, bool, bool, str | None, str | None, dict], ...]:
-    """The reference properties of ``rt`` that make edges: (property, edge type, multiple?,
-    inward?, valid-from property, valid-to property, edge properties). Once per record type (the
-    model's types live as long as the process)."""
-    found = _EDGE_REFS.get(id(rt))
-    if found is None or found[0] is not rt:
-        refs = tuple((p.name, p.edge, p.multiple, p.direction == "in", p.edge_valid_from, p.edge_valid_to,
-                      p.edge_props) for p in rt.refs if p.edge is not None)  # fmt: skip
-        found = _EDGE_REFS[id(rt)] = (rt, refs)
-    return found[1]
 
 
 def _name_key(name: Any) -> str:

@@ -22,7 +22,7 @@ from dangjian.graph.privacy import mask_name
 from dangjian.graph.schema import Property, RecordType, header_key, model
 from dangjian.loaders import normalize as nz
 
-__all__ = ["Row", "Reject", "SheetPlan", "plan_sheet", "parse_rows", "mask_name", "HEADER_SCAN_ROWS"]
+__all__ = ["Row", "Reject", "SheetPlan", "plan_sheet", "parse_rows", "filled", "mask_name", "HEADER_SCAN_ROWS"]
 
 HEADER_SCAN_ROWS = 30
 Source = tuple[str, str, int]
@@ -194,6 +194,11 @@ def _cached(fn: Callable[[Any], Any]) -> Callable[[Any], Any]:
     return conv
 
 
+def filled(row: list) -> bool:
+    """Whether a sheet row has a cell that is not blank (stops at the first one)."""
+    return not all(map(nz.is_blank, row))
+
+
 def parse_rows(sheet, plan: SheetPlan, lang: str = "zh") -> Iterator[Row]:
     """Each non-blank data row of ``sheet`` as a :class:`Row`; a row that breaks the schema has
     ``problems`` (and the values that could be read, for better messages about it later)."""
@@ -210,10 +215,7 @@ def parse_rows(sheet, plan: SheetPlan, lang: str = "zh") -> Iterator[Row]:
     rows = sheet.rows
     for r in range(plan.header_row + 1, len(rows)):
         raw = rows[r]
-        for cell in raw:  # skip blank rows (a loop that stops at the first filled cell)
-            if cell is not None and (type(cell) is not str or cell.strip()):
-                break
-        else:
+        if not filled(raw):
             continue
         source = (file, name, r + 1)
         values: dict[str, Any] = {}
