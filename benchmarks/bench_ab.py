@@ -43,14 +43,7 @@ def _old_tree(commit: str, tmp: str) -> dict[str, str]:
 
 
 def _run(args: list[str], env: dict[str, str]) -> dict:
-    saved = dict(os.environ)
-    os.environ.clear()
-    os.environ.update(env)
-    try:
-        return bench_load.run_child(args, bench_backbone.__file__)
-    finally:
-        os.environ.clear()
-        os.environ.update(saved)
+    return bench_load.run_child(args, bench_backbone.__file__, env)
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -285,10 +285,11 @@ def calibrate(tries: int = 3) -> float:
     return best
 
 
-def run_child(args: list[str], script: str = __file__) -> dict:
-    """Run one phase of ``script`` in a fresh Python process; its last stdout line is JSON."""
+def run_child(args: list[str], script: str = __file__, env: dict[str, str] | None = None) -> dict:
+    """Run one phase of ``script`` in a fresh Python process (with ``env``, default this one's);
+    its last stdout line is JSON."""
     cmd = [sys.executable, str(Path(script).resolve()), "--child", *args]
-    proc = subprocess.run(cmd, capture_output=True, text=True)
+    proc = subprocess.run(cmd, capture_output=True, text=True, env=env)
     if proc.returncode != 0:
         sys.stderr.write(proc.stderr)
         raise SystemExit(f"benchmark phase failed: {shlex.join(cmd)}")
