@@ -13,6 +13,7 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import string
 from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -105,28 +106,25 @@ def _findings(ix: GraphIndex, r: Rule, hits: Iterable[tuple[str, dict[str, Any]]
               severity: str) -> list[dict[str, Any]]:  # fmt: skip
     """The findings of rule ``r`` for its hits ``(entity, facts)``: names masked where the schema
     says so, the area path, the action in plain words."""
-    nodes, communities, path_of = ix.nodes, ix.community_map(), ix.path_of_area
+    nodes = ix.nodes
     title, cite, action = r.title[lang], r.cite[lang], r.action[lang]
-    # per entity type, once: is the name masked, and how to find the entity's area
-    masked: dict[str | None, bool] = {}
-    where: dict[str | None, Callable[[str], str | None]] = {}
+    # per entity, once for all the rules of this index: (type, shown name, community, area path)
+    places: dict[str, tuple[Any, Any, str | None, list[str]]] = ix.cached("finding places", dict)
     rid, out = r.id, []
+    name_only = _name_only(action)  # the action's text around {name}, if that is its only field
     for entity, facts in hits:
-        node = nodes[entity]
-        t = node.get("type")
-        name = node.get("name", entity)
-        m = masked.get(t)
-        if m is None:
-            m = masked[t] = _name_masked(t)
-            where[t] = ix.area_finder(t)
-        if m:
-            name = mask_name(name)
-        area = where[t](entity)
-        community = communities.get(area) if area is not None else None
-        fill = _Blank(facts)
-        fill["name"] = name
-        if "community" in facts and facts["community"] in nodes:
-            fill["community"] = nodes[facts["community"]].get("name")
+        try:
+            t, name, community, path = places[entity]
+        except KeyError:
+            t, name, community, path = places[entity] = _place(ix, entity)
+        if name_only is not None:
+            text = str(name).join(name_only)
+        else:
+            fill = _Blank(facts)
+            fill["name"] = name
+            if "community" in facts and facts["community"] in nodes:
+                fill["community"] = nodes[facts["community"]].get("name")
+            text = action.format_map(fill)
         out.append({
             "rule": rid,
             "severity": severity,
@@ -135,12 +133,50 @@ def _findings(ix: GraphIndex, r: Rule, hits: Iterable[tuple[str, dict[str, Any]]
             "entity_type": t,
             "name": name,
             "community": community,
-            "area_path": path_of(community or area) if area is not None else [],
+            "area_path": path,
             "facts": facts,
-            "action": action.format_map(fill),
+            "action": text,
             "cite": cite,
         })
     return out
+
+
+@functools.lru_cache(maxsize=256)
+def _name_only(template: str) -> tuple[str, ...] | None:
+    """The literal pieces of ``template`` around its fields, if every field is a bare ``{name}``
+    (``"为{name}配备书记"`` -> ``("为", "配备书记")``): ``name.join(pieces)`` is then
+    ``template.format(name=name)``. None for any other template.
+
+    >>> _name_only("为{name}配备书记"), _name_only("{name}{{x}}"), _name_only("{name} 有 {units} 个")
+    (('为', '配备书记'), ('', '{x}'), None)
+    """
+    pieces, current = [], ""
+    try:
+        for literal, field, spec, conversion in string.Formatter().parse(template):
+            current += literal  # an escaped brace splits the literal text: join it back
+            if field is None:
+                continue
+            if field != "name" or spec or conversion:
+                return None
+            pieces.append(current)
+            current = ""
+    except ValueError:  # a stray brace: leave it to format_map (and its error)
+        return None
+    return (*pieces, current)
+
+
+def _place(ix: GraphIndex, entity: str) -> tuple[Any, Any, str | None, list[str]]:
+    """(type, name as findings show it (masked where the schema says so), community, area path)."""
+    node = ix.nodes[entity]
+    t = node.get("type")
+    name = node.get("name", entity)
+    if _name_masked(t):
+        name = mask_name(name)
+    area = ix.area_finder(t)(entity)
+    if area is None:
+        return t, name, None, []
+    community = ix.community_map().get(area)
+    return t, name, community, ix.path_of_area(community or area)
 
 
 class _Blank(dict):
@@ -178,18 +214,20 @@ def load_config(path: str | os.PathLike | None) -> dict[str, dict[str, Any]]:
 
 def run_rules(g: nx.MultiDiGraph, *, as_of=None, config: dict[str, dict[str, Any]] | None = None,
               rules: Iterable[str] | None = None, area: str | None = None, min_severity: str | None = None,
-              lang: str = "zh", index: GraphIndex | None = None) -> list[dict[str, Any]]:  # fmt: skip
+              lang: str = "zh", index: GraphIndex | None = None, ordered: bool = True) -> list[dict[str, Any]]:  # fmt: skip
     """Run the rules (all, or those named) on ``g`` as of a date; findings sorted by severity,
     area and rule. ``area`` (an id or name) keeps the findings inside that area; ``min_severity``
     keeps that severity and the ones above it. ``index``: a :class:`GraphIndex` of ``g`` already
-    built (its date is the date of the run), so that a caller that needs one builds it once."""
+    built (its date is the date of the run), so that a caller that needs one builds it once.
+    ``ordered=False``: the findings in the order the rules ran (rule by rule, ids sorted), not
+    sorted and without ``facts.rank``, for a caller that regroups them anyway (the views)."""
     if index is not None and (index.g is not g or (as_of is not None and as_of_date(as_of) != index.as_of)):
         raise ValueError("index was built for another graph or date")
     with paused_gc():  # tens of thousands of findings, no cycles: see dangjian.graph.perf
-        return _run(g, as_of, config or {}, rules, area, min_severity, lang, index)
+        return _run(g, as_of, config or {}, rules, area, min_severity, lang, index, ordered)
 
 
-def _run(g, as_of, config, rules, area, min_severity, lang, index=None) -> list[dict[str, Any]]:
+def _run(g, as_of, config, rules, area, min_severity, lang, index=None, ordered=True) -> list[dict[str, Any]]:
     registry = rules_registry()
     chosen = list(rules) if rules is not None else list(registry)
     for rid in chosen:
@@ -212,7 +250,7 @@ def _run(g, as_of, config, rules, area, min_severity, lang, index=None) -> list[
         findings = [f for f in findings if ix.area_of(f["entity"]) in inside]
     if min_severity is not None:
         findings = [f for f in findings if order[f["severity"]] <= order[min_severity]]
-    return sort_findings(rank_findings(findings))
+    return sort_findings(rank_findings(findings)) if ordered else findings
 
 
 def rank_findings(findings: list[dict[str, Any]]) -> list[dict[str, Any]]:

@@ -17,6 +17,7 @@ False
 
 from __future__ import annotations
 
+import operator
 import re
 from dataclasses import dataclass, field
 from typing import Any
@@ -26,12 +27,16 @@ import networkx as nx
 from dangjian.graph.privacy import NameGuard, mask_name
 from dangjian.graph.schema import model
 from dangjian.queries.explore import PEOPLE, name_guard, pinyin_keys
+from dangjian.queries.registry import SEVERITIES
 
 __all__ = ["View", "Canvas", "SEVERITY_COLOURS", "TYPE_STYLE", "PEOPLE", "redact"]
 
 SEVERITY_COLOURS = {"high": "#d62728", "medium": "#ff7f0e", "low": "#d8b400"}
 SEVERITY_LABELS = {"zh": {"high": "高", "medium": "中", "low": "低"},
                    "en": {"high": "high", "medium": "medium", "low": "low"}}  # fmt: skip
+_SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
+_severity = operator.itemgetter("severity")
+_NONE: list[dict] = []  # no findings (shared, never changed)
 #: group -> (shape, colour, size, zh label, en label)
 TYPE_STYLE: dict[str, tuple[str, str, int, str, str]] = {
     "area_top": ("dot", "#5b6f8a", 26, "市/区县", "city/district"),
@@ -84,14 +89,29 @@ class Canvas:
         self._vid: dict[str, str] = {}  # graph id -> id in the view (people get page-local ones)
         self._edge_keys: set[tuple[str, str, str]] = set()
         self._paths = paths
-        self.by_entity: dict[str, list[dict]] = {}
-        self.by_community: dict[str, list[dict]] = {}  # findings about anything in a community
+        by_entity: dict[str, list[dict]] = {}
+        by_community: dict[str, list[dict]] = {}  # findings about anything in a community
         for f in findings or ():
-            self.by_entity.setdefault(f["entity"], []).append(f)
-            if f["community"] is not None:
-                self.by_community.setdefault(f["community"], []).append(f)
+            e, com = f["entity"], f["community"]
+            if e in by_entity:
+                by_entity[e].append(f)
+            else:
+                by_entity[e] = [f]
+            if com is None:
+                continue
+            if com in by_community:
+                by_community[com].append(f)
+            else:
+                by_community[com] = [f]
+        # each entity's findings as run_rules orders them (by severity, then rule), whatever
+        # order they came in: the worst one first
+        for own in by_entity.values():
+            if len(own) > 1:
+                own.sort(key=_finding_order)
+        self.by_entity, self.by_community = by_entity, by_community
         self._m = model()
         self._shown_cache: dict[str | None, dict[str, tuple[str, Any, bool]]] = {}
+        self._type_labels: dict[str | None, str] = {}
         self._guard: NameGuard | None = None
 
     # -- names and facts ------------------------------------------------------------------------
@@ -104,7 +124,10 @@ class Canvas:
         return redact(name)
 
     def type_label(self, t: str | None) -> str:
-        return self._m.record(t).label(self.lang) if t in self._m.nodes else str(t or "")
+        found = self._type_labels.get(t)
+        if found is None:
+            found = self._type_labels[t] = self._m.record(t).label(self.lang) if t in self._m.nodes else str(t or "")
+        return found
 
     def facts(self, n: str) -> list[list[str]]:
         """[label, value] pairs from the schema's properties, in the schema's order: enum values as
@@ -151,10 +174,10 @@ class Canvas:
         return found
 
     def worst(self, findings: list[dict]) -> str | None:
+        """The highest severity among ``findings`` (None for none)."""
         if not findings:
             return None
-        found = {f["severity"] for f in findings}
-        return next((s for s in ("high", "medium", "low") if s in found), None)
+        return SEVERITIES[min(map(_SEVERITY_RANK.__getitem__, map(_severity, findings)))]
 
     # -- building -------------------------------------------------------------------------------
     def group_of(self, n: str) -> str:
@@ -173,15 +196,24 @@ class Canvas:
             return self._ids[n]
         d = self._nd[n]
         t = d.get("type")
+        person = t in PEOPLE
         # a person's id may be a roster number, or worse: the page gets a number of its own
-        vid = f"person-{len(self._vid)}" if t in PEOPLE else n
+        vid = f"person-{len(self._vid)}" if person else n
         self._vid[n] = vid
-        group = group or self.group_of(n)
+        if group is None:
+            group = _AREA_GROUP.get(d.get("level"), "area_lower") if t == "Area" else _TYPE_GROUP.get(t, "other")
         shape, colour, default_size, _, _ = TYPE_STYLE[group]
-        own = self.by_entity.get(n, []) if findings is None else findings
-        worst = self.worst(colour_by if colour_by is not None else own)
+        if colour_by is not None:
+            own = self.by_entity.get(n, _NONE) if findings is None else findings
+            worst = self.worst(colour_by)
+        elif findings is None:
+            own = self.by_entity.get(n, _NONE)
+            worst = own[0]["severity"] if own else None  # the canvas keeps each entity's worst first
+        else:
+            own = findings
+            worst = self.worst(own)
         name = self.name(n)
-        path = list(self._paths(n)) if self._paths is not None and t not in PEOPLE else []
+        sev = SEVERITY_LABELS[self.lang]
         item = {
             "id": vid,
             "label": label if label is not None else name,
@@ -192,10 +224,11 @@ class Canvas:
             "size": size if size is not None else default_size,
             "color": SEVERITY_COLOURS[worst] if worst else colour,
             "severity": worst,
-            "path": path,
+            "path": list(self._paths(n)) if self._paths is not None and not person else [],
             "facts": (extra or []) + self.facts(n),
-            "findings": [self.finding_row(f) for f in own],
-            "pinyin": self.pinyin(n, name),
+            "findings": [[f["severity"], sev.get(f["severity"], f["severity"]), f["title"], f["cite"], f["action"]]
+                         for f in own],  # as finding_row, without a call per finding  # fmt: skip
+            "pinyin": "" if person or not name else " ".join(pinyin_keys(name)).strip(),  # as pinyin()
         }
         self._ids[n] = item
         self.nodes.append(item)
@@ -255,3 +288,8 @@ _SECRETS = re.compile(r"(?<![0-9])(?:[1-9][0-9]{16}[0-9Xx]|[1-9][0-9]{14}|1[3-9]
 def redact(text: str) -> str:
     """``text`` with anything shaped like an ID or phone number replaced by ***."""
     return _SECRETS.sub("***", text)
+
+
+def _finding_order(f: dict) -> tuple[int, str]:
+    """A finding's place among the findings of its entity: by severity, then rule."""
+    return _SEVERITY_RANK[f["severity"]], f["rule"]

@@ -26,6 +26,7 @@ from pathlib import Path
 import orjson
 
 from dangjian.graph.fileio import atomic_write_text
+from dangjian.graph.perf import paused_gc
 from dangjian.viz.model import SEVERITY_COLOURS, SEVERITY_LABELS, View
 from dangjian.viz.views import ViewError
 
@@ -128,6 +129,7 @@ def _compact(view: View, lang: str) -> dict:
     }
 
 
+@paused_gc()  # the page's data: a dict and a list or two per node, no cycles
 def render(view: View) -> str:
     """The page of ``view`` as a string."""
     lang = view.lang if view.lang in _TEXT else "zh"

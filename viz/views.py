@@ -26,6 +26,7 @@ from typing import Any
 import networkx as nx
 
 from dangjian.graph.errors import DangjianError
+from dangjian.graph.perf import paused_gc
 from dangjian.queries import GraphIndex, run_rules
 from dangjian.queries.coconstruction import agreement_parties, in_force, partners_by_community
 from dangjian.queries.index import COMMUNITY_LEVELS
@@ -54,9 +55,12 @@ _TITLES = {
 
 
 def _start(g: nx.MultiDiGraph, as_of, lang: str, show_names: bool, config: dict | None = None,
-           min_severity: str | None = None) -> tuple[GraphIndex, Canvas]:  # fmt: skip
+           min_severity: str | None = None, ordered: bool = False) -> tuple[GraphIndex, Canvas]:  # fmt: skip
+    """The index and a canvas holding the findings (``ordered``: in run_rules's order, for a view
+    that lists entities in the order of their first finding; the canvas orders each entity's own)."""
     ix = GraphIndex(g, as_of)
-    findings = run_rules(g, as_of=ix.as_of, lang=lang, config=config, min_severity=min_severity, index=ix)
+    findings = run_rules(g, as_of=ix.as_of, lang=lang, config=config, min_severity=min_severity, index=ix,
+                         ordered=ordered)  # fmt: skip
     return ix, Canvas(g, lang=lang, findings=findings, show_names=show_names, paths=ix.area_path)
 
 
@@ -103,6 +107,7 @@ def _upper_tree(ix: GraphIndex, c: Canvas, roots: list[str], communities: list[s
             c.edge(p, a, "CONTAINS")
 
 
+@paused_gc()  # thousands of small dicts and lists, no cycles: see dangjian.graph.perf
 def overview(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str = "zh",
              show_names: bool = False, config: dict | None = None) -> View:  # fmt: skip
     """The area tree of ``area`` (default: everything) down to its communities, each community
@@ -165,6 +170,7 @@ def _layout_parent_org(ix: GraphIndex, c: Canvas, o: str, fallback: str | None) 
     return anchor if anchor is not None and c.has(anchor) else fallback
 
 
+@paused_gc()
 def community(g: nx.MultiDiGraph, target: str, *, as_of=None, lang: str = "zh", show_names: bool = False,
               members: bool = False, config: dict | None = None) -> View:  # fmt: skip
     """One community: its areas, organizations, units, partners, agreements, posts and members
@@ -253,6 +259,7 @@ def _agreements(ix: GraphIndex, c: Canvas, com: str, orgs: list[str]) -> None:
             c.edge(u, a, "PARTY_TO")
 
 
+@paused_gc()
 def tree(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str = "zh",
          show_names: bool = False, config: dict | None = None) -> View:  # fmt: skip
     """The organizations of an area (anchored in it, below it or in its units) and all they lead,
@@ -274,6 +281,7 @@ def tree(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str =
     return _finish("tree", _title("tree", lang, roots, ix), c, lang, organizations=len(orgs))
 
 
+@paused_gc()
 def coconstruction(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str = "zh",
                    show_names: bool = False, config: dict | None = None) -> View:  # fmt: skip
     """Communities of an area and their partner units (agreements in force), coloured by the
@@ -303,13 +311,14 @@ def coconstruction(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, l
     return _finish("coconstruction", title, c, lang, communities=len(communities), few_partners=few)
 
 
+@paused_gc()
 def gaps(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str = "zh", show_names: bool = False,
          config: dict | None = None, min_severity: str | None = None) -> View:  # fmt: skip
     """Only the entities with findings (at ``min_severity`` or above), each under its community,
     with the area chain above for context."""
     if min_severity is not None and min_severity not in SEVERITIES:
         raise ViewError(f"severity must be one of {', '.join(SEVERITIES)}")
-    ix, c = _start(g, as_of, lang, show_names, config, min_severity)
+    ix, c = _start(g, as_of, lang, show_names, config, min_severity, ordered=True)
     roots = _roots(ix, area)
     inside = {x for r in roots for x in ix.area_subtree(r)}
     entities = [e for e in c.by_entity if ix.area_of(e) in inside or (area is None and ix.area_of(e) is None)]
