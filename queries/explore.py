@@ -60,12 +60,13 @@ def _plain(toned: str) -> str:
 
 
 @functools.lru_cache(maxsize=1)
-def _pinyin_tables() -> tuple[dict[str, list[list[str]]], frozenset[str], dict[str, str]]:
+def _pinyin_tables() -> tuple[dict[str, list[list[str]]], frozenset[str], dict[str, str], dict[str, tuple[str, ...]]]:
     """pypinyin's phrase dictionary, the first two characters of each phrase in it (a phrase can
-    only start where these do) and a cache of each character's usual reading."""
+    only start where these do), and caches of each character's usual reading and of each phrase's
+    plain syllables."""
     from pypinyin.constants import PHRASES_DICT
 
-    return PHRASES_DICT, frozenset(k[:2] for k in PHRASES_DICT if len(k) >= 2), {}
+    return PHRASES_DICT, frozenset(k[:2] for k in PHRASES_DICT if len(k) >= 2), {}, {}
 
 
 def _reading(ch: str) -> str:
@@ -80,20 +81,26 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     """(full pinyin, initials) of a name: 祥云社区 -> ('xiangyunshequ', 'xysq'). The longest phrase of pypinyin's phrase dictionary at
     each point (so 长沙 reads chang-sha, 重庆 chong-qing), else each character's usual reading.
     About one dictionary lookup per character: a view of 50,000 names stays fast."""
-    phrases, starts, chars = _pinyin_tables()
+    phrases, starts, chars, said = _pinyin_tables()
     syllables: list[str] = []
     i, n = 0, len(name)
     while i < n:
         if name[i : i + 2] in starts:
+            found = None
             for length in (4, 3, 2):
-                phrase = phrases.get(name[i : i + length]) if i + length <= n else None
-                if phrase is not None:
-                    syllables.extend(_plain(r[0]) for r in phrase)
-                    i += length
-                    break
-            else:
-                phrase = None
-            if phrase is not None:
+                if i + length > n:
+                    continue
+                piece = name[i : i + length]
+                found = said.get(piece)
+                if found is None:
+                    phrase = phrases.get(piece)
+                    if phrase is None:
+                        continue
+                    found = said[piece] = tuple(_plain(r[0]) for r in phrase)
+                syllables.extend(found)
+                i += length
+                break
+            if found is not None:
                 continue
         ch = name[i]
         reading = chars.get(ch)

@@ -160,6 +160,7 @@ class GraphIndex:
         self._community: dict[str, str] | None = None
         self._subtree: dict[str, list[str]] = {}
         self._path: dict[str, list[str]] = {}
+        self._place: dict[str, tuple[str | None, list[str]]] = {}
         self._levels: dict[str, list[str]] | None = None
         self._cache: dict[str, Any] = {}
 
@@ -278,8 +279,20 @@ class GraphIndex:
     def area_path(self, n: str) -> list[str]:
         """Names from the city down to the community (or the area itself, if above it). Shared
         per area: do not change the list."""
-        a = self.area_of(n)
-        return self.path_of_area(self.community_map().get(a, a)) if a is not None else []
+        return self.place(n)[1]
+
+    def place(self, n: str) -> tuple[str | None, list[str]]:
+        """(community, area path) of an entity: :meth:`community_of` and :meth:`area_path`
+        together, kept per entity (findings and views ask for the same entities again)."""
+        found = self._place.get(n)
+        if found is None:
+            a = self.area_of(n)
+            if a is None:
+                found = self._place[n] = (None, [])
+            else:
+                community = self.community_map().get(a)
+                found = self._place[n] = (community, self.path_of_area(a if community is None else community))
+        return found
 
     def path_of_area(self, a: str) -> list[str]:
         """Names from the city down to the area ``a``."""

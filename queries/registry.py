@@ -172,11 +172,7 @@ def _place(ix: GraphIndex, entity: str) -> tuple[Any, Any, str | None, list[str]
     name = node.get("name", entity)
     if _name_masked(t):
         name = mask_name(name)
-    area = ix.area_finder(t)(entity)
-    if area is None:
-        return t, name, None, []
-    community = ix.community_map().get(area)
-    return t, name, community, ix.path_of_area(community or area)
+    return (t, name, *ix.place(entity))
 
 
 class _Blank(dict):

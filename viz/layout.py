@@ -84,19 +84,23 @@ def _measure(top, children) -> tuple[dict, dict]:
         if not kids:
             size[n] = (1.0, LEAF)
             continue
-        kids = sorted(kids, key=lambda c: -size[c][0] * size[c][1])  # big subtrees first (stable)
-        area = sum(size[c][0] * size[c][1] for c in kids)
-        widest = max(size[c][0] for c in kids)
+        sizes = [size[c] for c in kids]
+        if len(set(sizes)) > 1:  # big subtrees first (a stable sort: equal blocks keep their order)
+            order = sorted(range(len(kids)), key=lambda i: sizes[i][0] * sizes[i][1], reverse=True)
+            kids, sizes = [kids[i] for i in order], [sizes[i] for i in order]
+        area = sum(w * h for w, h in sizes)
+        widest = max(w for w, _ in sizes)
         limit = max(widest, math.ceil(math.sqrt(area * ROW / X_STEP * ASPECT)))
         placed, x, y, shelf_h, width = [], 0.0, 0.0, 0.0, 0.0
-        for c in kids:
-            w, h = size[c]
+        for c, (w, h) in zip(kids, sizes, strict=True):
             if x > 0 and x + w > limit:
                 x, y, shelf_h = 0.0, y + shelf_h, 0.0
             placed.append((c, x, y))
             x += w
-            shelf_h = max(shelf_h, h)
-            width = max(width, x)
+            if h > shelf_h:
+                shelf_h = h
+            if x > width:
+                width = x
         shelves[n] = placed
         size[n] = (max(1.0, width), HEAD + y + shelf_h)
     return size, shelves

@@ -112,6 +112,7 @@ class Canvas:
         self._m = model()
         self._shown_cache: dict[str | None, dict[str, tuple[str, Any, bool]]] = {}
         self._type_labels: dict[str | None, str] = {}
+        self._edge_labels: dict[str, str] = {}
         self._guard: NameGuard | None = None
 
     # -- names and facts ------------------------------------------------------------------------
@@ -141,11 +142,13 @@ class Canvas:
             if value is None or value == "":
                 continue
             label, enum, free = spec
-            if enum is not None:
-                value = enum.label(value, self.lang) if value in enum.values else value
-            elif isinstance(value, bool):
-                value = ("是" if value else "否") if self.lang == "zh" else ("yes" if value else "no")
-            elif free and isinstance(value, str) and not self.show_names:
+            if enum is not None and value in enum.values:  # the schema's own label: nothing to redact
+                out.append([label, enum.label(value, self.lang)])
+                continue
+            if isinstance(value, bool) and enum is None:
+                out.append([label, ("是" if value else "否") if self.lang == "zh" else ("yes" if value else "no")])
+                continue
+            if free and enum is None and isinstance(value, str) and not self.show_names:
                 value = self.guard(value)
             out.append([label, redact(str(value))])
         return out
@@ -258,8 +261,12 @@ class Canvas:
         if key in self._edge_keys or u not in self._ids or v not in self._ids:
             return
         self._edge_keys.add(key)
-        rel = self._m.edge(edge_type).label(self.lang) if edge_type in self._m.edges else edge_type
-        self.edges.append({"from": self._vid[u], "to": self._vid[v], "title": label or rel, "dashes": dashes})
+        if not label:
+            label = self._edge_labels.get(edge_type)
+            if label is None:
+                m = self._m
+                label = self._edge_labels[edge_type] = m.edge(edge_type).label(self.lang) if edge_type in m.edges else edge_type
+        self.edges.append({"from": self._vid[u], "to": self._vid[v], "title": label, "dashes": dashes})
 
     def pinyin(self, n: str, name: str) -> str:
         """The pinyin and pinyin initials the search box also matches (``xiangyunshequ xysq``);

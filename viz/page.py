@@ -63,11 +63,12 @@ def _json_for_script(data: object) -> str:
     """JSON that is inert inside a <script> element: no '<', '>' or '&' survive as such, nor the
     line separators that end a JavaScript string."""
     try:
-        text = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS).decode()
-    except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits, say
-        text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return (text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
-            .replace("\u2028", "\\u2028").replace("\u2029", "\\u2029"))  # fmt: skip
+        raw = orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS)
+    except TypeError:  # orjson.JSONEncodeError: an integer beyond 64 bits, a lone surrogate
+        raw = json.dumps(data, ensure_ascii=False, separators=(",", ":")).encode("utf-8", "replace")
+    # on the UTF-8 bytes (each of these has one encoding, found by a byte search), then decoded once
+    return (raw.replace(b"<", b"\\u003c").replace(b">", b"\\u003e").replace(b"&", b"\\u0026")
+            .replace("\u2028".encode(), b"\\u2028").replace("\u2029".encode(), b"\\u2029").decode())  # fmt: skip
 
 
 class _Table(dict):

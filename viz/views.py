@@ -33,7 +33,7 @@ from dangjian.queries.index import COMMUNITY_LEVELS
 from dangjian.queries.lookup import resolve
 from dangjian.queries.registry import SEVERITIES
 from dangjian.viz.layout import tree_layout
-from dangjian.viz.model import SEVERITY_COLOURS, Canvas, View
+from dangjian.viz.model import SEVERITY_COLOURS, SEVERITY_LABELS, Canvas, View
 
 __all__ = ["overview", "community", "tree", "coconstruction", "gaps", "VIEWS", "build_view", "ViewError"]
 
@@ -135,15 +135,11 @@ def overview(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: s
 
 def _tally(findings: list[dict], lang: str) -> str:
     """'4（高 1，中 3）': findings about anything inside a community, by severity."""
-    from dangjian.viz.model import SEVERITY_LABELS
-
     if not findings:
         return "0"
-    found: dict[str, int] = {}
-    for f in findings:  # a few per community, thousands of communities: no Counter per call
-        found[f["severity"]] = found.get(f["severity"], 0) + 1
-    counts = [(s, found.get(s, 0)) for s in SEVERITIES]
-    parts = ("，" if lang == "zh" else ", ").join(f"{SEVERITY_LABELS[lang][s]} {k}" for s, k in counts if k)
+    found = [f["severity"] for f in findings]  # a few per community, thousands of communities: no Counter
+    labels = SEVERITY_LABELS[lang]
+    parts = ("，" if lang == "zh" else ", ").join(f"{labels[s]} {k}" for s in SEVERITIES if (k := found.count(s)))
     return f"{len(findings)}（{parts}）" if lang == "zh" else f"{len(findings)} ({parts})"
 
 
