@@ -204,7 +204,7 @@ class Canvas:
         vid = f"person-{len(self._vid)}" if person else n
         self._vid[n] = vid
         if group is None:
-            group = _AREA_GROUP.get(d.get("level"), "area_lower") if t == "Area" else _TYPE_GROUP.get(t, "other")
+            group = self.group_of(n)
         shape, colour, default_size, _, _ = TYPE_STYLE[group]
         if colour_by is not None:
             own = self.by_entity.get(n, _NONE) if findings is None else findings
@@ -216,7 +216,6 @@ class Canvas:
             own = findings
             worst = self.worst(own)
         name = self.name(n)
-        sev = SEVERITY_LABELS[self.lang]
         item = {
             "id": vid,
             "label": label if label is not None else name,
@@ -229,9 +228,8 @@ class Canvas:
             "severity": worst,
             "path": list(self._paths(n)) if self._paths is not None and not person else [],
             "facts": (extra or []) + self.facts(n),
-            "findings": [[f["severity"], sev.get(f["severity"], f["severity"]), f["title"], f["cite"], f["action"]]
-                         for f in own],  # as finding_row, without a call per finding  # fmt: skip
-            "pinyin": "" if person or not name else " ".join(pinyin_keys(name)).strip(),  # as pinyin()
+            "findings": list(map(self.finding_row, own)),
+            "pinyin": self.pinyin(n, name),
         }
         self._ids[n] = item
         self.nodes.append(item)
