@@ -281,3 +281,30 @@ def test_actions_are_tabled_with_the_name_cut_out_and_put_back():
     assert _action("请为A社区", "A" + NAME_MARK, table) == "请为A社区"
     same = _action("请指导和平社区成立党组织", "和平社区", table)
     assert same == _action("请指导祥云社区成立党组织", "祥云社区", table)  # one entry for both
+
+
+def test_node_findings_follow_run_rules_order_worst_first(eg):
+    """The views take the findings unsorted; each node still lists its own as run_rules sorts
+    them (severity, then rule), so its colour is its worst."""
+    from dangjian.queries import run_rules
+    from dangjian.viz.model import SEVERITY_COLOURS
+
+    ordered = run_rules(eg, as_of=AS_OF)
+    unordered = run_rules(eg, as_of=AS_OF, ordered=False)
+    key = lambda f: (f["rule"], str(f["entity"]), f["action"])  # noqa: E731
+    assert sorted(map(key, unordered)) == sorted(map(key, ordered)) and len(ordered) > 10
+    view = build_view(eg, "gaps", as_of=AS_OF)  # every entity with findings, each its own
+    rows = {n["id"]: n for n in view.nodes}
+    by_entity: dict = {}
+    for f in ordered:
+        by_entity.setdefault(f["entity"], []).append([f["severity"], f["title"], f["cite"], f["action"]])
+    several = [e for e, fs in by_entity.items() if len({f[0] for f in fs}) > 1 and e in rows]
+    assert several  # the check below means something: entities with findings of two severities
+    for e, fs in by_entity.items():
+        if e in rows:
+            assert [[r[0], r[2], r[3], r[4]] for r in rows[e]["findings"]] == fs
+            assert rows[e]["color"] == SEVERITY_COLOURS[fs[0][0]]
+    shown = [n for n in build_view(eg, "overview", as_of=AS_OF).nodes if n["id"] in by_entity]  # unsorted input
+    assert any(len({r[0] for r in n["findings"]}) > 1 for n in shown)
+    for n in shown:
+        assert [[r[0], r[2], r[3], r[4]] for r in n["findings"]] == by_entity[n["id"]]
