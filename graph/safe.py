@@ -2,8 +2,8 @@
 (OWASP's CSV-injection rule), text printed to a terminal never carries a control character, and
 text read from a roster loses the invisible characters that could hide or reorder what it says.
 
->>> spreadsheet_cell("=HYPERLINK(\\"http://x\\")")
-"'=HYPERLINK(\\"http://x\\")"
+>>> spreadsheet_cell("=1+2")
+"'=1+2"
 >>> spreadsheet_cell("-3"), spreadsheet_cell("张华")
 ("'-3", '张华')
 >>> printable("a\\x1b[31mb\\u202ec")
