@@ -17,7 +17,7 @@ import json
 import os
 import secrets
 import sqlite3
-from collections.abc import Iterable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
 from typing import Any, NamedTuple
@@ -179,6 +179,40 @@ class Workspace:
             self.conn.execute("ROLLBACK")
             raise
         self.conn.execute("COMMIT")
+
+    @contextlib.contextmanager
+    def write_lock(self, on_wait: Callable[[], None] | None = None,
+                   timeout: float = 600.0) -> Iterator[sqlite3.Connection]:  # fmt: skip
+        """One writer at a time, for the whole of a read-modify-write (a load reads what the
+        workspace has, then writes): the write lock is taken first, so a second writer waits
+        until the first has committed and then reads its result. ``on_wait`` is called once
+        when another writer holds the lock. Commit on success, roll back on any exception."""
+        conn = self.conn
+        conn.execute("PRAGMA busy_timeout=0")
+        try:
+            conn.execute("BEGIN IMMEDIATE")
+        except sqlite3.OperationalError as exc:
+            if "locked" not in str(exc) and "busy" not in str(exc):
+                raise
+            if on_wait is not None:
+                on_wait()
+            conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+            try:
+                conn.execute("BEGIN IMMEDIATE")
+            except sqlite3.OperationalError as exc2:
+                if "locked" not in str(exc2) and "busy" not in str(exc2):
+                    raise
+                raise WorkspaceError(
+                    f"工作区 {self.path} 正被另一个导入占用，等待 {timeout:g} 秒后仍未释放"
+                ) from None
+        finally:
+            conn.execute("PRAGMA busy_timeout=5000")
+        try:
+            yield conn
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
 
     # -- reading -----------------------------------------------------------------------------
     @property
