@@ -102,6 +102,8 @@ class Property:
     edge_valid_to: str | None = None
     edge_props: dict[str, Any] = field(default_factory=dict)
     default_from: dict[str, str] | None = None
+    recommended: bool = False  # not required, but its absence from a roster is worth a note
+    from_id: str | None = None  # a fact an ID number tells (birth_date, sex), taken when empty
 
     def label(self, lang: str = "zh") -> str:
         return self.labels[lang]
@@ -214,8 +216,10 @@ def _enum(name: str, raw: dict) -> Enum:
 
 _PROP_KEYS = {
     "type", "label", "aliases", "required", "values", "targets", "edge", "direction", "multiple",
-    "sensitive", "unit", "edge_valid_from", "edge_valid_to", "edge_props", "default_from",
+    "sensitive", "unit", "edge_valid_from", "edge_valid_to", "edge_props", "default_from", "recommended",
+    "from_id",
 }  # fmt: skip
+ID_FACTS = ("birth_date", "sex")  # what an ID number tells of its holder
 
 
 def _property(owner: str, name: str, raw: dict, enums: dict[str, Enum]) -> Property:
@@ -237,6 +241,8 @@ def _property(owner: str, name: str, raw: dict, enums: dict[str, Enum]) -> Prope
         raise SchemaError(f"{where}: direction is in or out")
     if raw.get("sensitive") not in (None, "mask", "hide"):
         raise SchemaError(f"{where}: sensitive is mask or hide")
+    if raw.get("from_id") not in (None, *ID_FACTS):
+        raise SchemaError(f"{where}: from_id is one of {', '.join(ID_FACTS)}")
     return Property(
         name=name,
         type=ptype,
@@ -254,6 +260,8 @@ def _property(owner: str, name: str, raw: dict, enums: dict[str, Enum]) -> Prope
         edge_valid_to=raw.get("edge_valid_to"),
         edge_props=dict(raw.get("edge_props") or {}),
         default_from=raw.get("default_from"),
+        recommended=bool(raw.get("recommended", False)),
+        from_id=raw.get("from_id"),
     )
 
 

@@ -1,18 +1,21 @@
-"""Load roster files into a workspace: every row is loaded, merged as a duplicate, or rejected
-with its file, sheet, row, column and a reason, and ``read = loaded + merged + rejected``.
+"""Load roster files into a workspace: every line of data is loaded, merged as a duplicate,
+skipped (a footer, a note, a repeated header) or rejected, each skip and reject with its file,
+sheet, row, column and a reason, and ``read = new + updated + merged + skipped + rejected``.
 
-The whole load is one transaction: if anything fails, the workspace is as it was.
+The whole load is one transaction, taken before the workspace is read (a second load waits for
+the first): if anything fails, the workspace is as it was, and no report is left behind.
 
 >>> from dangjian.graph.store import Workspace
 >>> ws = Workspace.open(":memory:", create=True)
 >>> result = load_paths(ws, ["examples/xianghe"])  # doctest: +SKIP
->>> result.read == result.loaded + result.merged + result.rejected  # doctest: +SKIP
+>>> result.read == result.loaded + result.merged + result.skipped + result.rejected  # doctest: +SKIP
 True
 """
 
 from __future__ import annotations
 
 import csv
+import difflib
 import hashlib
 import hmac
 import io
@@ -25,22 +28,27 @@ from pathlib import Path
 from typing import Any
 
 from dangjian.graph.errors import InputError
-from dangjian.graph.fileio import atomic_write_text
 from dangjian.graph.perf import paused_gc
+from dangjian.graph.privacy import NameGuard, mask_name
+from dangjian.graph.safe import spreadsheet_row
 from dangjian.graph.schema import RecordType, model
 from dangjian.graph.store import EdgeRow, NodeRow, Workspace
 from dangjian.loaders import normalize as nz
 from dangjian.loaders.messages import render
 from dangjian.loaders.readers import Sheet, find_files, read_file
-from dangjian.loaders.roster import Reject, Row, filled, parse_rows, plan_sheet, shown_value
+from dangjian.loaders.roster import Reject, Row, _people_refs, filled, parse_rows, plan_sheet, shown_value
 from dangjian.loaders.template import AUX_SHEETS
 
 __all__ = ["load_paths", "load_sheets", "LoadResult", "write_rejects", "REJECT_COLUMNS"]
 
 Progress = Callable[[str, int, int], None]
 REJECT_COLUMNS = {
-    "zh": ["文件", "工作表", "行号", "列", "值", "原因"],
-    "en": ["file", "sheet", "row", "column", "value", "reason"],
+    "zh": ["文件", "工作表", "行号", "列", "值", "处理", "原因"],
+    "en": ["file", "sheet", "row", "column", "value", "outcome", "reason"],
+}
+KIND_LABELS = {
+    "zh": {"reject": "拒绝", "warning": "警告", "skip": "跳过", "note": "说明", "error": "未读入"},
+    "en": {"reject": "rejected", "warning": "warning", "skip": "skipped", "note": "note", "error": "not read"},
 }
 
 
@@ -50,16 +58,22 @@ class TypeCounts:
     new: int = 0
     updated: int = 0
     merged: int = 0
+    skipped: int = 0
     rejected: int = 0
 
     @property
     def loaded(self) -> int:
         return self.new + self.updated
 
+    def add_up(self) -> bool:
+        """Nothing lost: every line read was loaded, merged, skipped or rejected."""
+        return self.read == self.new + self.updated + self.merged + self.skipped + self.rejected
+
 
 @dataclass
 class LoadResult:
-    """What a load did. ``rejects`` lists each problem; ``rejected`` counts rows."""
+    """What a load did. ``rejects`` lists every entry of the load report (rejects, warnings,
+    skipped lines, notes, files not read: see ``Reject.kind``); ``rejected`` counts rows."""
 
     files: list[str]
     by_type: dict[str, TypeCounts]
@@ -68,6 +82,27 @@ class LoadResult:
     skipped_sheets: list[dict[str, Any]]
     rejects_path: str | None = None
     lang: str = "zh"
+    guard: NameGuard | None = None  # people's names, masked wherever the report shows text
+
+    def of_kind(self, kind: str) -> list[Reject]:
+        return [r for r in self.rejects if r.kind == kind]
+
+    @property
+    def failed_files(self) -> list[dict[str, str]]:
+        """The files that could not be read at all, each with the reason."""
+        return [{"file": r.source[0], "reason": r.params["message"]} for r in self.of_kind("error")]
+
+    def notes(self) -> list[str]:
+        """The sheet-level notes (absent columns, merged cells filled, hidden sheets), rendered."""
+        return [self.shown(f"{Path(r.source[0]).name} [{r.source[1]}]：" if self.lang == "zh" else
+                           f"{Path(r.source[0]).name} [{r.source[1]}]: ") + self.reason(r)
+                for r in self.of_kind("note")]  # fmt: skip
+
+    def reason(self, r: Reject) -> str:
+        return self.shown(render(r.code, self.lang, **r.params))
+
+    def shown(self, text: str) -> str:
+        return self.guard(text) if self.guard else text
 
     def _sum(self, attr: str) -> int:
         return sum(getattr(c, attr) for c in self.by_type.values())
@@ -77,7 +112,9 @@ class LoadResult:
     new = property(lambda self: self._sum("new"))
     updated = property(lambda self: self._sum("updated"))
     merged = property(lambda self: self._sum("merged"))
+    skipped = property(lambda self: self._sum("skipped"))
     rejected = property(lambda self: self._sum("rejected"))
+    warnings = property(lambda self: sum(r.kind == "warning" for r in self.rejects))
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -87,14 +124,18 @@ class LoadResult:
             "new": self.new,
             "updated": self.updated,
             "merged": self.merged,
+            "skipped": self.skipped,
             "rejected": self.rejected,
+            "warnings": self.warnings,
             "by_type": {
                 t: {"read": c.read, "loaded": c.loaded, "new": c.new, "updated": c.updated,
-                    "merged": c.merged, "rejected": c.rejected}
+                    "merged": c.merged, "skipped": c.skipped, "rejected": c.rejected}
                 for t, c in self.by_type.items()
             },
             "sheets": self.sheets,
             "skipped_sheets": self.skipped_sheets,
+            "failed_files": [{**f, "reason": self.shown(f["reason"])} for f in self.failed_files],
+            "notes": self.notes(),
             "rejects_path": self.rejects_path,
         }  # fmt: skip
 
@@ -102,9 +143,10 @@ class LoadResult:
 class _Load:
     """One load's working state. Only :func:`load_paths` uses it."""
 
-    def __init__(self, ws: Workspace, lang: str):
+    def __init__(self, ws: Workspace, lang: str, strict: bool = False):
         self.ws = ws
         self.lang = lang
+        self.strict = strict
         self.m = model()
         self.rejects: list[Reject] = []
         self.counts: dict[str, TypeCounts] = {rt.name: TypeCounts() for rt in self.m.records}
@@ -112,18 +154,25 @@ class _Load:
         # resolution indexes: id -> (type, level); (type, name key) -> ids
         self.by_id: dict[str, tuple[str, str | None]] = {}
         self.by_name: dict[tuple[str, str], set[str]] = defaultdict(set)
+        self.shown_names: dict[tuple[str, str], str] = {}  # (type, name key) -> a name as written
         self.dead_names: dict[tuple[str, str], tuple[str, str, int]] = {}
         self.dead_ids: dict[str, tuple[str, str, int]] = {}
         self.pending_names: dict[tuple[str, str], int] = defaultdict(int)
-        self.id_key = ws.id_key
         self.rank = {v: self.m.area_rank(v) for v in self.m.enums["area_level"].values}
         self.ws_ids: set[str] = set()  # ids already in the workspace: always valid targets
-        for nid, ntype, name, level in ws.conn.execute(
-            "SELECT id, type, name, json_extract(props, '$.level') FROM nodes"
-        ):
+        self._near: dict[str, dict[str, list[str]]] = {}  # type -> character -> name keys
+        self._hints: dict[tuple, str] = {}
+
+    def prepare(self) -> None:
+        """Read what the workspace holds (under the write lock: see :func:`_load`)."""
+        ws = self.ws
+        self.id_key = ws.id_key
+        for nid, ntype, name, level in ws.node_index():
             self.ws_ids.add(nid)
             self.by_id[nid] = (ntype, level)
-            self.by_name[(ntype, _name_key(name))].add(nid)
+            key = (ntype, _name_key(name))
+            self.by_name[key].add(nid)
+            self.shown_names.setdefault(key, name)
 
     # -- reporting ----------------------------------------------------------------------------
     def reject(self, row: Row, problems: list[Reject]) -> None:
@@ -141,6 +190,15 @@ class _Load:
     def label(self, type_name: str) -> str:
         return self.m.record(type_name).label(self.lang)
 
+    def report(self, entry: Reject) -> None:
+        self.rejects.append(entry)
+
+    def file_error(self, f, message: str) -> None:
+        """A file that cannot be read at all: refuses the load with --strict, else reported."""
+        if self.strict:
+            raise InputError(message)
+        self.report(Reject((str(f), "", 0), "", "", "file_not_read", {"message": message}, kind="error"))
+
     # -- step 1: read and parse -----------------------------------------------------------------
     def read(self, files: list, progress: Progress | None,
              reader: Callable[[Any], list[Sheet]] = read_file) -> tuple[list, list]:  # fmt: skip
@@ -148,37 +206,67 @@ class _Load:
         for i, f in enumerate(files):
             if progress:
                 progress("read", i, len(files))
-            sheets = reader(f)
+            try:
+                sheets = reader(f)
+            except InputError as exc:
+                self.file_error(f, str(exc))
+                continue
             recognised = 0
             for sheet in sheets:
                 if sheet.name in AUX_SHEETS or not any(map(filled, sheet.rows)):
+                    continue
+                if sheet.hidden:
+                    self.report(Reject((str(f), sheet.name, 0), "", "", "hidden_sheet",
+                                       {"rows": sum(map(filled, sheet.rows))}, kind="note"))  # fmt: skip
                     continue
                 plan = plan_sheet(sheet)
                 if plan is None:
                     skipped.append({"file": str(f), "sheet": sheet.name, "rows": sum(map(filled, sheet.rows))})
                     continue
                 recognised += 1
-                counts = self.counts[plan.type.name]
-                n = 0
-                for row in parse_rows(sheet, plan, self.lang):
-                    n += 1
-                    counts.read += 1
-                    if row.problems:
-                        row.id = row.values.get("id")
-                        self.reject(row, row.problems)
-                    else:
-                        self.rows.append(row)
-                sheets_info.append({
-                    "file": str(f), "sheet": sheet.name, "type": plan.type.name, "rows": n,
-                    "header_row": plan.header_row + 1, "encoding": sheet.encoding,
-                    "ignored_columns": plan.ignored,
-                })  # fmt: skip
-            if recognised == 0:
+                self.read_sheet(f, sheet, plan, sheets_info)
+            if recognised == 0 and not any(s.hidden for s in sheets):
                 names = "、".join(rt.roster["zh"] for rt in self.m.records)
-                raise InputError(f"{f}: no roster header found (expected a roster of {names})")
+                self.file_error(f, f"{f}：找不到台账表头（应为{names}之一的表头）")
         if progress:
             progress("read", len(files), len(files))
+        failed = self.of_kind("error")
+        if failed and len(failed) == len(files):  # nothing could be read: the load is refused
+            more = f"（另有 {len(failed) - 1} 个文件也无法读取）" if len(failed) > 1 else ""
+            raise InputError(failed[0].params["message"] + more)
         return sheets_info, skipped
+
+    def of_kind(self, kind: str) -> list[Reject]:
+        return [r for r in self.rejects if r.kind == kind]
+
+    def read_sheet(self, f, sheet: Sheet, plan, sheets_info: list) -> None:
+        counts = self.counts[plan.type.name]
+        where = (str(f), sheet.name, plan.header_row + 1)
+        for code, params in sheet.notes:
+            self.report(Reject(where, "", "", code, params, kind="note"))
+        if plan.absent:
+            cols = "、".join(p.label(self.lang) for p in plan.absent)
+            self.report(Reject(where, "", "", "absent_columns", {"columns": cols}, kind="note"))
+        n = 0
+        for row in parse_rows(sheet, plan, self.lang):
+            n += 1
+            counts.read += 1
+            if type(row) is Reject:  # a skipped line
+                counts.skipped += 1
+                self.report(row)
+                continue
+            if row.warnings:
+                self.rejects.extend(row.warnings)
+            if row.problems:
+                row.id = row.values.get("id")
+                self.reject(row, row.problems)
+            else:
+                self.rows.append(row)
+        sheets_info.append({
+            "file": str(f), "sheet": sheet.name, "type": plan.type.name, "rows": n,
+            "header_row": plan.header_row + 1, "encoding": sheet.encoding,
+            "ignored_columns": plan.ignored,
+        })  # fmt: skip
 
     # -- step 2: identifiers --------------------------------------------------------------------
     def assign_ids(self) -> None:
@@ -249,7 +337,9 @@ class _Load:
             row.id = None
             return
         self.by_id[row.id] = (row.type.name, row.values.get("level"))
-        self.by_name[(row.type.name, _name_key(row.values.get("name", row.id)))].add(row.id)
+        key = (row.type.name, _name_key(row.values.get("name", row.id)))
+        self.by_name[key].add(row.id)
+        self.shown_names.setdefault(key, row.values.get("name", row.id))
 
     # -- step 3: references ----------------------------------------------------------------------
     def resolve(self, row: Row, prop: str, text: str, for_id: bool = False):
@@ -279,7 +369,46 @@ class _Load:
         if dead:
             return self.problem(row, prop, shown, "rejected_ref", target=target,
                                 file=Path(dead[0]).name, line=dead[2])  # fmt: skip
-        return self.problem(row, prop, shown, "unknown_ref", target=target)
+        return self.problem(row, prop, shown, "unknown_ref", target=target, hint=self.hint(p, text))
+
+    def hint(self, p, text: str) -> str:
+        """", did you mean …": the nearest names of the reference's target types (masked when they
+        are people's), or nothing. Bounded: a few candidates per query, cached per text."""
+        key = (p.targets, _name_key(text))
+        if key in self._hints:
+            return self._hints[key]
+        if len(self._hints) >= 2000:
+            return ""
+        want = key[1]
+        cands: set[tuple[str, str]] = set()
+        for t in p.targets:
+            near = self._near_index(t)
+            for ch in sorted(set(want), key=lambda c: len(near.get(c, ())))[:3]:
+                cands.update((t, k) for k in near.get(ch, ())[:3000])
+        scored = sorted(((difflib.SequenceMatcher(None, want, k).ratio(), k, t) for t, k in cands), reverse=True)
+        names = []
+        for score, k, t in scored[:3]:
+            if score < 0.5:
+                break
+            name = self.shown_names.get((t, k), k)
+            names.append(mask_name(name) if _people_refs(p) else name)
+        hint = ""
+        if names:
+            sep = "、" if self.lang == "zh" else ", "
+            hint = ("；是否想填：" if self.lang == "zh" else "; did you mean: ") + sep.join(names)
+        self._hints[key] = hint
+        return hint
+
+    def _near_index(self, t: str) -> dict[str, list[str]]:
+        near = self._near.get(t)
+        if near is None:
+            near = defaultdict(list)
+            for ntype, k in self.by_name:
+                if ntype == t:
+                    for ch in set(k):
+                        near[ch].append(k)
+            self._near[t] = near
+        return near
 
     def resolve_all(self, progress: Progress | None) -> None:
         kept = []
@@ -479,20 +608,26 @@ class _Load:
         for e in edge_rows:  # every edge joins two entities that exist
             if e.src not in known or e.dst not in known:
                 raise AssertionError(f"edge {e.type} {e.src}->{e.dst} from {e.source} has a missing end")
-        for t, c in self.counts.items():  # nothing lost: a row is loaded, merged or rejected
-            if c.read != c.loaded + c.merged + c.rejected:
+        for t, c in self.counts.items():  # nothing lost: a line is loaded, merged, skipped or rejected
+            if not c.add_up():
                 raise AssertionError(f"load counts do not add up for {t}: {c}")
         if progress:
             progress("write", 0, 1)
-        with ws.transaction():
-            load_id = ws.begin_load(files)
-            ws.put_nodes(node_rows, load_id, replacing=replacing)
-            ws.put_edges(edge_rows, load_id)
-            summary = {t: vars(c) for t, c in self.counts.items() if c.read}
-            ws.finish_load(load_id, summary)
+        load_id = ws.begin_load(files)  # inside the caller's write lock: one transaction
+        ws.put_nodes(node_rows, load_id, replacing=replacing)
+        ws.put_edges(edge_rows, load_id)
+        summary = {t: vars(c) for t, c in self.counts.items() if c.read}
+        ws.finish_load(load_id, summary)
         if progress:
             progress("write", 1, 1)
         return summary
+
+    def guard(self) -> NameGuard:
+        """People's names known to this load and to the workspace: masked in the report's text."""
+        people = {t for t in self.m.nodes if self.m.sensitive(t).get("name") == "mask"}
+        names = {r.values["name"] for r in self.rows if r.type.name in people and "name" in r.values}
+        names.update(self.ws.people_names())
+        return NameGuard(names)
 
 
 def load_paths(
@@ -501,69 +636,143 @@ def load_paths(
     *,
     lang: str = "zh",
     rejects_path: str | os.PathLike | None = None,
+    rejects_unique: bool = False,
     progress: Progress | None = None,
+    strict: bool = False,
+    on_wait: Callable[[], None] | None = None,
 ) -> LoadResult:
     """Load the roster files (or folders of them) at ``paths`` into ``ws`` in one transaction.
 
-    Raises :class:`~dangjian.graph.errors.InputError` when a file cannot be read at all; then
-    nothing is loaded. The rejects report (CSV) is written to ``rejects_path`` when given and there
-    are rejects.
+    A file that cannot be read at all is reported and the others load; with ``strict`` it refuses
+    the whole load (:class:`~dangjian.graph.errors.InputError`, nothing loaded), as does a load
+    where no file can be read. The load report (CSV: rejects, warnings, skipped lines, notes) is
+    written to ``rejects_path`` when given and not empty, in the same outcome as the load: a path
+    that cannot be written refuses the load before anything is written. With ``rejects_unique``
+    an existing file of that name is kept and the report gets the next free name (``-2``, ``-3``).
+    ``on_wait`` is called once if another load holds the workspace.
     """
     files = find_files(paths)
     with paused_gc():  # millions of small objects, no cycles: see dangjian.graph.perf
-        return _load(ws, files, lang, rejects_path, progress, read_file)
+        return _load(ws, files, lang, rejects_path, rejects_unique, progress, read_file, strict, on_wait)
 
 
 def load_sheets(ws: Workspace, sheets: list[Sheet], *, lang: str = "zh",
-                rejects_path: str | os.PathLike | None = None, progress: Progress | None = None) -> LoadResult:  # fmt: skip
+                rejects_path: str | os.PathLike | None = None, rejects_unique: bool = False,
+                progress: Progress | None = None, strict: bool = False,
+                on_wait: Callable[[], None] | None = None) -> LoadResult:  # fmt: skip
     """Load sheets made in memory (each named by its ``file``), exactly as :func:`load_paths`
     loads files: the same checks, counts and rejects, in one transaction."""
     by_file: dict[str, list[Sheet]] = {}
     for sheet in sheets:
         by_file.setdefault(sheet.file, []).append(sheet)
     with paused_gc():
-        return _load(ws, list(by_file), lang, rejects_path, progress, by_file.__getitem__)
+        return _load(ws, list(by_file), lang, rejects_path, rejects_unique, progress, by_file.__getitem__,
+                     strict, on_wait)  # fmt: skip
 
 
-def _load(ws, files, lang, rejects_path, progress, reader) -> LoadResult:
-    job = _Load(ws, lang)
-    sheets, skipped = job.read(files, progress, reader)
-    job.assign_ids()
-    job.resolve_all(progress)
-    job.cascade()
-    nodes, links = job.merge()
+def _load(ws, files, lang, rejects_path, rejects_unique, progress, reader, strict, on_wait) -> LoadResult:
+    if rejects_path is not None:
+        check_output_path(rejects_path)
+    job = _Load(ws, lang, strict)
+    sheets, skipped = job.read(files, progress, reader)  # the files: no need to hold the workspace
     names = [str(f) for f in files]
-    job.write(names, nodes, links, progress)
-    result = LoadResult(names, {t: c for t, c in job.counts.items() if c.read}, job.rejects, sheets,
-                        skipped, lang=lang)  # fmt: skip
-    if rejects_path is not None and job.rejects:
-        write_rejects(result, rejects_path)
-        result.rejects_path = str(rejects_path)
+    tmp = None
+    try:
+        with ws.write_lock(on_wait=on_wait):
+            job.prepare()
+            job.assign_ids()
+            job.resolve_all(progress)
+            job.cascade()
+            nodes, links = job.merge()
+            job.write(names, nodes, links, progress)
+            result = LoadResult(names, {t: c for t, c in job.counts.items() if c.read}, job.rejects, sheets,
+                                skipped, lang=lang)  # fmt: skip
+            if rejects_path is not None and job.rejects:
+                result.guard = job.guard()
+                tmp = _temp_beside(Path(rejects_path))
+                _write_report(result, tmp)
+        if tmp is not None:  # committed: the report goes in place
+            result.rejects_path = str(_place(tmp, Path(rejects_path), unique=rejects_unique))
+            tmp = None
+    finally:
+        if tmp is not None:
+            tmp.unlink(missing_ok=True)
+    if result.guard is None and job.rejects:
+        result.guard = job.guard()
     return result
 
 
-def write_rejects(result: LoadResult, path: str | os.PathLike) -> None:
-    """Write the rejects report (UTF-8 with BOM so that Excel opens it) atomically."""
+def check_output_path(path: str | os.PathLike) -> None:
+    """Refuse, before anything is written, a report path that cannot be written."""
+    p = Path(path)
+    if p.is_dir():
+        raise InputError(f"无法写入导入报告 {p}：这是一个文件夹，请给出文件名（如 {p / 'rejects.csv'}）")
+    if not p.parent.is_dir():
+        raise InputError(f"无法写入导入报告 {p}：文件夹 {p.parent} 不存在")
+    if not os.access(p.parent, os.W_OK):
+        raise InputError(f"无法写入导入报告 {p}：没有文件夹 {p.parent} 的写入权限")
+
+
+def _temp_beside(path: Path) -> Path:
+    return path.with_name(f".{path.name}.{os.getpid()}.tmp")
+
+
+def _place(tmp: Path, path: Path, unique: bool) -> Path:
+    """Move the finished report into place: over ``path``, or with ``unique`` under the first
+    free name (``rejects-….csv``, ``rejects-…-2.csv``), never replacing another report."""
+    if not unique:
+        os.replace(tmp, path)
+        return path
+    n = 1
+    while True:
+        target = path if n == 1 else path.with_name(f"{path.stem}-{n}{path.suffix}")
+        try:
+            os.link(tmp, target)
+        except FileExistsError:
+            n += 1
+            continue
+        tmp.unlink()
+        return target
+
+
+def _write_report(result: LoadResult, path: Path) -> None:
     lang = result.lang
-    buf = io.StringIO()
-    w = csv.writer(buf)
-    w.writerow(REJECT_COLUMNS[lang])
-    for r in sorted(result.rejects, key=lambda r: (r.source[0], r.source[1], r.source[2])):
-        w.writerow([r.source[0], r.source[1], r.source[2], r.column, r.value, render(r.code, lang, **r.params)])
-    atomic_write_text(Path(path), buf.getvalue(), encoding="utf-8-sig")
+    kinds = KIND_LABELS[lang]
+    with open(path, "w", encoding="utf-8-sig", newline="") as fh:
+        w = csv.writer(fh)
+        w.writerow(REJECT_COLUMNS[lang])
+        for r in sorted(result.rejects, key=lambda r: (r.source[0], r.source[1], r.source[2])):
+            w.writerow(spreadsheet_row([r.source[0], r.source[1], r.source[2] or "", r.column,
+                                        result.shown(r.value), kinds[r.kind], result.reason(r)]))  # fmt: skip
+
+
+def write_rejects(result: LoadResult, path: str | os.PathLike) -> None:
+    """Write the load report (UTF-8 with BOM so that Excel opens it) atomically: a row per entry
+    (file, sheet, row, column, value, outcome, reason), names masked, no cell a live formula."""
+    p = Path(path)
+    tmp = _temp_beside(p)
+    try:
+        _write_report(result, tmp)
+        os.replace(tmp, p)
+    finally:
+        tmp.unlink(missing_ok=True)
 
 
 def default_rejects_path(db_path: str) -> Path:
-    """``rejects-YYYYmmdd-HHMMSS.csv`` beside the workspace file."""
+    """``rejects-YYYYmmdd-HHMMSS.csv`` beside the workspace file (loaded with ``rejects_unique``,
+    two loads in the same second keep both reports)."""
     base = Path(db_path).parent if db_path != ":memory:" else Path.cwd()
     return base / f"rejects-{datetime.now():%Y%m%d-%H%M%S}.csv"
 
 
 def _name_key(name: Any) -> str:
-    """What a name is matched by: spaces and case ignored. Names and reference texts reach here
-    already cleaned (``clean_text``: the loader cleans every cell it keeps, and the workspace holds
-    only such values), so for text that is all it takes."""
-    return name.replace(" ", "").lower() if type(name) is str else nz.clean_id(name).lower()
+    """What a name is matched by: spaces, case and traditional characters ignored (祥雲社區 is
+    祥云社区). Names and reference texts reach here already cleaned (``clean_text``: the loader
+    cleans every cell it keeps, and the workspace holds only such values)."""
+    text = name if type(name) is str else nz.clean_id(name)
+    if not text.isascii() and hasattr(nz, "simplified"):
+        text = nz.simplified(text)
+    return text.replace(" ", "").lower()
 
 
 def _derived_id(rt: RecordType, alt: tuple[str, ...], parts: list[str], key: bytes) -> str:

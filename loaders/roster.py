@@ -14,29 +14,41 @@ first rows even under merged title rows.
 from __future__ import annotations
 
 import functools
+import re
+from collections import Counter
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
 from dangjian.graph.privacy import mask_name
+from dangjian.graph.safe import has_invisible, strip_invisible
 from dangjian.graph.schema import Property, RecordType, header_key, model
 from dangjian.loaders import normalize as nz
 
-__all__ = ["Row", "Reject", "SheetPlan", "plan_sheet", "parse_rows", "filled", "mask_name", "HEADER_SCAN_ROWS"]
+__all__ = ["Row", "Reject", "SheetPlan", "plan_sheet", "parse_rows", "filled", "mask_name", "HEADER_SCAN_ROWS",
+           "KINDS", "footer_word"]  # fmt: skip
 
 HEADER_SCAN_ROWS = 30
 Source = tuple[str, str, int]
 
 
+# What an entry of the load report says of its row: the row was rejected; it was loaded but the
+# user must know something (a warning); the line was skipped (a footer, a continuation); a note
+# about a sheet or file as a whole; a file that could not be read at all.
+KINDS = ("reject", "warning", "skip", "note", "error")
+
+
 @dataclass
 class Reject:
-    """One problem with one row: where it is, which column, the value and why (a reason code)."""
+    """One entry of the load report: where (file, sheet, row), which column, the value shown (ID
+    numbers hidden, names masked), why (a reason code and its parameters) and its ``kind``."""
 
     source: Source
     column: str
     value: str
     code: str
     params: dict[str, Any] = field(default_factory=dict)
+    kind: str = "reject"
 
 
 @dataclass(slots=True)
@@ -52,6 +64,7 @@ class Row:
     id: str | None = None
     resolved: dict[str, list[tuple[str, str]]] = field(default_factory=dict)  # prop -> [(id, type)]
     problems: list[Reject] = field(default_factory=list)  # non-empty: the row is rejected
+    warnings: list[Reject] = field(default_factory=list)  # loaded, but the user is told
 
 
 @dataclass
@@ -61,6 +74,7 @@ class SheetPlan:
     columns: list[tuple[int, Property, str]]  # (column index, property, header as written)
     ignored: list[str]
     missing_required: list[Property]
+    absent: list[Property] = field(default_factory=list)  # recommended columns the sheet lacks
 
 
 @functools.lru_cache(maxsize=1)
@@ -91,7 +105,7 @@ def plan_sheet(sheet) -> SheetPlan | None:
     best: tuple[float, int, RecordType] | None = None
     index = _alias_index()
     for r, row in enumerate(sheet.rows[:HEADER_SCAN_ROWS]):
-        keys = {header_key(c) for c in row if isinstance(c, str) and c.strip()}
+        keys = {_cell_key(c) for c in row if isinstance(c, str) and c.strip()}
         if len(keys) < 2:
             continue
         for rt in model().records:
@@ -111,21 +125,48 @@ def plan_sheet(sheet) -> SheetPlan | None:
     for c, cell in enumerate(sheet.rows[r]):
         if cell is None or (isinstance(cell, str) and not cell.strip()):
             continue
-        key = header_key(cell)
+        key = _cell_key(cell)
         if key in model().ignore_columns:
             continue
         pname = index[rt.name].get(key)
+        shown = nz.clean_text(strip_invisible(str(cell)))
         if pname is None or pname in seen:
-            ignored.append(nz.clean_text(cell))
+            ignored.append(shown)
             continue
         seen.add(pname)
-        columns.append((c, rt.properties[pname], nz.clean_text(cell)))
+        columns.append((c, rt.properties[pname], shown))
     missing = [p for p in rt.required if p.name not in seen]
-    return SheetPlan(rt, r, columns, ignored, missing)
+    absent = [p for p in rt.properties.values() if p.recommended and p.name not in seen]
+    return SheetPlan(rt, r, columns, ignored, missing, absent)
+
+
+def _cell_key(cell: Any) -> str:
+    """A header cell's key, read through invisible characters and traditional characters."""
+    text = strip_invisible(str(cell))
+    return header_key(_simplified(text))
+
+
+def _simplified(text: str) -> str:
+    return nz.simplified(text) if hasattr(nz, "simplified") else text
+
+
+_ID_LIKE = re.compile(r"^(?=.*\d)[A-Za-z0-9:_/.\-]+$")
+
+
+def _people_refs(prop: Property) -> bool:
+    """Whether a reference column names people (a post's 人员): its texts are names, masked."""
+    return prop.is_ref and _people_targets(prop.targets)
+
+
+@functools.lru_cache(maxsize=None)
+def _people_targets(targets: tuple[str, ...]) -> bool:
+    m = model()
+    return any(m.sensitive(t).get("name") == "mask" for t in targets if t in m.nodes)
 
 
 def shown_value(prop: Property, cell: Any, lang: str = "zh") -> str:
-    """A cell or value as it may appear in a report: ID and phone numbers hidden, names masked,
+    """A cell or value as it may appear in a report: ID and phone numbers hidden, names masked
+    (in a column of names, and in a reference to a person unless it is an ID such as M001),
     choices by their label."""
     if isinstance(cell, list):
         return "、".join(shown_value(prop, c, lang) for c in cell)
@@ -133,10 +174,10 @@ def shown_value(prop: Property, cell: Any, lang: str = "zh") -> str:
         return prop.enum.label(cell, lang)
     if isinstance(cell, bool):
         return ("是" if cell else "否") if lang == "zh" else ("yes" if cell else "no")
-    text = "" if cell is None else nz.clean_text(cell)
+    text = "" if cell is None else nz.clean_text(strip_invisible(str(cell)) if isinstance(cell, str) else cell)
     if prop.sensitive == "hide" and text:
         return "***"
-    if prop.sensitive == "mask" and text:
+    if (prop.sensitive == "mask" or _people_refs(prop)) and text and not (prop.is_ref and _ID_LIKE.match(text)):
         return mask_name(text)
     return text
 
@@ -149,7 +190,10 @@ def _converter(prop: Property, lang: str) -> Callable[[Any], Any]:
         choices = "、".join(enum.choices(lang)) if lang == "zh" else ", ".join(enum.choices(lang))
 
         def conv_enum(cell: Any) -> str:
-            v = enum.match(nz.clean_text(cell))
+            text = nz.clean_text(cell)
+            v = enum.match(text)
+            if v is None:  # traditional characters: 正式黨員
+                v = enum.match(_simplified(text))
             if v is None:
                 raise nz.BadValue("bad_enum", choices=choices)
             return v
@@ -199,9 +243,37 @@ def filled(row: list) -> bool:
     return not all(map(nz.is_blank, row))
 
 
-def parse_rows(sheet, plan: SheetPlan, lang: str = "zh") -> Iterator[Row]:
-    """Each non-blank data row of ``sheet`` as a :class:`Row`; a row that breaks the schema has
-    ``problems`` (and the values that could be read, for better messages about it later)."""
+# The first cell of a row that is no data: totals, signatures, dates and notes under a table, and
+# the example row of the template.
+_FOOTER = re.compile(
+    r"^(合计|小计|总计|共计|累计|汇总)(?=$|[:：\s\d(（])"
+    r"|^(填表人|制表人|填报人|审核人|审批人|负责人|统计人|经办人|制表日期|填表日期|填报日期|报送日期|统计日期|"
+    r"制表时间|填表时间|填报时间|填表单位|填报单位|制表单位|备注|说明|附注|注)(?=$|\s*[:：])"
+    r"|^(示例|样例)"
+)
+
+
+def footer_word(row: list) -> str | None:
+    """The word that marks a footer or note row (合计, 填表人, 备注：…), or None for a data row.
+
+    >>> footer_word(["合计", "", 12]), footer_word(["", "填表人：张华 审核人：李明"]), footer_word(["合计公司"])
+    ('合计', '填表人', None)
+    """
+    for cell in row:
+        if nz.is_blank(cell):
+            continue
+        if not isinstance(cell, str):
+            return None
+        m = _FOOTER.match(nz.clean_text(cell).replace(" ", ""))
+        return next(g for g in m.groups() if g) if m else None
+    return None
+
+
+def parse_rows(sheet, plan: SheetPlan, lang: str = "zh") -> Iterator[Row | Reject]:
+    """Each data line of ``sheet`` after the header: a :class:`Row` (a row that breaks the schema
+    has ``problems``, and the values that could be read, for better messages about it later), or
+    a :class:`Reject` of kind ``skip`` for a line that is no data (a footer, a repeated header,
+    the continuation of a cell over several lines). Blank rows are no lines of data."""
     rt = plan.type
     convs = [(c, p.name, p, header, _converter(p, lang), p.type == "ref") for c, p, header in plan.columns]
     present = frozenset(p.name for _, p, _ in plan.columns)
@@ -211,46 +283,130 @@ def parse_rows(sheet, plan: SheetPlan, lang: str = "zh") -> Iterator[Row]:
                for p in plan.missing_required]  # fmt: skip
     defaults = [(p.name, p.default_from["property"], rt.prop(p.default_from["property"]).enum,
                  p.default_from["attribute"]) for p in rt.properties.values() if p.default_from]  # fmt: skip
+    from_id = [(p.name, p.from_id, p.label(lang)) for p in rt.properties.values() if p.from_id]
+    id_prop = next((p.name for p in rt.properties.values() if p.type == "id_number"), None)
     file, name = sheet.file, sheet.name
     rows = sheet.rows
+    lines, bad = sheet.lines, sheet.bad
+    header = rows[plan.header_row]
+    width = len(header)
+    header_keys = [_cell_key(c) if isinstance(c, str) and c.strip() else None for c in header]
+    if sheet.kind == "csv":  # a row longer than the file's rows is shifted (an unquoted comma)
+        lengths = Counter(len(_trimmed(r)) for r in rows[plan.header_row + 1 :] if r)
+        usual = max(lengths, key=lambda k: (lengths[k], k)) if lengths else width
+        shifted_at = max(width, usual)
+    else:
+        shifted_at = None
     for r in range(plan.header_row + 1, len(rows)):
         raw = rows[r]
         if not filled(raw):
             continue
-        source = (file, name, r + 1)
+        first, last = lines[r] if lines is not None else (r + 1, r + 1)
+        source = (file, name, first)
+        for line in range(first + 1, last + 1):  # a quoted cell over several lines
+            yield Reject((file, name, line), "", "", "continuation", {"line": first}, kind="skip")
+        if r in bad:
+            code, params = bad[r]
+            yield Row(rt, source, {}, {}, columns, present, problems=[Reject(source, "", "", code, dict(params))])
+            continue
+        word = footer_word(raw)
+        if word is not None:
+            yield Reject(source, "", "", "footer_row", {"word": word}, kind="skip")
+            continue
+        if sum(1 for c, k in zip(raw, header_keys) if k and isinstance(c, str) and _cell_key(c) == k) >= 2:
+            yield Reject(source, "", "", "repeated_header", {}, kind="skip")
+            continue
         values: dict[str, Any] = {}
         refs: dict[str, list[str]] = {}
         problems: list[Reject] = []
+        warnings: list[Reject] = []
         n = len(raw)
-        for c, pname, prop, header, conv, is_ref in convs:
+        if n > width:
+            extra = [c for c in raw[width:] if not nz.is_blank(c)]
+            if extra and shifted_at is not None and len(_trimmed(raw)) > shifted_at:
+                problems.append(Reject(source, "", "", "extra_cells", {"count": len(_trimmed(raw)),
+                                                                       "width": width}))  # fmt: skip
+            elif extra:
+                warnings.append(Reject(source, "", "", "unheaded_cells", {"count": len(extra)}, kind="warning"))
+        for c, pname, prop, header_text, conv, is_ref in convs:
             if c >= n:
                 continue
             cell = raw[c]
             if cell is None or (type(cell) is str and not cell.strip()):
                 continue
+            if type(cell) is str and not cell.isprintable() and has_invisible(cell):
+                cell = strip_invisible(cell)
+                warnings.append(Reject(source, header_text, shown_value(prop, cell), "invisible_chars",
+                                       {"column": header_text}, kind="warning"))  # fmt: skip
+                if not cell.strip():
+                    continue
             try:
                 v = conv(cell)
             except nz.BadValue as exc:
                 shown = shown_value(prop, cell)
-                problems.append(Reject(source, header, shown, exc.code, {**exc.params, "column": header,
-                                                                          "value": shown}))  # fmt: skip
+                problems.append(Reject(source, header_text, shown, exc.code, {**exc.params, "column": header_text,
+                                                                               "value": shown}))  # fmt: skip
                 continue
+            if type(v) is _NOTED:
+                shown = shown_value(prop, cell)
+                warnings.append(Reject(source, header_text, shown, v.code, {**v.params, "column": header_text,
+                                                                             "value": shown}, kind="warning"))  # fmt: skip
+                v = v.value
             if is_ref:
                 if v:
                     refs[pname] = v
             elif v != "":
                 values[pname] = v
-        for pname, header in required:
+        if from_id and id_prop in values:
+            _facts_from_id(values, values[id_prop], from_id, source, warnings)
+        for pname, header_text in required:
             if pname not in values and pname not in refs:
-                if problems and any(x.column == header for x in problems):
+                if problems and any(x.column == header_text for x in problems):
                     continue  # the cell was there but unreadable: already reported
-                problems.append(Reject(source, header, "", "missing_required", {"column": header}))
+                problems.append(Reject(source, header_text, "", "missing_required", {"column": header_text}))
         for m in missing:
             problems.append(Reject(source, m.column, "", m.code, m.params))
         if problems:
-            yield Row(rt, source, values, refs, columns, present, problems=problems)
+            yield Row(rt, source, values, refs, columns, present, problems=problems, warnings=warnings)
             continue
         for pname, src, enum, attr in defaults:
             if pname not in values and src in values:
                 values[pname] = enum.attr(values[src], attr)
-        yield Row(rt, source, values, refs, columns, present)
+        yield Row(rt, source, values, refs, columns, present, warnings=warnings)
+
+
+_NOTED = getattr(nz, "Noted", type("_NoNoted", (), {}))
+
+
+def _trimmed(row: list) -> list:
+    end = len(row)
+    while end and nz.is_blank(row[end - 1]):
+        end -= 1
+    return row[:end]
+
+
+def _same_at_precision(typed: str, known: str) -> bool:
+    """A date typed as a month or a year (kept as its first day) agrees with any day in it."""
+    return typed == known or (typed[8:] == "01" and typed[:7] == known[:7]) or \
+        (typed[5:] == "01-01" and typed[:4] == known[:4])  # fmt: skip
+
+
+def _facts_from_id(values: dict, id_number: str, from_id: list, source, warnings: list) -> None:
+    """Fill the properties an ID number tells (birth date, sex) when their cells are empty; warn
+    when a cell says otherwise."""
+    facts_of = getattr(nz, "id_facts", None)
+    if facts_of is None:
+        return
+    try:
+        facts = dict(zip(("birth_date", "sex"), facts_of(id_number), strict=True))
+    except (ValueError, nz.BadValue):
+        return
+    for pname, fact, label in from_id:
+        known = facts.get(fact)
+        if known is None:
+            continue
+        have = values.get(pname)
+        if have is None:
+            values[pname] = known
+        elif have != known and not (fact == "birth_date" and _same_at_precision(have, known)):
+            warnings.append(Reject(source, label, "", "id_contradiction", {"column": label}, kind="warning"))

@@ -38,9 +38,11 @@ def test_messy_file_counts_add_up_and_rejects_are_the_documented_ones(tmp_path):
         result = load_paths(ws, [EXAMPLES / "messy"])
     (sheet,) = result.sheets
     assert sheet["encoding"] == "gb18030" and sheet["header_row"] == 2 and sheet["ignored_columns"] == []
-    assert result.read == 12 == result.loaded + result.merged + result.rejected
+    assert result.read == 12 == result.loaded + result.merged + result.skipped + result.rejected
     assert (result.loaded, result.rejected) == (6, 6)
-    assert sorted((r.source[2], r.code) for r in result.rejects) == MESSY_REJECTS
+    assert sorted((r.source[2], r.code) for r in result.of_kind("reject")) == MESSY_REJECTS
+    # 王秀兰 is written 男, and her ID number says female: loaded as written, with a warning
+    assert [(r.source[2], r.code, r.column) for r in result.of_kind("warning")] == [(14, "id_contradiction", "性别")]
 
 
 # examples/README.md: the deliberate gaps, each with the rule that must find it

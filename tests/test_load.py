@@ -27,7 +27,7 @@ def member(**over) -> list:
 
 # Each reason code -> (file name, rows) that make exactly that reject on the row marked by the data.
 SCENARIOS: dict[str, tuple[str, list[list]]] = {
-    "missing_required": ("党员x.csv", [MEMBER_HEAD, member(党员类别="")]),
+    "missing_required": ("党员x.csv", [MEMBER_HEAD, member(所在党组织="")]),
     "missing_column": ("党员x.csv", [MEMBER_HEAD[:10], member()[:10]]),
     "bad_enum": ("党员x.csv", [MEMBER_HEAD, member(党员类别="积极分子")]),
     "bad_date": ("党员x.csv", [MEMBER_HEAD, member(出生日期="2010-13-45")]),
@@ -72,7 +72,7 @@ def test_each_reject_reason(code, rosters, ws, tmp_path):
     result = load_paths(ws, [rosters, extra], lang="en")
     codes = {r.code for r in result.rejects if Path(r.source[0]) == extra}
     assert code in codes, [(r.code, r.params) for r in result.rejects]
-    assert result.read == result.loaded + result.merged + result.rejected
+    assert result.read == result.loaded + result.merged + result.skipped + result.rejected
     # rejects in the base rosters would be a fixture bug
     assert all(Path(r.source[0]) == extra for r in result.rejects)
 
@@ -87,7 +87,7 @@ def test_rejection_cascades_to_rows_that_refer_to_a_rejected_row(rosters, ws, tm
     got = sorted((Path(r.source[0]).name, r.source[2], r.code) for r in result.rejects)
     assert got == [("党员.csv", 2, "rejected_ref"), ("党组织.csv", 2, "rejected_ref"),
                    ("党组织.csv", 3, "unknown_ref")]
-    assert result.read == result.loaded + result.merged + result.rejected
+    assert result.read == result.loaded + result.merged + result.skipped + result.rejected
     g = to_networkx(ws)
     assert all(n in g.nodes and "type" in g.nodes[n] for e in g.edges for n in e[:2])  # no dangling edge
 
@@ -214,9 +214,9 @@ def test_rejects_report_hides_sensitive_values(rosters, ws, tmp_path):
     text = out.read_text(encoding="utf-8-sig")
     assert "12345" not in text and "欧阳小华" not in text
     header, *lines = list(csv.reader(text.splitlines()))
-    assert header == ["文件", "工作表", "行号", "列", "值", "原因"]
+    assert header == ["文件", "工作表", "行号", "列", "值", "处理", "原因"]
     assert lines[0][:4] == [str(bad), "党员", "2", "身份证号"]
-    assert "身份证号格式不对" in lines[0][5]
+    assert lines[0][5] == "拒绝" and "身份证号格式不对" in lines[0][6]
 
 
 def test_workspace_of_another_version_is_refused(tmp_path):

@@ -52,12 +52,12 @@ def test_xlsx_header_under_a_merged_title_row(tmp_path):
 @pytest.mark.parametrize(
     "name,data,message",
     [
-        ("empty.csv", b"", "empty"),
-        ("blank.csv", b"  \n\n", "empty"),
-        ("img.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "binary"),
-        ("doc.docx", b"hello", "not a roster file"),
-        ("broken.xlsx", b"PK\x03\x04garbage-not-a-zip", "not a readable spreadsheet"),
-        ("fake.xlsx", b"just text", "not a readable spreadsheet"),
+        ("empty.csv", b"", "空"),
+        ("blank.csv", b"  \n\n", "空"),
+        ("img.csv", b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR", "二进制"),
+        ("doc.docx", b"hello", "不是台账文件"),
+        ("broken.xlsx", b"PK\x03\x04garbage-not-a-zip", "不是可读的电子表格"),
+        ("fake.xlsx", b"just text", "不是可读的电子表格"),
     ],
 )
 def test_unreadable_files_give_one_line_errors(tmp_path, name, data, message):
@@ -74,8 +74,8 @@ def test_folders_are_searched_and_missing_paths_refused(tmp_path):
     (tmp_path / "a" / "~$x.xlsx").write_text("lock", encoding="utf-8")
     (tmp_path / "a" / "readme.md").write_text("#", encoding="utf-8")
     assert [p.name for p in find_files([tmp_path / "a"])] == ["x.csv"]
-    with pytest.raises(InputError, match="no such file"):
+    with pytest.raises(InputError, match="没有这个文件"):
         find_files([tmp_path / "nope.csv"])
     (tmp_path / "empty").mkdir()
-    with pytest.raises(InputError, match="no CSV or Excel"):
+    with pytest.raises(InputError, match="没有 CSV 或 Excel"):
         find_files([tmp_path / "empty"])
