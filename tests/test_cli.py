@@ -28,12 +28,13 @@ def test_template_writes_csv_and_xlsx_with_dropdowns(tmp_path):
 
     wb = load_workbook(tmp_path / "t" / "台账模板.xlsx")
     sheet = wb["党员"]
-    lists = [dv.formula1 for dv in sheet.data_validations.dataValidation]
-    assert any("选项" in f for f in lists) and len(lists) >= 4
-    # the empty template loads as an empty, valid set of rosters
+    lists = [dv.formula1 for dv in sheet.data_validations.dataValidation if dv.type == "list"]
+    assert all("选项" in f for f in lists) and len(lists) >= 4
+    # the empty template (CSVs header-only, the workbook with its 示例 rows) loads as an empty, valid set
     r = runner.invoke(app, ["load", str(tmp_path / "t"), "--db", str(tmp_path / "w.db"), "--json"])
     assert r.exit_code == 0, r.output
-    assert json.loads(r.stdout)["read"] == 0
+    data = json.loads(r.stdout)
+    assert data["loaded"] == 0 and data["rejected"] == 0
 
 
 def test_filled_template_round_trips(tmp_path, rosters):
@@ -44,16 +45,20 @@ def test_filled_template_round_trips(tmp_path, rosters):
     runner.invoke(app, ["template", str(tmp_path / "t")])
     book = tmp_path / "t" / "台账模板.xlsx"
     wb = load_workbook(book)
+    from dangjian.loaders.template import FIRST_ROW
+
     for name, rows in [*ALL.items(), ("党员", member_rows())]:
         sheet = wb[name]
         header = [c.value.rstrip("*") for c in sheet[1]]
-        for row in rows[1:]:
+        # below the example row, as a user fills it (append would go below the formatted rows)
+        for r, row in enumerate(rows[1:], start=FIRST_ROW + 1):
             cells = dict(zip(rows[0], row, strict=True))
-            sheet.append([cells.get(h, "") for h in header])
+            for c, h in enumerate(header, start=1):
+                sheet.cell(row=r, column=c, value=cells.get(h) or None)
     wb.save(book)
     r = runner.invoke(app, ["load", str(book), "--db", str(tmp_path / "w.db"), "--json"])
     data = json.loads(r.stdout)
-    assert data["rejected"] == 0 and data["loaded"] == data["read"] == 28
+    assert data["rejected"] == 0 and data["loaded"] == 28  # the example rows are skipped
 
 
 def test_load_and_info_json(tmp_path, rosters):
@@ -93,7 +98,7 @@ def test_unreadable_input_is_one_line_and_leaves_no_workspace(tmp_path):
     db = tmp_path / "new.db"
     proc = subprocess.run([DJ, "load", str(p), "--db", str(db)], capture_output=True, text=True)
     assert proc.returncode == 1
-    assert proc.stderr.strip().count("\n") == 0 and "empty" in proc.stderr
+    assert proc.stderr.strip().count("\n") == 0 and "空" in proc.stderr
     assert "Traceback" not in proc.stderr + proc.stdout
     assert not db.exists()
 
