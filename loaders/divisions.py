@@ -162,9 +162,11 @@ def division_sheet(src: str | os.PathLike, region: str, lang: str = "zh") -> She
 
 
 def load_divisions(ws: Workspace, region: str, src: str | os.PathLike | None = None, *, lang: str = "zh",
-                   rejects_path: str | os.PathLike | None = None, progress: Progress | None = None) -> LoadResult:  # fmt: skip
+                   rejects_path: str | os.PathLike | None = None, progress: Progress | None = None,
+                   **options) -> LoadResult:  # fmt: skip
     """Load the official areas under ``region`` (a code prefix: 53 云南省, 5307 丽江市, 530702003 祥和街道)
     from the tables in ``src`` (default: the shipped extract) into ``ws``, in one transaction.
-    Loading them again changes nothing; rosters loaded later attach to the same ids."""
+    Loading them again changes nothing; rosters loaded later attach to the same ids. ``options``
+    are :func:`~dangjian.loaders.load.load_sheets`'s (``rejects_unique``, ``strict``, ``on_wait``)."""
     sheet = division_sheet(src if src is not None else shipped_divisions(), region, lang)
-    return load_sheets(ws, [sheet], lang=lang, rejects_path=rejects_path, progress=progress)
+    return load_sheets(ws, [sheet], lang=lang, rejects_path=rejects_path, progress=progress, **options)
