@@ -7,6 +7,9 @@ import contextlib
 import functools
 import json
 import os
+import re
+import signal
+import sqlite3
 import sys
 import time
 from pathlib import Path
@@ -14,9 +17,12 @@ from typing import Annotated, Any
 
 import typer
 from rich.console import Console
-from rich.table import Table
+from rich.table import Table as _RichTable
+from rich.text import Text
 
 from dangjian.graph import DangjianError, Workspace, default_db_path, model
+from dangjian.graph.explain import localized, message
+from dangjian.graph.safe import printable, spreadsheet_cell
 
 __all__ = ["app", "main"]
 
@@ -28,8 +34,56 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
-out = Console(highlight=False, soft_wrap=True)
-err = Console(stderr=True, highlight=False, soft_wrap=True)
+
+
+# -- output: everything the CLI prints goes through _SafeConsole.print, which shows every control,
+# bidi and zero-width character as its escape (dangjian.graph.safe.printable), and tables are
+# SafeTables, whose cells are sanitised the same way (and never read as rich markup).
+def _safe_text(value: Any) -> Any:
+    return Text(printable(value)) if isinstance(value, str) else value
+
+
+class SafeTable(_RichTable):
+    """A rich Table whose title, headers, footers and cells are printable text (never markup)."""
+
+    def __init__(self, *headers: Any, **kwargs: Any) -> None:
+        for key in ("title", "caption"):
+            if isinstance(kwargs.get(key), str):
+                kwargs[key] = _safe_text(kwargs[key])
+        super().__init__(*(_safe_text(h) for h in headers), **kwargs)
+
+    def add_column(self, header: Any = "", footer: Any = "", **kwargs: Any) -> None:
+        super().add_column(_safe_text(header), _safe_text(footer), **kwargs)
+
+    def add_row(self, *cells: Any, **kwargs: Any) -> None:
+        super().add_row(*(_safe_text(c) for c in cells), **kwargs)
+
+
+Table = SafeTable  # every table of this module, _print_load's included
+
+
+class _SafeConsole(Console):
+    """A Console that prints text with its control characters escaped and never as markup."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:  # noqa: A003 - rich's name
+        safe = []
+        for obj in objects:
+            if isinstance(obj, _RichTable) and not isinstance(obj, SafeTable):
+                raise TypeError("print tables made with SafeTable")  # a programming error
+            safe.append(printable(obj) if isinstance(obj, str) else obj)
+        kwargs["markup"] = False
+        kwargs.setdefault("emoji", False)
+        super().print(*safe, **kwargs)
+
+
+out = _SafeConsole(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err = _SafeConsole(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+# What json.dumps leaves as it is and a terminal would act on: DEL, C1 controls, bidi, zero-width
+# (C0 controls json escapes itself). They can occur only inside strings, so escaping them as
+# \uXXXX keeps the JSON valid and equal.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+                          "\u2066-\u206f\ufeff\ufff9-\ufffb]")  # fmt: skip
 
 DbOpt = Annotated[
     Path | None,
@@ -73,25 +127,47 @@ def _lang(lang: str) -> str:
     return lang
 
 
+def _fail(exc: BaseException, lang: str = "zh") -> None:
+    """One line on stderr for an error the user can fix: its text in ``lang`` (its cause, for an
+    error of the system or of SQLite)."""
+    err.print(f"error: {message(exc, lang)}", markup=False)
+
+
 def handles_errors(fn):
-    """Turn the library's errors into one line on stderr and exit code 1."""
+    """Turn the library's errors, and the system's (disk full, no permission, a locked or damaged
+    workspace), into one line on stderr and exit code 1."""
 
     @functools.wraps(fn)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
+        lang = kwargs.get("lang") if kwargs.get("lang") in T else "zh"
         try:
             return fn(*args, **kwargs)
-        except DangjianError as exc:
-            err.print(f"error: {exc}", markup=False)
+        except BrokenPipeError:
+            _quiet_stdout()
+            raise typer.Exit(1) from None
+        except (DangjianError, OSError, sqlite3.Error) as exc:
+            _fail(exc, lang)
             raise typer.Exit(1) from None
         except KeyboardInterrupt:
-            err.print("interrupted")
+            err.print("已中断" if lang == "zh" else "interrupted")
             raise typer.Exit(130) from None
 
     return wrapper
 
 
+def _quiet_stdout() -> None:
+    """After a broken pipe (``dangjian gaps | head``): nothing more to write there."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _json_text(data: Any) -> str:
+    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, ensure_ascii=False, indent=2))
+
+
 def _emit_json(data: Any) -> None:
-    sys.stdout.write(json.dumps(data, ensure_ascii=False, indent=2) + "\n")
+    sys.stdout.write(_json_text(data) + "\n")
 
 
 class _Progress:
@@ -162,7 +238,7 @@ def load(
     """Load rosters into the workspace: every row is loaded, merged or reported as a reject."""
     from dangjian.loaders.load import load_paths
 
-    _run_load(lambda ws, **kw: load_paths(ws, paths, **kw), db, rejects, strict, lang, as_json)
+    _run_load(lambda ws, **kw: load_paths(ws, paths, strict=strict, **kw), db, rejects, strict, lang, as_json)
 
 
 @app.command("load-divisions")
@@ -187,26 +263,36 @@ def load_divisions_cmd(
     _run_load(lambda ws, **kw: load_divisions(ws, region, src, **kw), db, rejects, strict, lang, as_json)
 
 
+WAIT_MESSAGE = {"zh": "另一个导入正在写入工作区，等待中…", "en": "another load is writing to the workspace; waiting…"}
+
+
 def _run_load(do_load, db: Path | None, rejects: Path | None, strict: bool, lang: str, as_json: bool) -> None:
-    """Open (or create) the workspace, run ``do_load(ws, lang=, progress=, rejects_path=)``, print the
-    summary; a failed first load leaves no half-made workspace behind."""
+    """Run ``do_load(ws, lang=, progress=, rejects_path=)`` on the workspace and print the summary.
+
+    An existing workspace is loaded into in place (one transaction: a failed or killed load leaves
+    it as it was; a second load at the same time waits for the first, saying so once on stderr).
+    A new one is built in a hidden temporary file beside it (:meth:`Workspace.create_new`) and put
+    in place only once complete, never over a file that another load created meanwhile (then this
+    load goes into that one): a failed or killed first load leaves no workspace behind."""
     from dangjian.loaders.load import default_rejects_path
 
     lang = _lang(lang)
     db_path = db or default_db_path()
-    existed = db_path.exists()
-    ws = Workspace.open(db_path, create=True)
     progress = _Progress(enabled=not as_json and err.is_terminal, lang=lang)
+    told: list[bool] = []
+
+    def on_wait() -> None:
+        if not told:
+            told.append(True)
+            err.print(WAIT_MESSAGE[lang])
+
+    kw = {"lang": lang, "progress": progress, "rejects_path": rejects or default_rejects_path(str(db_path)),
+          "rejects_unique": rejects is None}  # a default name never replaces another load's report
     try:
-        result = do_load(ws, lang=lang, progress=progress, rejects_path=rejects or default_rejects_path(str(db_path)))
-    except BaseException:
-        ws.close()
-        if not existed:
-            db_path.unlink(missing_ok=True)
-        raise
+        with _terminate_as_exit():
+            result = _load_into(db_path, do_load, on_wait, lang, kw)
     finally:
         progress.close()
-    ws.close()
     if as_json:
         _emit_json({"workspace": str(db_path), **result.to_dict()})
     else:
@@ -215,25 +301,84 @@ def _run_load(do_load, db: Path | None, rejects: Path | None, strict: bool, lang
         raise typer.Exit(3)
 
 
+def _load_into(db_path: Path, do_load, on_wait, lang: str, kw: dict):
+    for _ in range(3):
+        Workspace.remove_stale(db_path)  # temporary files of first loads that were killed
+        if db_path.exists():
+            with Workspace.open(db_path, create=True) as ws:  # read-write; an empty file becomes a workspace
+                ws.on_wait = on_wait
+                return do_load(ws, **kw)
+        if db_path.is_symlink():
+            raise localized(DangjianError(f"{db_path} 是指向不存在文件的符号链接"), f"{db_path} 是指向不存在文件的符号链接",
+                            f"{db_path} is a symbolic link to a file that does not exist")  # fmt: skip
+        ws = Workspace.create_new(db_path)
+        ws.on_wait = on_wait
+        try:
+            result = do_load(ws, **kw)
+        except BaseException:
+            ws.discard()
+            raise
+        if ws.publish():
+            return result
+        # another load created the workspace meanwhile: load into that one instead
+    raise localized(DangjianError(f"工作区 {db_path} 在导入期间反复被创建又删除，请稍后重试"),
+                    f"工作区 {db_path} 在导入期间反复被创建又删除，请稍后重试",
+                    f"workspace {db_path} kept appearing and disappearing during the load; try again")  # fmt: skip
+
+
+@contextlib.contextmanager
+def _terminate_as_exit():
+    """SIGTERM ends a load as Ctrl-C does: rolled back, its temporary file removed (SIGKILL cannot
+    be caught: then the next open rolls back and the next load removes the file)."""
+    try:
+        previous = signal.signal(signal.SIGTERM, _on_sigterm)
+    except ValueError:  # not the main thread
+        yield
+        return
+    try:
+        yield
+    finally:
+        signal.signal(signal.SIGTERM, previous)
+
+
+def _on_sigterm(signum, frame) -> None:
+    raise KeyboardInterrupt
+
+
+_LOAD_TEXT = {
+    "zh": {"skipped_lines": "跳过", "failed": "未能读入的文件：{file}：{reason}", "note": "说明：{text}",
+           "report_at": "导入报告（拒绝 {r} 行，警告 {w} 条，跳过 {s} 行，未读入 {f} 个文件）已写入：{path}",
+           "nothing": "没有被拒绝或跳过的行。"},
+    "en": {"skipped_lines": "skipped", "failed": "file not read: {file}: {reason}", "note": "note: {text}",
+           "report_at": "load report ({r} rows rejected, {w} warnings, {s} lines skipped, {f} files not read): {path}",
+           "nothing": "no rows rejected or skipped."},
+}  # fmt: skip
+
+
 def _print_load(result, lang: str) -> None:
-    t, m = T[lang], model()
+    t, lt, m = T[lang], _LOAD_TEXT[lang], model()
     table = Table(title=None, show_footer=True)
-    cols = ("read", "new", "updated", "merged", "rejected")
+    cols = ("read", "new", "updated", "merged", "skipped", "rejected")
     table.add_column(t["roster"], footer=t["total"])
     for c in cols:
-        table.add_column(t[c], justify="right", footer=str(getattr(result, c)))
+        table.add_column(lt["skipped_lines"] if c == "skipped" else t[c], justify="right", footer=str(getattr(result, c)))
     for name, c in result.by_type.items():
         table.add_row(m.record(name).label(lang), *(str(getattr(c, k)) for k in cols))
     out.print(table)
+    for f in result.failed_files:
+        out.print(lt["failed"].format(file=f["file"], reason=result.shown(f["reason"])), markup=False)
     for s in result.skipped_sheets:
         out.print(t["skipped"].format(**s), markup=False)
     for s in result.sheets:
         if s["ignored_columns"]:
             out.print(t["ignored"].format(cols="、".join(s["ignored_columns"]), **s), markup=False)
+    for text in result.notes():
+        out.print(lt["note"].format(text=text), markup=False)
     if result.rejects_path:
-        out.print(t["rejects_at"].format(n=len(result.rejects), path=result.rejects_path), markup=False)
-    else:
-        out.print(t["no_rejects"])
+        out.print(lt["report_at"].format(r=result.rejected, w=result.warnings, s=result.skipped,
+                                         f=len(result.failed_files), path=result.rejects_path), markup=False)  # fmt: skip
+    elif not result.rejects:
+        out.print(lt["nothing"])
 
 
 @app.command()
@@ -353,7 +498,7 @@ def gaps(
     elif fmt == "csv":
         sys.stdout.write(_findings_csv(findings))
     elif fmt == "md":
-        sys.stdout.write(_findings_md(findings, summary, lang))
+        sys.stdout.write(_findings_md(findings, summary, lang))  # cells made printable by _md
     else:
         _print_findings(findings, summary, lang, limit)
     if fail_on is not None:
@@ -362,15 +507,24 @@ def gaps(
             raise typer.Exit(4)
 
 
+DATE_RANGE = ("1900-01-01", "2100-12-31")  # the dates the rules' arithmetic (terms, months) can handle
+
+
 def _date(value: str | None) -> str | None:
     from datetime import date
 
     if value is None:
         return date.today().isoformat()
     try:
-        return date.fromisoformat(value).isoformat()
+        iso = date.fromisoformat(value).isoformat()
     except ValueError:
         raise typer.BadParameter(f"{value!r} is not a date like 2026-11-22", param_hint="--as-of") from None
+    if not DATE_RANGE[0] <= iso <= DATE_RANGE[1]:
+        lo, hi = DATE_RANGE
+        raise localized(DangjianError(f"--as-of {iso} 超出可用范围：日期应在 {lo} 至 {hi} 之间"),
+                        f"--as-of {iso} 超出可用范围：日期应在 {lo} 至 {hi} 之间",
+                        f"--as-of {iso} is out of range: use a date from {lo} to {hi}")  # fmt: skip
+    return iso
 
 
 def _cell(f: dict, key: str) -> str:
@@ -389,13 +543,13 @@ def _findings_csv(findings: list[dict]) -> str:
     buf = io.StringIO()
     w = csv.writer(buf)
     w.writerow(FINDING_COLUMNS)
-    for f in findings:
-        w.writerow([_cell(f, k) for k in FINDING_COLUMNS])
+    for f in findings:  # a spreadsheet runs none of it as a formula, a terminal sees no control
+        w.writerow([spreadsheet_cell(printable(_cell(f, k))) for k in FINDING_COLUMNS])
     return buf.getvalue()
 
 
 def _md(text: str) -> str:
-    return text.replace("|", "\\|").replace("\n", " ")
+    return printable(text.replace("\n", " ")).replace("|", "\\|")
 
 
 def _findings_md(findings: list[dict], summary: dict, lang: str) -> str:
@@ -606,7 +760,7 @@ def find(
         _emit_json(hits)
         return
     if not hits:
-        err.print(f"error: nothing matches '{text}'", markup=False)
+        err.print(f"error: 没有匹配“{text}”的实体" if lang == "zh" else f"error: nothing matches '{text}'")
         raise typer.Exit(1)
     t = Table()
     for col in (["编号", "类型", "名称"] if lang == "zh" else ["id", "type", "name"]):
@@ -845,9 +999,27 @@ def neo4j_query(
 
 
 def main() -> None:
-    """Console entry point: anything unexpected still ends in one line, not a traceback."""
+    """Console entry point: anything unexpected still ends in one line, not a traceback. An error of
+    the system (disk full, no permission) or of SQLite that no command turned into its message is
+    still told by its cause, with exit code 1; only a bug is an internal error (70)."""
+    lang = "en" if _lang_of(sys.argv[1:]) == "en" else "zh"
     try:
         app()
+    except BrokenPipeError:
+        _quiet_stdout()
+        sys.exit(1)
+    except (DangjianError, OSError, sqlite3.Error) as exc:
+        _fail(exc, lang)
+        sys.exit(1)
     except Exception as exc:  # noqa: BLE001 - last resort for the user's terminal
-        err.print(f"internal error: {type(exc).__name__}: {exc}", markup=False)
+        err.print(f"internal error: {type(exc).__name__}: {printable(str(exc), newlines=False)}", markup=False)
         sys.exit(70)
+
+
+def _lang_of(argv: list[str]) -> str | None:
+    for i, a in enumerate(argv):
+        if a == "--lang" and i + 1 < len(argv):
+            return argv[i + 1]
+        if a.startswith("--lang="):
+            return a.split("=", 1)[1]
+    return None

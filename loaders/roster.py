@@ -258,13 +258,15 @@ def footer_word(row: list) -> str | None:
 
     >>> footer_word(["合计", "", 12]), footer_word(["", "填表人：张华 审核人：李明"]), footer_word(["合计公司"])
     ('合计', '填表人', None)
+    >>> footer_word(["合計"]), footer_word(["製表日期：2024年5月"])
+    ('合计', '制表日期')
     """
     for cell in row:
         if nz.is_blank(cell):
             continue
         if not isinstance(cell, str):
             return None
-        m = _FOOTER.match(nz.clean_text(cell).replace(" ", ""))
+        m = _FOOTER.match(_simplified(nz.clean_text(cell)).replace(" ", ""))
         return next(g for g in m.groups() if g) if m else None
     return None
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import json
 import os
 import subprocess
@@ -75,7 +76,7 @@ def test_load_and_info_json(tmp_path, rosters):
 def test_table_output_and_env_var(tmp_path, rosters):
     db = tmp_path / "env.db"
     r = runner.invoke(app, ["load", str(rosters)], env={"DANGJIAN_DB": str(db)})
-    assert r.exit_code == 0 and "合计" in r.stdout and "没有被拒绝的行" in r.stdout
+    assert r.exit_code == 0 and "合计" in r.stdout and "没有被拒绝或跳过的行" in r.stdout
     assert db.exists()
     r = runner.invoke(app, ["info", "--lang", "en"], env={"DANGJIAN_DB": str(db)})
     assert "Party member" in r.stdout and "total" in r.stdout
@@ -108,9 +109,23 @@ def test_failed_load_keeps_an_existing_workspace(tmp_path, rosters):
     runner.invoke(app, ["load", str(rosters), "--db", str(db)])
     before = Workspace.open(db).counts()
     (tmp_path / "junk.xlsx").write_bytes(b"PK\x03\x04junk")
-    r = runner.invoke(app, ["load", str(rosters), str(tmp_path / "junk.xlsx"), "--db", str(db)])
-    assert r.exit_code == 1 and "junk.xlsx" in r.stderr
+    r = runner.invoke(app, ["load", str(rosters), str(tmp_path / "junk.xlsx"), "--db", str(db), "--strict"])
+    assert r.exit_code == 1 and "junk.xlsx" in r.stderr and r.stderr.strip().count("\n") == 0
     assert Workspace.open(db).counts() == before
+
+
+def test_a_bad_file_does_not_refuse_the_others(tmp_path, rosters):
+    """Without --strict the unreadable file is reported and the rest loads."""
+    db, report = tmp_path / "w.db", tmp_path / "r.csv"
+    (tmp_path / "junk.xlsx").write_bytes(b"PK\x03\x04junk")
+    r = runner.invoke(app, ["load", str(rosters), str(tmp_path / "junk.xlsx"), "--db", str(db), "--rejects",
+                            str(report), "--json"])  # fmt: skip
+    assert r.exit_code == 0, r.output
+    data = json.loads(r.stdout)
+    assert [Path(f["file"]).name for f in data["failed_files"]] == ["junk.xlsx"] and data["new"] == data["read"]
+    assert "不是可读的电子表格" in data["failed_files"][0]["reason"]
+    rows = list(csv.reader(report.read_text(encoding="utf-8-sig").splitlines()))
+    assert [(Path(x[0]).name, x[5]) for x in rows[1:]] == [("junk.xlsx", "未读入")]
 
 
 def test_errors_are_one_line(tmp_path):

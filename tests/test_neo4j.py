@@ -113,7 +113,7 @@ def test_a_push_after_new_loads_removes_what_is_gone(tmp_path):
     store, driver = _pushed(db)
     driver.nodes["Area"]["stale"] = {"id": "stale", "name": "旧", "pushed": "old"}
     driver.nodes.setdefault("Unit", {})["theirs"] = {"id": "theirs"}  # another application's: no stamp, kept
-    with Workspace.open(db) as ws:
+    with Workspace.open(db, write=True) as ws:
         load_paths(ws, [EXAMPLES / "messy"])
         result = store.push(ws)
     assert result.pruned_nodes == 1 and "stale" not in driver.nodes["Area"] and "theirs" in driver.nodes["Unit"]
