@@ -37,6 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from dangjian.graph.errors import DangjianError
+from dangjian.graph.explain import WriteError, localized, write_error
 from dangjian.graph.neo4j_mapping import (
     LABELS,
     REL_TYPES,
@@ -163,11 +164,11 @@ def _check_target(out: Path) -> None:
     """Refuse to replace anything but a missing or empty folder or an earlier export (``nodes/``
     and ``rels/`` of CSV files only)."""
     if "," in str(out):  # neo4j-admin splits its file lists on commas
-        raise DangjianError(
-            f"{out}: a path with a comma cannot be given to neo4j-admin; choose another folder"
-        )
+        en = f"{out}: a path with a comma cannot be given to neo4j-admin; choose another folder"
+        raise localized(DangjianError(en), f"{out}：neo4j-admin 不接受带逗号的路径，请换一个文件夹", en)
     if out.exists() and not out.is_dir():
-        raise DangjianError(f"{out} is a file, not a folder")
+        en = f"{out} is a file, not a folder"
+        raise localized(DangjianError(en), f"{out} 是文件，不是文件夹", en)
     if out.is_dir():
         for p in out.iterdir():
             if (
@@ -175,9 +176,8 @@ def _check_target(out: Path) -> None:
                 or not p.is_dir()
                 or any(not (c.is_file() and c.suffix == ".csv") for c in p.iterdir())
             ):
-                raise DangjianError(
-                    f"{out} holds files that are not a Neo4j export ({p.name}); give a new folder"
-                )
+                en = f"{out} holds files that are not a Neo4j export ({p.name}); give a new folder"
+                raise localized(DangjianError(en), f"{out} 里有不属于 Neo4j 导出的文件（{p.name}），请换一个新文件夹", en)
 
 
 def _replace(tmp: Path, out: Path) -> None:
@@ -202,14 +202,30 @@ def export_workspace(
     progress: Callable[[int], object] | None = None,
 ) -> ExportResult:
     """Write the bulk-import files of ``ws`` into ``out_dir`` (replacing an earlier export there)
-    and return what was written, with the ``neo4j-admin`` command that imports them."""
+    and return what was written, with the ``neo4j-admin`` command that imports them.
+
+    A write that fails (disk full, no permission) leaves ``out_dir`` as it was, no temporary
+    folder, and raises a :class:`~dangjian.graph.explain.WriteError` naming the cause."""
     out = Path(out_dir).absolute()
     _check_target(out)
+    try:
+        return _export(ws, out, personal, progress)
+    except WriteError:
+        raise
+    except OSError as exc:
+        raise write_error(exc, out, "Neo4j 导入文件到", "the Neo4j import files to") from exc
+
+
+def _export(ws: Workspace, out: Path, personal: bool, progress: Callable[[int], object] | None) -> ExportResult:
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp-{os.getpid()}")
     shutil.rmtree(tmp, ignore_errors=True)
-    (tmp / "nodes").mkdir(parents=True)
-    (tmp / "rels").mkdir()
+    try:
+        (tmp / "nodes").mkdir(parents=True)
+        (tmp / "rels").mkdir()
+    except BaseException:
+        shutil.rmtree(tmp, ignore_errors=True)
+        raise
     res = ExportResult(out_dir=out)
     w = _Writer(tmp)
     done = 0

@@ -13,10 +13,12 @@ message. Values are stored as JSON, never pickled.
 from __future__ import annotations
 
 import contextlib
+import errno
 import json
 import os
 import secrets
 import sqlite3
+import urllib.parse
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -25,6 +27,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from dangjian.graph.errors import WorkspaceError
+from dangjian.graph.explain import localized, workspace_error
 from dangjian.graph.schema import model
 
 __all__ = ["Workspace", "NodeRow", "EdgeRow", "DEFAULT_DB", "default_db_path"]
@@ -99,48 +102,195 @@ def _loads(text: str) -> Any:
 
 
 class Workspace:
-    """A dangjian workspace file. Open with :meth:`open`; use as a context manager to close."""
+    """A dangjian workspace file. Open with :meth:`open` (or :meth:`create_new` for one that
+    appears only once complete); use as a context manager to close.
 
-    def __init__(self, conn: sqlite3.Connection, path: str):
+    ``path`` is the workspace's name for messages; ``file`` the file this connection is on (the
+    temporary file of :meth:`create_new` until :meth:`publish`). ``readonly``: opened for reading.
+    ``on_wait`` and ``lock_timeout`` are what :meth:`write_lock` and :meth:`transaction` use when
+    not given theirs: called once when another writer holds the workspace, and how long to wait."""
+
+    def __init__(self, conn: sqlite3.Connection, path: str, *, readonly: bool = False):
         self.conn = conn
         self.path = path
+        self.file = path
+        self.readonly = readonly
+        self.on_wait: Callable[[], None] | None = None
+        self.lock_timeout: float = 600.0
+        self._target: Path | None = None  # set by create_new: where publish puts the file
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
-    def open(cls, path: str | os.PathLike | None = None, *, create: bool = False) -> Workspace:
+    def open(cls, path: str | os.PathLike | None = None, *, create: bool = False,
+             write: bool = False) -> Workspace:  # fmt: skip
         """Open the workspace at ``path`` (default :func:`default_db_path`).
 
-        With ``create`` a missing file is made; without it a missing file is an error.
+        Without ``create`` or ``write`` the file is opened read-only: reading never creates or
+        changes a workspace (a missing or empty file is an error). ``write``: an existing workspace,
+        for writing (a read-only file or folder is an error). ``create``: as ``write``, and a missing
+        or empty file is made into a new workspace.
         """
         path = str(path) if path is not None else str(default_db_path())
-        memory = path == ":memory:"
-        if not memory:
-            p = Path(path)
-            if p.is_dir():
-                raise WorkspaceError(f"{path} is a folder, not a workspace file")
-            if not p.exists():
-                if not create:
-                    raise WorkspaceError(f"no workspace at {path}: load rosters first (dangjian load)")
-                if not p.parent.exists():
-                    raise WorkspaceError(f"cannot create {path}: folder {p.parent} does not exist")
-            elif p.stat().st_size > 0 and not _is_sqlite(p):
-                raise WorkspaceError(f"{path} is not a dangjian workspace (not an SQLite file)")
+        if path == ":memory:":
+            return cls._connect(path, path, "rwc")
+        p = Path(path)
+        if p.is_dir():
+            raise _err(f"{path} is a folder, not a workspace file",
+                       f"{path} 是文件夹，不是工作区文件", f"{path} is a folder, not a workspace file")
+        if not p.exists():
+            if not create:
+                raise _err(f"no workspace at {path}: load rosters first (dangjian load)",
+                           f"没有工作区 {path}：请先导入台账（dangjian load）",
+                           f"no workspace at {path}: load rosters first (dangjian load)")
+            if not p.parent.exists():
+                raise _err(f"cannot create {path}: folder {p.parent} does not exist",
+                           f"无法创建工作区 {path}：文件夹 {p.parent} 不存在",
+                           f"cannot create {path}: folder {p.parent} does not exist")
+            _check_writable(p, creating=True)
+            return cls._connect(path, path, "rwc")
+        size = p.stat().st_size
+        if size == 0 and not create:
+            raise _err(f"{path} 不是 dangjian 工作区（空文件）", f"{path} 不是 dangjian 工作区（空文件）",
+                       f"{path} is not a dangjian workspace (an empty file)")
+        if size > 0 and not _is_sqlite(p):
+            raise _err(f"{path} is not a dangjian workspace (not an SQLite file)",
+                       f"{path} 不是 dangjian 工作区（不是 SQLite 文件）",
+                       f"{path} is not a dangjian workspace (not an SQLite file)")
+        if create or write:
+            _check_writable(p)
+            return cls._connect(path, path, "rw")
+        return cls._connect(path, path, "ro")
+
+    @classmethod
+    def _connect(cls, path: str, name: str, mode: str) -> Workspace:
+        """Connect to ``path`` (mode ``ro``, ``rw`` or ``rwc``: SQLite's URI modes) and check or,
+        when writable and empty, initialise it."""
         try:
-            conn = sqlite3.connect(path, isolation_level=None)
-            conn.execute("PRAGMA synchronous=NORMAL")
-            conn.execute("PRAGMA cache_size=-131072")  # 128 MiB of page cache for big loads
-            conn.execute("PRAGMA foreign_keys=OFF")
-            ws = cls(conn, path)
-            ws._init_or_check()
+            try:
+                conn = _sqlite_connect(path, mode)
+                ws = cls(conn, name, readonly=mode == "ro")
+                ws._init_or_check()
+            except sqlite3.OperationalError as exc:
+                # A load killed half-way left a hot journal: a read-only connection cannot roll it
+                # back. Open read-write only to let SQLite restore the state before that load (the
+                # content is what it was; nothing is written but the undoing), then read-only again.
+                if mode != "ro" or getattr(exc, "sqlite_errorcode", None) != sqlite3.SQLITE_READONLY_ROLLBACK:
+                    raise
+                with contextlib.suppress(NameError):
+                    conn.close()
+                _recover(path, name)
+                conn = _sqlite_connect(path, mode)
+                ws = cls(conn, name, readonly=True)
+                ws._init_or_check()
         except sqlite3.DatabaseError as exc:
-            raise WorkspaceError(f"cannot open workspace {path}: {exc}") from None
+            with contextlib.suppress(Exception):
+                conn.close()
+            known = workspace_error(exc, name)
+            if known is not None:
+                raise known from None
+            raise WorkspaceError(f"cannot open workspace {name}: {exc}") from None
+        except WorkspaceError:
+            with contextlib.suppress(Exception):
+                conn.close()
+            raise
         return ws
+
+    @classmethod
+    def create_new(cls, path: str | os.PathLike) -> Workspace:
+        """A new, empty workspace that appears at ``path`` only when :meth:`publish` is called: it is
+        built in a hidden temporary file beside ``path`` (``.NAME.PID.new``), so that a process
+        killed before then leaves no workspace (and its temporary file is removed by the next
+        :meth:`create_new` or :meth:`remove_stale`). :meth:`discard` drops it."""
+        target = Path(path)
+        if target.is_dir():
+            raise _err(f"{path} is a folder, not a workspace file",
+                       f"{path} 是文件夹，不是工作区文件", f"{path} is a folder, not a workspace file")
+        if not target.parent.exists():
+            raise _err(f"cannot create {path}: folder {target.parent} does not exist",
+                       f"无法创建工作区 {path}：文件夹 {target.parent} 不存在",
+                       f"cannot create {path}: folder {target.parent} does not exist")
+        _check_writable(target, creating=True)
+        cls.remove_stale(target)
+        tmp = _temp_name(target, os.getpid())
+        for leftover in (tmp, _journal(tmp)):  # ours by pid: an earlier process's, dead
+            leftover.unlink(missing_ok=True)
+        ws = cls._connect(str(tmp), str(target), "rwc")
+        ws.file, ws._target = str(tmp), target
+        return ws
+
+    def publish(self) -> bool:
+        """Close this workspace of :meth:`create_new` and put it at its path, atomically and never
+        over another file: True when it is there; False (and the temporary file removed) when a
+        file appeared at that path meanwhile (another load made it: load into that one instead)."""
+        if self._target is None:
+            raise ValueError("publish() is for a workspace of Workspace.create_new()")
+        if self.conn.in_transaction:
+            raise RuntimeError("publish() inside a transaction")
+        self.conn.close()
+        tmp, target = Path(self.file), self._target
+        try:
+            try:
+                os.link(tmp, target)  # fails if target exists: no clobbering
+            except FileExistsError:
+                return False
+            except OSError as exc:
+                if exc.errno not in (errno.EPERM, errno.ENOTSUP, errno.EOPNOTSUPP, errno.EMLINK, errno.ENOSYS):
+                    raise
+                # no hard links here (FAT, some network shares): a rename, after a last check
+                if target.exists() or target.is_symlink():
+                    return False
+                os.rename(tmp, target)
+            _fsync_dir(target.parent)
+            self.file, self._target = str(target), None
+            return True
+        finally:
+            tmp.unlink(missing_ok=True)
+            _journal(tmp).unlink(missing_ok=True)
+
+    def discard(self) -> None:
+        """Close this workspace of :meth:`create_new` and remove its temporary file."""
+        with contextlib.suppress(Exception):
+            self.conn.close()
+        if self._target is not None:
+            Path(self.file).unlink(missing_ok=True)
+            _journal(Path(self.file)).unlink(missing_ok=True)
+            self._target = None
+
+    @staticmethod
+    def remove_stale(path: str | os.PathLike) -> list[Path]:
+        """Remove the temporary files that :meth:`create_new` left beside ``path`` in processes that
+        are no longer running (a load killed before it finished); the files removed."""
+        target = Path(path)
+        removed = []
+        prefix = f".{target.name}."
+        try:
+            entries = list(os.scandir(target.parent))
+        except OSError:
+            return removed
+        for entry in entries:
+            name = entry.name
+            if not name.startswith(prefix):
+                continue
+            rest = name[len(prefix):]
+            pid_text, dot, tail = rest.partition(".")
+            if not dot or tail not in ("new", "new-journal") or not pid_text.isdigit():
+                continue
+            if _alive(int(pid_text)):
+                continue
+            with contextlib.suppress(FileNotFoundError, PermissionError):
+                os.unlink(entry.path)
+                removed.append(Path(entry.path))
+        return removed
 
     def _init_or_check(self) -> None:
         version = model().version
         app_id = self.conn.execute("PRAGMA application_id").fetchone()[0]
         tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if not tables:
+            if self.readonly:
+                raise _err(f"{self.path} 不是 dangjian 工作区（没有数据表）",
+                           f"{self.path} 不是 dangjian 工作区（没有数据表）",
+                           f"{self.path} is not a dangjian workspace (it has no tables)")
             with self.transaction():
                 for stmt in filter(str.strip, _DDL.split(";")):
                     self.conn.execute(stmt)
@@ -151,13 +301,19 @@ class Workspace:
                 )
             return
         if app_id != APP_ID or "meta" not in tables:
-            raise WorkspaceError(f"{self.path} is an SQLite file but not a dangjian workspace")
+            raise _err(f"{self.path} is an SQLite file but not a dangjian workspace",
+                       f"{self.path} 是 SQLite 文件，但不是 dangjian 工作区",
+                       f"{self.path} is an SQLite file but not a dangjian workspace")
         row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         found = int(row[0]) if row else None
         if found != version:
-            raise WorkspaceError(
+            raise _err(
                 f"workspace {self.path} uses schema version {found}; this dangjian uses version "
-                f"{version}. Load the rosters into a new workspace (--db NEW.db)."
+                f"{version}. Load the rosters into a new workspace (--db NEW.db).",
+                f"工作区 {self.path} 的模式版本是 {found}，本程序使用版本 {version}：请把台账导入一个新的工作区"
+                f"（--db 新文件.db）",
+                f"workspace {self.path} uses schema version {found}; this dangjian uses version "
+                f"{version}. Load the rosters into a new workspace (--db NEW.db).",
             )
 
     def close(self) -> None:
@@ -170,49 +326,78 @@ class Workspace:
         self.close()
 
     @contextlib.contextmanager
-    def transaction(self) -> Iterator[sqlite3.Connection]:
-        """All or nothing: commit on success, roll back on any exception."""
-        self.conn.execute("BEGIN IMMEDIATE")
-        try:
-            yield self.conn
-        except BaseException:
-            self.conn.execute("ROLLBACK")
-            raise
-        self.conn.execute("COMMIT")
+    def transaction(self, on_wait: Callable[[], None] | None = None,
+                    timeout: float | None = None) -> Iterator[sqlite3.Connection]:  # fmt: skip
+        """All or nothing: commit on success, roll back on any exception. Waits for another writer
+        as :meth:`write_lock` does."""
+        with self.write_lock(on_wait=on_wait, timeout=timeout) as conn:
+            yield conn
 
     @contextlib.contextmanager
     def write_lock(self, on_wait: Callable[[], None] | None = None,
-                   timeout: float = 600.0) -> Iterator[sqlite3.Connection]:  # fmt: skip
+                   timeout: float | None = None) -> Iterator[sqlite3.Connection]:  # fmt: skip
         """One writer at a time, for the whole of a read-modify-write (a load reads what the
         workspace has, then writes): the write lock is taken first, so a second writer waits
-        until the first has committed and then reads its result. ``on_wait`` is called once
-        when another writer holds the lock. Commit on success, roll back on any exception."""
+        until the first has committed and then reads its result. ``on_wait`` (default: the
+        workspace's ``on_wait``) is called once when another writer holds the lock; ``timeout``
+        (default ``lock_timeout``) is how long to wait. Commit on success, roll back on any
+        exception. An error of the environment (disk full, read-only file) becomes a
+        :class:`WorkspaceError` that says so; the workspace is then as it was."""
+        if on_wait is None:
+            on_wait = self.on_wait
+        if timeout is None:
+            timeout = self.lock_timeout
+        if self.readonly:
+            raise _err(f"工作区 {self.path} 以只读方式打开，无法写入", f"工作区 {self.path} 以只读方式打开，无法写入",
+                       f"workspace {self.path} was opened read-only: cannot write")
         conn = self.conn
-        conn.execute("PRAGMA busy_timeout=0")
         try:
-            conn.execute("BEGIN IMMEDIATE")
-        except sqlite3.OperationalError as exc:
-            if "locked" not in str(exc) and "busy" not in str(exc):
-                raise
-            if on_wait is not None:
-                on_wait()
-            conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+            conn.execute("PRAGMA busy_timeout=0")
             try:
                 conn.execute("BEGIN IMMEDIATE")
-            except sqlite3.OperationalError as exc2:
-                if "locked" not in str(exc2) and "busy" not in str(exc2):
+            except sqlite3.OperationalError as exc:
+                if not _busy(exc):
                     raise
-                raise WorkspaceError(
-                    f"工作区 {self.path} 正被另一个导入占用，等待 {timeout:g} 秒后仍未释放"
-                ) from None
-        finally:
-            conn.execute("PRAGMA busy_timeout=5000")
+                if on_wait is not None:
+                    on_wait()
+                conn.execute(f"PRAGMA busy_timeout={int(timeout * 1000)}")
+                try:
+                    conn.execute("BEGIN IMMEDIATE")
+                except sqlite3.OperationalError as exc2:
+                    if not _busy(exc2):
+                        raise
+                    raise _err(
+                        f"工作区 {self.path} 正被另一个导入占用，等待 {timeout:g} 秒后仍未释放",
+                        f"工作区 {self.path} 正被另一个导入占用，等待 {timeout:g} 秒后仍未释放",
+                        f"workspace {self.path} is held by another load; still busy after {timeout:g} seconds",
+                    ) from None
+            finally:
+                conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
+        except sqlite3.Error as exc:
+            raise self._explained(exc) from None
         try:
             yield conn
-        except BaseException:
-            conn.execute("ROLLBACK")
+        except BaseException as exc:
+            self._rollback()
+            if isinstance(exc, sqlite3.Error):
+                known = workspace_error(exc, self.path)
+                if known is not None:
+                    raise known from None
             raise
-        conn.execute("COMMIT")
+        try:
+            conn.execute("COMMIT")
+        except sqlite3.Error as exc:
+            self._rollback()
+            raise self._explained(exc) from None
+
+    def _rollback(self) -> None:
+        if self.conn.in_transaction:
+            with contextlib.suppress(sqlite3.Error):
+                self.conn.execute("ROLLBACK")
+
+    def _explained(self, exc: sqlite3.Error) -> Exception:
+        known = workspace_error(exc, self.path)
+        return known if known is not None else exc
 
     # -- reading -----------------------------------------------------------------------------
     @property
@@ -224,6 +409,10 @@ class Workspace:
         nodes = dict(self.conn.execute("SELECT type, count(*) FROM nodes GROUP BY type ORDER BY type"))
         edges = dict(self.conn.execute("SELECT type, count(*) FROM edges GROUP BY type ORDER BY type"))
         return {"nodes": nodes, "edges": edges}
+
+    def node_index(self) -> Iterator[tuple[str, str, str, str | None]]:
+        """(id, type, name, area level or None) of every node: what a load resolves against."""
+        yield from self.conn.execute("SELECT id, type, name, json_extract(props, '$.level') FROM nodes")
 
     def node_keys(self) -> Iterator[tuple[str, str, str]]:
         """(id, type, name) of every node: what references are resolved against."""
@@ -329,6 +518,101 @@ class Workspace:
             q = f"SELECT link_key, props FROM edges WHERE link_key IN ({marks})"
             out.update((k, _loads(p)) for k, p in self.conn.execute(q, chunk))
         return out
+
+
+BUSY_TIMEOUT_MS = 5000  # how long a reader waits for a writer's commit
+
+
+def _err(text: str, zh: str, en: str) -> WorkspaceError:
+    """A WorkspaceError whose ``str`` is ``text`` (the library's), with its Chinese and English."""
+    return localized(WorkspaceError(text), zh, en)
+
+
+def _busy(exc: sqlite3.OperationalError) -> bool:
+    return "locked" in str(exc) or "busy" in str(exc)
+
+
+def _uri(path: str, mode: str) -> str:
+    return "file:" + urllib.parse.quote(os.path.abspath(path)) + f"?mode={mode}"
+
+
+def _sqlite_connect(path: str, mode: str) -> sqlite3.Connection:
+    if path == ":memory:":
+        conn = sqlite3.connect(path, isolation_level=None)
+    else:
+        conn = sqlite3.connect(_uri(path, mode), uri=True, isolation_level=None,
+                               timeout=BUSY_TIMEOUT_MS / 1000)  # fmt: skip
+    conn.execute("PRAGMA synchronous=NORMAL")
+    conn.execute("PRAGMA cache_size=-131072")  # 128 MiB of page cache for big loads
+    conn.execute("PRAGMA foreign_keys=OFF")
+    return conn
+
+
+def _recover(path: str, name: str) -> None:
+    """Let SQLite roll back the hot journal of a killed load (the first read does it)."""
+    try:
+        conn = sqlite3.connect(_uri(path, "rw"), uri=True, isolation_level=None, timeout=BUSY_TIMEOUT_MS / 1000)
+        try:
+            conn.execute("SELECT count(*) FROM sqlite_master").fetchone()
+        finally:
+            conn.close()
+    except sqlite3.Error as exc:
+        raise _err(f"工作区 {name} 有一次未完成的导入需要撤销，但无法写入：{exc}",
+                   f"工作区 {name} 有一次未完成的导入需要撤销，但无法写入（{exc}）；请给文件和所在文件夹写权限后重试",
+                   f"workspace {name} has an unfinished load to undo but cannot be written ({exc}); "
+                   "make the file and its folder writable and try again") from None
+
+
+def _no_write_bits(p: Path) -> bool:
+    return not (p.stat().st_mode & 0o222)
+
+
+def _check_writable(p: Path, creating: bool = False) -> None:
+    """Refuse a workspace that cannot or must not be written: a file or folder that the system
+    refuses (read-only mount, immutable, another owner's), or one with no write permission for
+    anyone (mode 444, 555), which is refused even for root, who the system would let write."""
+    folder = p.parent if str(p.parent) else Path(".")
+    if not creating:
+        if not os.access(p, os.W_OK) or _no_write_bits(p):
+            raise _err(f"工作区 {p} 只读，无法写入（文件没有写权限）", f"工作区 {p} 只读，无法写入（文件没有写权限），工作区未改动",
+                       f"workspace {p} is read-only: cannot write (the file is not writable); nothing was changed")
+    if not os.access(folder, os.W_OK | os.X_OK) or _no_write_bits(folder):
+        if creating:
+            raise _err(f"无法创建工作区 {p}：文件夹 {folder} 只读", f"无法创建工作区 {p}：文件夹 {folder} 只读",
+                       f"cannot create workspace {p}: folder {folder} is read-only")
+        raise _err(f"工作区 {p} 只读，无法写入（所在文件夹 {folder} 只读，无法建立日志文件）",
+                   f"工作区 {p} 只读，无法写入（所在文件夹 {folder} 只读，无法建立日志文件），工作区未改动",
+                   f"workspace {p} is read-only: cannot write (its folder {folder} is read-only, so no journal "
+                   "can be made); nothing was changed")
+
+
+def _temp_name(target: Path, pid: int) -> Path:
+    return target.with_name(f".{target.name}.{pid}.new")
+
+
+def _journal(p: Path) -> Path:
+    return p.with_name(p.name + "-journal")
+
+
+def _alive(pid: int) -> bool:
+    if pid == os.getpid():
+        return True
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except (PermissionError, OSError):
+        return True  # another user's process: alive
+    return True
+
+
+def _fsync_dir(folder: Path) -> None:
+    with contextlib.suppress(OSError):
+        fd = os.open(folder, os.O_RDONLY)
+        try:
+            os.fsync(fd)
+        finally:
+            os.close(fd)
 
 
 def _is_sqlite(p: Path) -> bool:
