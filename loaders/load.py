@@ -47,8 +47,9 @@ REJECT_COLUMNS = {
     "en": ["file", "sheet", "row", "column", "value", "outcome", "reason"],
 }
 KIND_LABELS = {
-    "zh": {"reject": "拒绝", "warning": "警告", "skip": "跳过", "note": "说明", "error": "未读入"},
-    "en": {"reject": "rejected", "warning": "warning", "skip": "skipped", "note": "note", "error": "not read"},
+    "zh": {"reject": "拒绝", "warning": "警告", "skip": "跳过", "merge": "合并", "note": "说明", "error": "未读入"},
+    "en": {"reject": "rejected", "warning": "warning", "skip": "skipped", "merge": "merged", "note": "note",
+           "error": "not read"},
 }
 
 
@@ -546,6 +547,8 @@ class _Load:
                 fprops.setdefault(k, v)
             frow.present = frow.present | row.present
             self.counts[row.type.name].merged += 1
+            self.report(Reject(row.source, "", "", "duplicate_merged",
+                               {"file": Path(frow.source[0]).name, "line": frow.source[2]}, kind="merge"))  # fmt: skip
         return nodes, links
 
     def link_key(self, row: Row, props: dict) -> str:

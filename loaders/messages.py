@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import Any
 
-__all__ = ["MESSAGES", "render"]
+__all__ = ["MESSAGES", "WARNINGS", "render"]
 
 MESSAGES: dict[str, tuple[str, str]] = {
     "missing_required": ("必填项“{column}”为空", "required column '{column}' is empty"),
@@ -79,7 +79,33 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "编号依赖“{column}”，但引用关系成环，无法确定",
         "its ID depends on '{column}', whose references form a cycle",
     ),
+    "number_not_date": (
+        "数字“{value}”不像日期；若是 Excel 日期，请把该列设为日期格式",
+        "the number '{value}' does not look like a date; if it is an Excel date, format the column as a date",
+    ),
+    "bad_id_birth": (
+        "身份证号中的出生日期（第7–14位）不是真实的日期",
+        "the birth date in the ID number (digits 7 to 14) is not a real date",
+    ),
+    "bad_id_region": (
+        "身份证号前6位不是已知的行政区划代码",
+        "the first 6 digits of the ID number are not a known area code",
+    ),
+    # warnings: the value was read and kept (a Noted value from normalize), the user is told why
+    "imprecise_date": (
+        "“{value}”只有年份，按 {date} 记录（只知道年份）",
+        "'{value}' gives only the year: kept as {date} (only the year is known)",
+    ),
+    "ambiguous_month": (
+        "“{value}”按 {date} 读入，但也可能是 {october}（Excel 会把 2010.10 显示成 2010.1），请核对",
+        "'{value}' was read as {date} but may be {october} (Excel shows 2010.10 as 2010.1); please check",
+    ),
+    "approximate": ("“{value}”是约数，按 {number} 记录", "'{value}' is approximate: kept as {number}"),
 }
+
+#: the codes of warnings from normalize (a value kept with a caveat), not of rejects
+WARNINGS = frozenset({"imprecise_date", "ambiguous_month", "approximate"})
+
 
 
 def render(code: str, lang: str = "zh", **params: Any) -> str:

@@ -204,10 +204,12 @@ _LINE_END = re.compile(r"\r\n|\n|\r")
 
 
 def _delimiter(sample: str) -> str:
-    try:  # only the delimiter is sniffed: a guessed quote character splits rows at quoted newlines
-        return csv.Sniffer().sniff(sample, delimiters=",\t;|").delimiter
-    except csv.Error:
-        return "\t" if sample.count("\t") > sample.count(",") else ","
+    """The delimiter of a roster: the one that splits some early line (the header) into the most
+    cells. A header has more columns than any title or note row; a sniffer looking for consistent
+    rows is misled by title rows, notes and short files. Ties go to comma, then tab."""
+    lines = [ln for ln in _LINE_END.split(sample)[:30] if ln.strip()]
+    best = max(",\t;|", key=lambda d: max((ln.count(d) for ln in lines), default=0))
+    return best if any(best in ln for ln in lines) else ","
 
 
 def _parse_csv(text: str, where: str = "") -> tuple[list[list[Any]], list[tuple[int, int]], dict]:

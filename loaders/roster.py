@@ -33,9 +33,10 @@ Source = tuple[str, str, int]
 
 
 # What an entry of the load report says of its row: the row was rejected; it was loaded but the
-# user must know something (a warning); the line was skipped (a footer, a continuation); a note
-# about a sheet or file as a whole; a file that could not be read at all.
-KINDS = ("reject", "warning", "skip", "note", "error")
+# user must know something (a warning); the line was skipped (a footer, a continuation); it was
+# merged into an earlier row of the same entity; a note about a sheet or file as a whole; a file
+# that could not be read at all.
+KINDS = ("reject", "warning", "skip", "merge", "note", "error")
 
 
 @dataclass
@@ -295,7 +296,7 @@ def parse_rows(sheet, plan: SheetPlan, lang: str = "zh") -> Iterator[Row | Rejec
     header_keys = [_cell_key(c) if isinstance(c, str) and c.strip() else None for c in header]
     if sheet.kind == "csv":  # a row longer than the file's rows is shifted (an unquoted comma)
         lengths = Counter(len(_trimmed(r)) for r in rows[plan.header_row + 1 :] if r)
-        usual = max(lengths, key=lambda k: (lengths[k], k)) if lengths else width
+        usual = max(lengths, key=lambda k: (lengths[k], -k)) if lengths else width
         shifted_at = max(width, usual)
     else:
         shifted_at = None

@@ -16,6 +16,7 @@ from typing import Any
 
 import networkx as nx
 
+from dangjian.graph.hanzi import simplified
 from dangjian.graph.privacy import NameGuard, mask_name
 from dangjian.graph.schema import model
 from dangjian.queries.index import GraphIndex
@@ -114,8 +115,9 @@ def pinyin_keys(name: str) -> tuple[str, str]:
 
 def find(g: nx.MultiDiGraph, text: str, *, limit: int = 20, lang: str = "zh") -> list[dict[str, Any]]:
     """Entities whose id or name contains ``text``, or whose name's pinyin or pinyin initials
-    start with it (areas, organizations, units, agreements, activities). Exact matches first."""
-    q = text.strip().lower()
+    start with it (areas, organizations, units, agreements, activities). Exact matches first.
+    Traditional and simplified characters match each other (祥雲社區 finds 祥云社区)."""
+    q = simplified(text.strip().lower())
     if not q:
         return []
     ascii_q = q.isascii() and q.replace(" ", "").isalpha()
@@ -123,17 +125,18 @@ def find(g: nx.MultiDiGraph, text: str, *, limit: int = 20, lang: str = "zh") ->
     for n, d in g.nodes(data=True):
         name = str(d.get("name", ""))
         hidden = model().sensitive(d.get("type", "Area")).get("name") == "mask"
+        key, plain = simplified(n.lower()), simplified(name).lower()
         score = None
-        if q == n.lower() or (not hidden and q == name.lower()):
+        if q == key or (not hidden and q == plain):
             score = 0
-        elif q in n.lower() or (not hidden and q in name.lower()):
+        elif q in key or (not hidden and q in plain):
             score = 1
         elif ascii_q and d.get("type") in PINYIN_TYPES and name:
-            full, initials = pinyin_keys(name)
             q2 = q.replace(" ", "")
-            if initials.startswith(q2) or full.startswith(q2):
+            keys = [pinyin_keys(name)] if plain == name.lower() else [pinyin_keys(name), pinyin_keys(simplified(name))]
+            if any(initials.startswith(q2) or full.startswith(q2) for full, initials in keys):
                 score = 2
-            elif q2 in full:
+            elif any(q2 in full for full, _ in keys):
                 score = 3
         if score is not None:
             scored.append((score, len(name), n))

@@ -72,6 +72,25 @@ def test_find_by_substring_pinyin_and_initials(example):
     assert hit["id"] == "M0062" and hit["name"].endswith("*")
 
 
+def test_find_sees_through_traditional_characters(example):
+    _, g = example
+    for q in ("祥雲社區", "祥雲", "雲"):  # a traditional query finds the simplified name
+        assert "530702003003" in [h["id"] for h in find(g, q)], q
+    assert find(g, "祥雲社區")[0]["id"] == "530702003003"  # an exact match, first
+
+    import networkx as nx
+
+    t = nx.MultiDiGraph()  # and a simplified query (or pinyin) finds a name typed in traditional
+    t.add_node("A1", type="Area", name="麗江市祥雲社區", level="community")
+    t.add_node("O1", type="PartyOrg", name="長沙雨花區黨支部", kind="branch")
+    t.add_node("M1", type="Member", name="張雲華")
+    for q in ("丽江市祥云社区", "祥云", "麗江", "lijiang", "ljsxysq", "xiangyun"):
+        assert [h["id"] for h in find(t, q)] == ["A1"], q
+    for q in ("长沙雨花区党支部", "党支部", "changsha", "csyh"):
+        assert [h["id"] for h in find(t, q)] == ["O1"], q
+    assert find(t, "张云华") == find(t, "張雲華") == []  # people: never by name, in either form
+
+
 def test_show_and_path(example):
     _, g = example
     d = describe(g, "M0062", as_of="2026-11-22")

@@ -11,7 +11,7 @@ from dangjian.graph.build import to_networkx
 from dangjian.graph.errors import WorkspaceError
 from dangjian.graph.store import Workspace
 from dangjian.loaders.load import load_paths, write_rejects
-from dangjian.loaders.messages import MESSAGES
+from dangjian.loaders.messages import MESSAGES, WARNINGS
 
 from conftest import AREAS, ORGS, id_number, member_rows, write_csv
 
@@ -42,6 +42,10 @@ SCENARIOS: dict[str, tuple[str, list[list]]] = {
     "bad_id_check": ("党员x.csv", [MEMBER_HEAD, member(身份证号=id_number(900)[:17] + "0"
                                                    if id_number(900)[17] != "0" else id_number(900)[:17] + "1")]),
     "bad_phone": ("党员x.csv", [MEMBER_HEAD, member(联系电话="打电话")]),
+    # an Excel serial number that lost its date format (exported as text)
+    "number_not_date": ("党员x.csv", [MEMBER_HEAD, member(入党日期="40360")]),
+    "bad_id_birth": ("党员x.csv", [MEMBER_HEAD, member(身份证号=id_number(900, birth="19800230"))]),
+    "bad_id_region": ("党员x.csv", [MEMBER_HEAD, member(身份证号=id_number(900, region="999999"))]),
     "no_id": ("党员x.csv", [MEMBER_HEAD, member(党员编号="", 身份证号="", 出生日期="")]),
     "unknown_ref": ("党员x.csv", [MEMBER_HEAD, member(所在党组织="不存在的支部")]),
     "ambiguous_ref": ("任职x.csv", [["人员", "职务", "任职对象"], ["张一华", "委员", "P3"]]),
@@ -59,7 +63,7 @@ SCENARIOS: dict[str, tuple[str, list[list]]] = {
 
 
 def test_every_reason_has_a_scenario():
-    assert set(SCENARIOS) | {"id_number_as_number"} == set(MESSAGES)
+    assert set(SCENARIOS) | {"id_number_as_number"} == set(MESSAGES) - WARNINGS
 
 
 @pytest.mark.parametrize("code", sorted(SCENARIOS))
