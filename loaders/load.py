@@ -18,7 +18,6 @@ import csv
 import difflib
 import hashlib
 import hmac
-import io
 import os
 from collections import defaultdict
 from collections.abc import Callable, Iterable

@@ -159,7 +159,7 @@ def _people_refs(prop: Property) -> bool:
     return prop.is_ref and _people_targets(prop.targets)
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _people_targets(targets: tuple[str, ...]) -> bool:
     m = model()
     return any(m.sensitive(t).get("name") == "mask" for t in targets if t in m.nodes)
@@ -254,6 +254,9 @@ _FOOTER = re.compile(
 )
 
 
+_FOOTER_FIRST = frozenset("合小总共累汇填制审负统经报备说附注示样總匯製審負統經報備說註樣")  # the words' first characters
+
+
 def footer_word(row: list) -> str | None:
     """The word that marks a footer or note row (合计, 填表人, 备注：…), or None for a data row.
 
@@ -265,7 +268,7 @@ def footer_word(row: list) -> str | None:
     for cell in row:
         if nz.is_blank(cell):
             continue
-        if not isinstance(cell, str):
+        if not isinstance(cell, str) or cell.lstrip()[:1] not in _FOOTER_FIRST:
             return None
         m = _FOOTER.match(_simplified(nz.clean_text(cell)).replace(" ", ""))
         return next(g for g in m.groups() if g) if m else None
@@ -293,7 +296,6 @@ def parse_rows(sheet, plan: SheetPlan, lang: str = "zh") -> Iterator[Row | Rejec
     lines, bad = sheet.lines, sheet.bad
     header = rows[plan.header_row]
     width = len(header)
-    header_keys = [_cell_key(c) if isinstance(c, str) and c.strip() else None for c in header]
     if sheet.kind == "csv":  # a row longer than the file's rows is shifted (an unquoted comma)
         lengths = Counter(len(_trimmed(r)) for r in rows[plan.header_row + 1 :] if r)
         usual = max(lengths, key=lambda k: (lengths[k], -k)) if lengths else width
@@ -316,7 +318,7 @@ def parse_rows(sheet, plan: SheetPlan, lang: str = "zh") -> Iterator[Row | Rejec
         if word is not None:
             yield Reject(source, "", "", "footer_row", {"word": word}, kind="skip")
             continue
-        if sum(1 for c, k in zip(raw, header_keys) if k and isinstance(c, str) and _cell_key(c) == k) >= 2:
+        if sum(1 for c, h in zip(raw, header, strict=False) if type(c) is str and c == h and c.strip()) >= 2:
             yield Reject(source, "", "", "repeated_header", {}, kind="skip")
             continue
         values: dict[str, Any] = {}

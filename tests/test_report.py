@@ -87,6 +87,11 @@ def _contradiction() -> list:
 # code -> (how to write the file into a folder, kind, the line the entry is on)
 LINE_SCENARIOS = {
     "duplicate_merged": (_raw("党员d.csv", _csv_text([HEAD, _member(), _member(性别="")])), "merge", 3),
+    "imprecise_date": (lambda d: write_csv(d / "党员y.csv", [HEAD, _member(入党日期="2005")]), "warning", 2),
+    "approximate": (lambda d: write_csv(d / "区域n.csv", [AREAS[0], ["X9", "新社区", "社区", "530702003",
+                                                                    "1300余户", "", ""]]), "warning", 2),
+    "ambiguous_month": (_book("党员t.xlsx", lambda wb: (wb.active.append(HEAD),
+                                                         wb.active.append(_member(入党日期=2005.1)))), "warning", 2),
     "footer_row": (_raw("党员f.csv", _csv_text([HEAD, _member(), ["合计", "1人"], ["填表人：张三"]])), "skip", 3),
     "repeated_header": (_raw("党员h.csv", _csv_text([HEAD, _member(), HEAD])), "skip", 3),
     "continuation": (lambda d: write_csv(d / "党员c.csv", [HEAD, _member(姓名="钱多多")[:-1] + ["第一行\n第二行"]]),
