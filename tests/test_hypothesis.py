@@ -15,10 +15,10 @@ from dangjian.graph.privacy import NameGuard, mask_name
 from dangjian.graph.store import Workspace
 from dangjian.loaders.load import load_paths
 from dangjian.loaders.messages import MESSAGES, render
+from dangjian.loaders.normalize import id_check_digit
 from dangjian.loaders.roster import KINDS
 
 ROW_CODES = {"extra_cells", "unbalanced_quote", "bad_encoding_line"}  # about a whole row, not a cell
-from dangjian.loaders.normalize import id_check_digit
 
 _BREAK = re.compile(r"\r\n|\n|\r")
 HEAD = ["党员编号", "姓名", "身份证号", "联系电话", "性别", "出生日期", "学历", "入党日期", "党员类别", "党员情况",
