@@ -772,7 +772,7 @@ def _name_key(name: Any) -> str:
     祥云社区). Names and reference texts reach here already cleaned (``clean_text``: the loader
     cleans every cell it keeps, and the workspace holds only such values)."""
     text = name if type(name) is str else nz.clean_id(name)
-    if not text.isascii() and hasattr(nz, "simplified"):
+    if not text.isascii():
         text = nz.simplified(text)
     return text.replace(" ", "").lower()
 

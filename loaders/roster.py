@@ -147,8 +147,7 @@ def _cell_key(cell: Any) -> str:
     return header_key(_simplified(text))
 
 
-def _simplified(text: str) -> str:
-    return nz.simplified(text) if hasattr(nz, "simplified") else text
+_simplified = nz.simplified
 
 
 _ID_LIKE = re.compile(r"^(?=.*\d)[A-Za-z0-9:_/.\-]+$")
@@ -380,7 +379,7 @@ def parse_rows(sheet, plan: SheetPlan, lang: str = "zh") -> Iterator[Row | Rejec
         yield Row(rt, source, values, refs, columns, present, warnings=warnings)
 
 
-_NOTED = getattr(nz, "Noted", type("_NoNoted", (), {}))
+_NOTED = nz.Noted
 
 
 def _trimmed(row: list) -> list:
@@ -399,11 +398,8 @@ def _same_at_precision(typed: str, known: str) -> bool:
 def _facts_from_id(values: dict, id_number: str, from_id: list, source, warnings: list) -> None:
     """Fill the properties an ID number tells (birth date, sex) when their cells are empty; warn
     when a cell says otherwise."""
-    facts_of = getattr(nz, "id_facts", None)
-    if facts_of is None:
-        return
     try:
-        facts = dict(zip(("birth_date", "sex"), facts_of(id_number), strict=True))
+        facts = dict(zip(("birth_date", "sex"), nz.id_facts(id_number), strict=True))
     except (ValueError, nz.BadValue):
         return
     for pname, fact, label in from_id:
