@@ -295,6 +295,7 @@ def parse_rows(sheet, plan: SheetPlan, lang: str = "zh") -> Iterator[Row | Rejec
     lines, bad = sheet.lines, sheet.bad
     header = rows[plan.header_row]
     width = len(header)
+    lead = next((i for i, c in enumerate(header) if type(c) is str and c.strip()), 0)  # a repeated header repeats it
     if sheet.kind == "csv":  # a row longer than the file's rows is shifted (an unquoted comma)
         lengths = Counter(len(_trimmed(r)) for r in rows[plan.header_row + 1 :] if r)
         usual = max(lengths, key=lambda k: (lengths[k], -k)) if lengths else width
@@ -317,14 +318,15 @@ def parse_rows(sheet, plan: SheetPlan, lang: str = "zh") -> Iterator[Row | Rejec
         if word is not None:
             yield Reject(source, "", "", "footer_row", {"word": word}, kind="skip")
             continue
-        if sum(1 for c, h in zip(raw, header, strict=False) if type(c) is str and c == h and c.strip()) >= 2:
+        n = len(raw)
+        if lead < n and raw[lead] == header[lead] and \
+                sum(1 for c, h in zip(raw, header, strict=False) if type(c) is str and c == h and c.strip()) >= 2:  # fmt: skip
             yield Reject(source, "", "", "repeated_header", {}, kind="skip")
             continue
         values: dict[str, Any] = {}
         refs: dict[str, list[str]] = {}
         problems: list[Reject] = []
         warnings: list[Reject] = []
-        n = len(raw)
         if n > width:
             extra = [c for c in raw[width:] if not nz.is_blank(c)]
             if extra and shifted_at is not None and len(_trimmed(raw)) > shifted_at:
