@@ -19,6 +19,7 @@ demo: $(VENV)/.installed
 	$(DJ) load-divisions --region 530702003 --db $(DEMO)/dangjian.db
 	$(DJ) load examples/xianghe --db $(DEMO)/dangjian.db --rejects $(DEMO)/rejects-examples.csv
 	$(DJ) load examples/messy --db $(DEMO)/dangjian.db --rejects $(DEMO)/rejects-messy.csv
+	$(DJ) load examples/huamingce --db $(DEMO)/dangjian.db --rejects $(DEMO)/rejects-huamingce.csv
 	$(DJ) info --db $(DEMO)/dangjian.db
 	$(DJ) gaps --db $(DEMO)/dangjian.db --severity medium --limit 15
 	$(DJ) view overview --db $(DEMO)/dangjian.db -o $(DEMO)/overview.html

@@ -104,7 +104,7 @@ def clean_id(value: Any) -> str:
     return clean_text(value).replace(" ", "")
 
 
-_DATE = re.compile(r"^(\d{4})\s*[-/.。年]\s*(\d{1,2})\s*(?:[-/.。月]\s*(?:(\d{1,2})\s*[日号]?)?)?$")
+_DATE = re.compile(r"^(\d{4})\s*[-/.。年]\s*(\d{1,2})\s*(?:[-/.。月]\s*(?:(\d{1,2})\s*[日号號]?)?)?$")
 _DATE_COMPACT = re.compile(r"^(\d{4})(\d{2})(\d{2})$")
 _DATE_YEAR = re.compile(r"^(\d{4})\s*年?$")
 _DATE_TIME = re.compile(r"^(.*?\d)[ T]\d{1,2}:\d{2}(:\d{2})?(\.\d+)?$")

@@ -45,6 +45,36 @@ def test_messy_file_counts_add_up_and_rejects_are_the_documented_ones(tmp_path):
     assert [(r.source[2], r.code, r.column) for r in result.of_kind("warning")] == [(14, "id_contradiction", "性别")]
 
 
+# examples/README.md: what the 花名册 does, line by line (4-11 members, 12 a typo, 13-14 footers)
+HUAMINGCE = {
+    "loaded": {4, 5, 6, 7, 8, 9, 10, 11},
+    "entries": [(9, "warning", "imprecise_date"), (12, "reject", "unknown_ref"), (13, "skip", "footer_row"),
+                (14, "skip", "footer_row")],
+    "notes": {"merged_filled", "absent_columns", "hidden_sheet"},
+}  # fmt: skip
+
+
+def test_a_real_looking_huamingce_loads_every_row_or_says_why(tmp_path):
+    """Traditional characters, no 党员情况 and no 出生日期 column, merged cells, footers, a hidden
+    sheet: every data row is loaded or in the report, in Chinese."""
+    report = tmp_path / "r.csv"
+    with Workspace.open(tmp_path / "w.db", create=True) as ws:
+        load_paths(ws, [EXAMPLES / "xianghe"])
+        result = load_paths(ws, [EXAMPLES / "huamingce"], rejects_path=report)
+        members = {n.source[2]: n for n in ws.iter_nodes() if n.source[0].endswith("花名册.xlsx")}
+    assert set(members) == HUAMINGCE["loaded"]
+    assert sorted((r.source[2], r.kind, r.code) for r in result.rejects if r.kind != "note") == HUAMINGCE["entries"]
+    assert {r.code for r in result.of_kind("note")} == HUAMINGCE["notes"]
+    c = result.by_type["Member"]
+    assert (c.read, c.new, c.skipped, c.rejected) == (11, 8, 2, 1) and c.add_up()
+    for node in members.values():  # birth date and sex from the ID number; the branch filled down
+        assert node.props["birth_date"] and node.props["sex"] in ("male", "female") and "situation" not in node.props
+    assert members[5].name == "和建國" and members[5].props["org"] == "PO-XH-031"
+    assert members[10].props["org"] == "PO-XH-032"  # 流動黨員黨支部, merged over rows 10-11
+    text = report.read_text(encoding="utf-8-sig")
+    assert "是否想填：祥云社区居民党支部" in text and "孙玉梅" not in text and "孫玉梅" not in text
+
+
 # examples/README.md: the deliberate gaps, each with the rule that must find it
 DELIBERATE = {
     ("community-without-org", "530702003006"),  # 彩云社区
