@@ -43,8 +43,8 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "no identifier: the ID column is empty and so is one of {columns}",
     ),
     "unknown_ref": (
-        "找不到{target}“{value}”（不在任何台账中）",
-        "no {target} '{value}' in any roster",
+        "找不到{target}“{value}”（不在任何台账中）{hint}",
+        "no {target} '{value}' in any roster{hint}",
     ),
     "ambiguous_ref": (
         "“{value}”对应多个{target}（{candidates}），请改填编号",
@@ -101,11 +101,53 @@ MESSAGES: dict[str, tuple[str, str]] = {
         "'{value}' was read as {date} but may be {october} (Excel shows 2010.10 as 2010.1); please check",
     ),
     "approximate": ("“{value}”是约数，按 {number} 记录", "'{value}' is approximate: kept as {number}"),
+    # what the reader found in a file or sheet as a whole, and lines that are no data
+    "file_not_read": ("文件未能读入：{message}", "the file was not read: {message}"),
+    "hidden_sheet": ("隐藏的工作表，已跳过（{rows} 行）", "a hidden sheet, skipped ({rows} rows)"),
+    "merged_filled": (
+        "合并单元格已向下填充：{column} 列第 {first}–{last} 行",
+        "merged cells filled down: column {column}, rows {first}-{last}",
+    ),
+    "absent_columns": (
+        "表中没有这些列，相应信息记为不详：{columns}",
+        "the sheet has none of these columns; those facts are unknown: {columns}",
+    ),
+    "footer_row": ("表尾或备注行（{word}），不是数据，已跳过", "a footer or note row ({word}), not data: skipped"),
+    "duplicate_merged": ("与 {file} 第 {line} 行是同一实体，已合并", "the same entity as {file} row {line}: merged"),
+    "repeated_header": ("重复的表头行，已跳过", "a repeated header row: skipped"),
+    "continuation": (
+        "第 {line} 行某个单元格内换行的续行，已并入该行",
+        "the continuation of a cell of row {line} that holds line breaks: read with that row",
+    ),
+    "unbalanced_quote": (
+        "该行有一个没有闭合的引号，曾把后面的行吞进一个单元格；后面的行已单独读入，请修正本行的引号",
+        "a quote on this line never closes and swallowed the lines after it into one cell; those lines "
+        "were read on their own: fix the quote on this line",
+    ),
+    "bad_encoding_line": (
+        "第 {line} 行不是有效的 {encoding} 文本（可能是损坏的字符），请检查该行",
+        "line {line} is not valid {encoding} text (broken characters): check it",
+    ),
+    "extra_cells": (
+        "该行有 {count} 个单元格，表头只有 {width} 列：可能有未加引号的逗号，各列已错位",
+        "the row has {count} cells but the header only {width}: an unquoted comma may have shifted its cells",
+    ),
+    "unheaded_cells": (
+        "该行有 {count} 个单元格在没有表头的列中，已忽略",
+        "{count} cells of the row are in columns with no header: ignored",
+    ),
+    "invisible_chars": (
+        "“{column}”中的控制字符、双向控制符或零宽字符已删除",
+        "control, bidi or zero-width characters removed from '{column}'",
+    ),
+    "id_contradiction": (
+        "“{column}”与身份证号所示不符，已保留所填的值，请核对",
+        "'{column}' differs from what the ID number says; the value given is kept: check it",
+    ),
 }
 
 #: the codes of warnings from normalize (a value kept with a caveat), not of rejects
 WARNINGS = frozenset({"imprecise_date", "ambiguous_month", "approximate"})
-
 
 
 def render(code: str, lang: str = "zh", **params: Any) -> str:
