@@ -142,5 +142,6 @@ def write_error(exc: OSError, path: Any = None, what_zh: str = "", what_en: str 
         zh = f"无法写入{what_zh} {name}：{_cause(exc, 'zh')}"
         en = f"cannot write {what_en or ''} {name}: {_cause(exc, 'en')}"
     en = " ".join(en.split())
-    err = WriteError(exc.errno, exc.strerror, name) if exc.errno is not None else WriteError(zh)
+    # strerror in plain words too, for callers that build their message from it
+    err = WriteError(exc.errno, _cause(exc, "zh"), name) if exc.errno is not None else WriteError(zh)
     return localized(err, zh, en)

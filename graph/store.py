@@ -211,10 +211,19 @@ class Workspace:
                        f"cannot create {path}: folder {target.parent} does not exist")
         _check_writable(target, creating=True)
         cls.remove_stale(target)
-        tmp = _temp_name(target, os.getpid())
-        for leftover in (tmp, _journal(tmp)):  # ours by pid: an earlier process's, dead
+        n, tmp = 1, _temp_name(target, os.getpid())
+        while str(tmp) in _IN_USE:  # another create_new of this process, for the same path
+            n += 1
+            tmp = _temp_name(target, os.getpid(), n)
+        for leftover in (tmp, _journal(tmp)):  # our pid's but not ours: a dead process's
             leftover.unlink(missing_ok=True)
-        ws = cls._connect(str(tmp), str(target), "rwc")
+        _IN_USE.add(str(tmp))
+        try:
+            ws = cls._connect(str(tmp), str(target), "rwc")
+        except BaseException:
+            _IN_USE.discard(str(tmp))
+            tmp.unlink(missing_ok=True)
+            raise
         ws.file, ws._target = str(tmp), target
         return ws
 
@@ -246,6 +255,7 @@ class Workspace:
         finally:
             tmp.unlink(missing_ok=True)
             _journal(tmp).unlink(missing_ok=True)
+            _IN_USE.discard(str(tmp))
 
     def discard(self) -> None:
         """Close this workspace of :meth:`create_new` and remove its temporary file."""
@@ -254,6 +264,7 @@ class Workspace:
         if self._target is not None:
             Path(self.file).unlink(missing_ok=True)
             _journal(Path(self.file)).unlink(missing_ok=True)
+            _IN_USE.discard(self.file)
             self._target = None
 
     @staticmethod
@@ -272,10 +283,13 @@ class Workspace:
             if not name.startswith(prefix):
                 continue
             rest = name[len(prefix):]
-            pid_text, dot, tail = rest.partition(".")
-            if not dot or tail not in ("new", "new-journal") or not pid_text.isdigit():
+            tag, dot, tail = rest.partition(".")
+            pid_text, _, count = tag.partition("-")
+            if not dot or tail not in ("new", "new-journal") or not pid_text.isdigit() or not (count or "1").isdigit():
                 continue
-            if _alive(int(pid_text)):
+            pid = int(pid_text)
+            mine = str(target.with_name(name[: -len("-journal")] if tail == "new-journal" else name))
+            if pid == os.getpid() and mine in _IN_USE or pid != os.getpid() and _alive(pid):
                 continue
             with contextlib.suppress(FileNotFoundError, PermissionError):
                 os.unlink(entry.path)
@@ -586,8 +600,11 @@ def _check_writable(p: Path, creating: bool = False) -> None:
                    "can be made); nothing was changed")
 
 
-def _temp_name(target: Path, pid: int) -> Path:
-    return target.with_name(f".{target.name}.{pid}.new")
+_IN_USE: set[str] = set()  # the temporary files of create_new this process is building
+
+
+def _temp_name(target: Path, pid: int, n: int = 1) -> Path:
+    return target.with_name(f".{target.name}.{pid}.new" if n == 1 else f".{target.name}.{pid}-{n}.new")
 
 
 def _journal(p: Path) -> Path:
@@ -595,8 +612,6 @@ def _journal(p: Path) -> Path:
 
 
 def _alive(pid: int) -> bool:
-    if pid == os.getpid():
-        return True
     try:
         os.kill(pid, 0)
     except ProcessLookupError:
