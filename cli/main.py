@@ -66,14 +66,27 @@ class _SafeConsole(Console):
     """A Console that prints text with its control characters escaped and never as markup."""
 
     def print(self, *objects: Any, **kwargs: Any) -> None:  # noqa: A003 - rich's name
-        safe = []
-        for obj in objects:
-            if isinstance(obj, _RichTable) and not isinstance(obj, SafeTable):
-                raise TypeError("print tables made with SafeTable")  # a programming error
-            safe.append(printable(obj) if isinstance(obj, str) else obj)
         kwargs["markup"] = False
         kwargs.setdefault("emoji", False)
-        super().print(*safe, **kwargs)
+        super().print(*(_sanitized(obj) for obj in objects), **kwargs)
+
+
+def _sanitized(obj: Any) -> Any:
+    """``obj`` with its text printable: a string, a Text, or a rich Table not made as a SafeTable
+    (its title, headers, footers and cells sanitised in place)."""
+    if isinstance(obj, str):
+        return printable(obj)
+    if isinstance(obj, Text):
+        return Text(printable(obj.plain), style=obj.style) if printable(obj.plain) != obj.plain else obj
+    if isinstance(obj, _RichTable) and not isinstance(obj, SafeTable):
+        for key in ("title", "caption"):
+            setattr(obj, key, _safe_text(getattr(obj, key)))
+        for col in obj.columns:
+            col.header, col.footer = _safe_text(col.header), _safe_text(col.footer)
+            cells = getattr(col, "_cells", None)
+            if isinstance(cells, list):
+                cells[:] = [_sanitized(c) if isinstance(c, Text) else _safe_text(c) for c in cells]
+    return obj
 
 
 out = _SafeConsole(highlight=False, soft_wrap=True, markup=False, emoji=False)

@@ -225,6 +225,19 @@ def test_a_killed_load_into_a_workspace_leaves_it_as_it_was(big, tmp_path):
     assert not (tmp_path / "w.db-journal").exists()
 
 
+def test_a_terminated_first_load_cleans_up_after_itself(big, tmp_path):
+    rosters, _, seconds = big
+    p = subprocess.Popen([DJ, "load", str(rosters), "--db", str(tmp_path / "w.db")], stdout=subprocess.PIPE,
+                         stderr=subprocess.PIPE, text=True)  # fmt: skip
+    time.sleep(seconds * 0.6)
+    p.terminate()
+    _, stderr = p.communicate(timeout=60)
+    if p.returncode == 0:
+        pytest.skip("the load finished before SIGTERM")
+    assert p.returncode == 130 and stderr.strip() == "已中断", (p.returncode, stderr)
+    assert os.listdir(tmp_path) == []
+
+
 def test_a_failed_first_load_leaves_nothing_and_an_interrupted_one_too(tmp_path, monkeypatch):
     db = tmp_path / "w.db"
 
