@@ -679,7 +679,8 @@ def stats(
 
     def enum_rows(title: str, enum: str, counts: dict) -> None:
         for k, n in counts.items():
-            label = m.enums[enum].label(k, lang) if k in m.enums[enum].values else k
+            label = m.enums[enum].label(k, lang) if k in m.enums[enum].values else \
+                ("不详" if zh else "unknown") if k in (None, "unknown") else k  # a roster without the column
             t.add_row(f"{title}：{label}" if zh else f"{title}: {label}", str(n))
 
     c, u, r = data["communities"], data["units"], data["two_way_reporting"]
