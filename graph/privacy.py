@@ -10,7 +10,28 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
-__all__ = ["mask_name", "NameGuard"]
+__all__ = ["mask_name", "NameGuard", "looks_like_name", "SURNAMES"]
+
+# The commonest Chinese surnames (about nine in ten people bear one of them) and the compound ones:
+# what tells a personal name in a cell where no name belongs (a roster whose columns slipped).
+SURNAMES = frozenset(
+    "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈"
+    "姚卢姜崔钟谭陆汪范金石廖贾夏韦付傅方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
+    "和木杨普柳卓岳常康葛殷宁施柯祝欧阎易乔孔包牛左庞樊兰殷褚车尚童饶"
+    "張劉陳楊黃趙吳孫馬鄭謝許韓馮鄧曹彭蔣葉蘇魏呂盧鍾譚陸範賈韋鄒龍陶賀顧龔萬錢嚴覃湯喬龐樊蘭饒"
+) | frozenset({"欧阳", "歐陽", "司马", "司馬", "诸葛", "諸葛", "上官", "东方", "東方", "皇甫", "令狐", "慕容",
+               "尉迟", "尉遲", "长孙", "長孫", "宇文", "司徒", "夏侯", "公孙", "公孫", "轩辕", "軒轅", "端木"})
+
+
+def looks_like_name(text: str) -> bool:
+    """Whether ``text`` could be a person's name: two to four Han characters led by a surname.
+
+    >>> looks_like_name("欧阳秀英"), looks_like_name("张华"), looks_like_name("积极分子"), looks_like_name("男")
+    (True, True, False, False)
+    """
+    if not 2 <= len(text) <= 4 or not all("\u4e00" <= c <= "\u9fff" for c in text):
+        return False
+    return text[0] in SURNAMES or text[:2] in SURNAMES
 
 
 def mask_name(name: str) -> str:

@@ -161,6 +161,8 @@ class _Load:
         self.rank = {v: self.m.area_rank(v) for v in self.m.enums["area_level"].values}
         self.ws_ids: set[str] = set()  # ids already in the workspace: always valid targets
         self._near: dict[str, dict[str, list[str]]] = {}  # type -> character -> name keys
+        self.people = {t for t in self.m.nodes if self.m.sensitive(t).get("name") == "mask"}
+        self.rejected_names: set[str] = set()
         self._hints: dict[tuple, str] = {}
 
     def prepare(self) -> None:
@@ -178,6 +180,8 @@ class _Load:
     def reject(self, row: Row, problems: list[Reject]) -> None:
         self.rejects.extend(problems)
         self.counts[row.type.name].rejected += 1
+        if row.type.name in self.people and isinstance(row.values.get("name"), str):
+            self.rejected_names.add(row.values["name"])  # a rejected person's name is masked all the same
         if "name" in row.values:
             self.dead_names.setdefault((row.type.name, _name_key(row.values["name"])), row.source)
         if row.id:
@@ -626,8 +630,8 @@ class _Load:
 
     def guard(self) -> NameGuard:
         """People's names known to this load and to the workspace: masked in the report's text."""
-        people = {t for t in self.m.nodes if self.m.sensitive(t).get("name") == "mask"}
-        names = {r.values["name"] for r in self.rows if r.type.name in people and "name" in r.values}
+        names = {r.values["name"] for r in self.rows if r.type.name in self.people and "name" in r.values}
+        names.update(self.rejected_names)
         names.update(self.ws.people_names())
         return NameGuard(names)
 

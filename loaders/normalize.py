@@ -237,6 +237,9 @@ def parse_number(value: Any) -> float | int | Noted:
 
     >>> parse_number("2847。1"), parse_number("１，２００")
     (2847.1, 1200)
+    >>> parse_number("9007199254740993")  # 2**53 + 1: not exact as a float, so refused
+    Traceback (most recent call last):
+    dangjian.loaders.normalize.BadValue: too_large
     """
     if isinstance(value, bool):
         raise BadValue("bad_number", value=value)
@@ -251,7 +254,8 @@ def parse_number(value: Any) -> float | int | Noted:
         if not m:
             raise BadValue("bad_number", value=value)
         before, digits, after, wan, after_wan, _unit, tail = m.groups()
-        n = float(digits) * (10000 if wan else 1)
+        # whole numbers as int: exact at any size, so that too_large below sees the true value
+        n = (int(digits) if digits.lstrip("+-").isdigit() else float(digits)) * (10000 if wan else 1)
         approximate = bool(before or after or after_wan or tail)
     if n != n or n in (float("inf"), float("-inf")):
         raise BadValue("bad_number", value=value)

@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from dangjian.graph.errors import InputError
+from dangjian.graph.safe import strip_invisible
 
 __all__ = ["Sheet", "read_file", "find_files", "CSV_EXTS", "BOOK_EXTS", "decode_text", "decode_lines"]
 
@@ -144,10 +145,9 @@ def decode_lines(data: bytes, where: str) -> tuple[str, str, set[int]]:
         return data.decode("utf-8"), "utf-8", set()
     except UnicodeDecodeError:
         pass
-    raw_lines = data.split(b"\n")
-    wide = [ln for ln in raw_lines if not ln.isascii()]
-    broken = [i for i, ln in enumerate(raw_lines) if not ln.isascii() and not _valid_utf8(ln)]
-    if len(broken) < len(wide) and len(broken) <= max(1, len(wide) // 20):
+    wide = [ln for ln in data.split(b"\n") if not ln.isascii()]
+    valid = sum(map(_valid_utf8, wide))  # GB18030 or Big5 text is almost never valid UTF-8
+    if valid > len(wide) - valid:  # mostly UTF-8: a few broken lines, each named
         text, bad = _decode_by_line(data, "utf-8")
         return text, "utf-8", bad
     best: tuple[int, int, str, str] | None = None
@@ -161,6 +161,9 @@ def decode_lines(data: bytes, where: str) -> tuple[str, str, set[int]]:
             best = (score, -rank, text, enc)
     if best is not None:
         return best[2], best[3], set()
+    if valid:  # no other encoding reads it either: UTF-8 with its broken lines named
+        text, bad = _decode_by_line(data, "utf-8")
+        return text, "utf-8", bad
     from charset_normalizer import from_bytes
 
     found = from_bytes(data).best()
@@ -217,7 +220,9 @@ def _parse_csv(text: str, where: str = "") -> tuple[list[list[Any]], list[tuple[
     trusted. A quoted cell may hold line breaks; but a quote that opens and never closes swallows
     the lines after it into one cell. Such a record is told by its continuation lines: each of them
     has as many cells as a whole row of the file. Then the line with the stray quote is a bad row
-    (``unbalanced_quote``) and the lines it swallowed are read again as the rows they are."""
+    (``unbalanced_quote``) and the lines it swallowed are read again as the rows they are; a quoted
+    cell with a line break in a record of the file's width is a cell that holds a line break. A
+    quote still open at the end of the file is ``unbalanced_quote`` too."""
     delimiter = _delimiter(text[:16384])
     physical = _LINE_END.split(text)
     if physical and physical[-1] == "":
@@ -237,7 +242,7 @@ def _parse_csv(text: str, where: str = "") -> tuple[list[list[Any]], list[tuple[
                 last = start + done - 1
                 if last > first and width >= 3 and any(
                     _naive_width(physical[k], delimiter) >= width for k in range(first + 1, last + 1)
-                ):
+                ) and (len(rec) != width or _open_at_end(physical, (first + 1, last + 1), delimiter)):
                     bad[len(rows)] = ("unbalanced_quote", {"line": first + 1})
                     rows.append(physical[first].split(delimiter))
                     spans.append((first + 1, first + 1))
@@ -250,7 +255,20 @@ def _parse_csv(text: str, where: str = "") -> tuple[list[list[Any]], list[tuple[
         if restart is None:
             break
         start = restart
+    if rows and _open_at_end(physical, spans[-1], delimiter):
+        bad[len(rows) - 1] = ("unbalanced_quote", {"line": spans[-1][0]})
     return rows, spans, bad
+
+
+def _open_at_end(physical: list[str], span: tuple[int, int], delimiter: str) -> bool:
+    """Whether the last record ends inside a quoted cell (the file ended before its quote closed)."""
+    try:
+        for _ in csv.reader((ln + "\n" for ln in physical[span[0] - 1 : span[1]]), delimiter=delimiter,
+                            strict=True):  # fmt: skip
+            pass
+    except csv.Error:
+        return True
+    return False
 
 
 def _naive_width(line: str, delimiter: str) -> int:
@@ -278,7 +296,10 @@ def _read_book(p: Path, data: bytes) -> list[Sheet]:
             sh = book.get_sheet_by_name(name)
             rows = [list(r) for r in _trim(sh.to_python(skip_empty_area=False))]
             notes = _fill_merged_down(rows, _merges(sh))
-            sheets.append(Sheet(str(p), name, rows, notes=notes, hidden=name in hidden))
+            shown = strip_invisible(name)  # a sheet name is stored as each row's source: no hidden characters
+            if shown != name:
+                notes.append(("invisible_chars", {"column": "工作表名"}))
+            sheets.append(Sheet(str(p), shown or "?", rows, notes=notes, hidden=name in hidden))
     except Exception as exc:  # calamine raises its own error types for broken files
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
         raise InputError(f"{p}：不是可读的电子表格（{first}）") from None

@@ -20,7 +20,7 @@ from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from typing import Any
 
-from dangjian.graph.privacy import mask_name
+from dangjian.graph.privacy import looks_like_name, mask_name
 from dangjian.graph.safe import has_invisible, strip_invisible
 from dangjian.graph.schema import Property, RecordType, header_key, model
 from dangjian.loaders import normalize as nz
@@ -280,7 +280,8 @@ def parse_rows(sheet, plan: SheetPlan, lang: str = "zh") -> Iterator[Row | Rejec
     a :class:`Reject` of kind ``skip`` for a line that is no data (a footer, a repeated header,
     the continuation of a cell over several lines). Blank rows are no lines of data."""
     rt = plan.type
-    convs = [(c, p.name, p, header, _converter(p, lang), p.type == "ref") for c, p, header in plan.columns]
+    convs = [(c, p.name, p, header, _converter(p, lang), p.type == "ref", p.type not in _FREE)
+             for c, p, header in plan.columns]  # fmt: skip
     present = frozenset(p.name for _, p, _ in plan.columns)
     columns = {p.name: h for _, p, h in plan.columns}  # shared by the rows of this sheet
     required = [(p.name, columns[p.name]) for p in rt.required if p.name in present]
@@ -291,13 +292,17 @@ def parse_rows(sheet, plan: SheetPlan, lang: str = "zh") -> Iterator[Row | Rejec
     from_id = [(p.name, p.from_id, p.label(lang)) for p in rt.properties.values() if p.from_id]
     id_prop = next((p.name for p in rt.properties.values() if p.type == "id_number"), None)
     file, name = sheet.file, sheet.name
+    person = _people_targets((rt.name,))  # a roster of people: names masked wherever they turn up
     rows = sheet.rows
     lines, bad = sheet.lines, sheet.bad
     header = rows[plan.header_row]
     width = len(header)
     lead = next((i for i, c in enumerate(header) if type(c) is str and c.strip()), 0)  # a repeated header repeats it
+    header_keys = [_cell_key(c) if type(c) is str and c.strip() else None for c in header]
+    lead_key = header_keys[lead] if header_keys else None
+    lead_len = len(header[lead]) + 4 if header_keys else 0  # a BOM, marks, spaces
     if sheet.kind == "csv":  # a row longer than the file's rows is shifted (an unquoted comma)
-        lengths = Counter(len(_trimmed(r)) for r in rows[plan.header_row + 1 :] if r)
+        lengths = Counter(len(r) for r in rows[plan.header_row + 1 :] if r)
         usual = max(lengths, key=lambda k: (lengths[k], -k)) if lengths else width
         shifted_at = max(width, usual)
     else:
@@ -319,27 +324,28 @@ def parse_rows(sheet, plan: SheetPlan, lang: str = "zh") -> Iterator[Row | Rejec
             yield Reject(source, "", "", "footer_row", {"word": word}, kind="skip")
             continue
         n = len(raw)
-        if lead < n and raw[lead] == header[lead] and \
-                sum(1 for c, h in zip(raw, header, strict=False) if type(c) is str and c == h and c.strip()) >= 2:  # fmt: skip
-            yield Reject(source, "", "", "repeated_header", {}, kind="skip")
+        if lead < n and type(raw[lead]) is str and len(raw[lead]) <= lead_len and _cell_key(raw[lead]) == lead_key \
+                and sum(1 for c, k in zip(raw, header_keys, strict=False)
+                        if k and type(c) is str and _cell_key(c) == k) >= 2:  # fmt: skip
+            yield Reject(source, "", "", "repeated_header", {}, kind="skip")  # two exports pasted together
             continue
         values: dict[str, Any] = {}
         refs: dict[str, list[str]] = {}
         problems: list[Reject] = []
         warnings: list[Reject] = []
-        if n > width:
+        if shifted_at is not None and n > shifted_at and any(not nz.is_blank(c) for c in raw[shifted_at - 1 :]):
+            # longer than the file's rows, with data up to its end: an unquoted comma shifted it
+            problems.append(Reject(source, "", "", "extra_cells", {"count": n, "width": width}))
+        elif n > width:
             extra = [c for c in raw[width:] if not nz.is_blank(c)]
-            if extra and shifted_at is not None and len(_trimmed(raw)) > shifted_at:
-                problems.append(Reject(source, "", "", "extra_cells", {"count": len(_trimmed(raw)),
-                                                                       "width": width}))  # fmt: skip
-            elif extra:
+            if extra:
                 warnings.append(Reject(source, "", "", "unheaded_cells", {"count": len(extra)}, kind="warning"))
-        for c, pname, prop, header_text, conv, is_ref in convs:
+        for c, pname, prop, header_text, conv, is_ref, typed in convs:
             if c >= n:
                 continue
             cell = raw[c]
-            if cell is None or (type(cell) is str and not cell.strip()):
-                continue
+            if cell is None or (type(cell) is str and (not cell.strip() or (typed and cell.strip() in _PLACEHOLDERS))):
+                continue  # blank, or a placeholder for "none" or "unknown" in a column of values
             if type(cell) is str and not cell.isprintable() and has_invisible(cell):
                 cell = strip_invisible(cell)
                 warnings.append(Reject(source, header_text, shown_value(prop, cell), "invisible_chars",
@@ -350,6 +356,8 @@ def parse_rows(sheet, plan: SheetPlan, lang: str = "zh") -> Iterator[Row | Rejec
                 v = conv(cell)
             except nz.BadValue as exc:
                 shown = shown_value(prop, cell)
+                if person and typed and not is_ref and looks_like_name(shown):
+                    shown = mask_name(shown)  # a name in a column of values: the columns slipped
                 problems.append(Reject(source, header_text, shown, exc.code, {**exc.params, "column": header_text,
                                                                                "value": shown}))  # fmt: skip
                 continue
@@ -382,6 +390,10 @@ def parse_rows(sheet, plan: SheetPlan, lang: str = "zh") -> Iterator[Row | Rejec
 
 
 _NOTED = nz.Noted
+_FREE = frozenset({"text", "id", "bool"})  # types whose cells are taken as written (无 is a no for a bool)
+# What people write in a cell of dates, numbers, choices or references for "none" or "unknown".
+_PLACEHOLDERS = frozenset({"—", "——", "-", "--", "/", "／", "\\", "无", "無", "不详", "不詳", "暂无", "暫無",
+                           "未知", "空", "缺", "n/a", "N/A", "NA", "na", "null", "NULL", "None", "none"})  # fmt: skip
 
 
 def _trimmed(row: list) -> list:

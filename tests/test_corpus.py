@@ -26,6 +26,7 @@ from typing import Any
 
 import pytest
 
+from dangjian.graph.safe import strip_invisible
 from dangjian.graph.store import Workspace
 from dangjian.loaders.messages import MESSAGES
 
@@ -264,7 +265,7 @@ def test_corpus_file(case, runs):
     known: set[tuple[str, int]] = set()
     loaded_rows: set[tuple[str, int]] = set()
     for sheet in case["sheets"]:
-        name = sheet["sheet"]
+        name = strip_invisible(sheet["sheet"]) or "?"  # sheet names are stored without hidden characters
         if sheet.get("hidden"):
             if any(s[0] == path and s[1] == name for s in sources):
                 problems.append(f"[{name}] a hidden sheet was loaded")
@@ -332,6 +333,7 @@ def test_corpus_file(case, runs):
         if (s[1], s[2]) not in loaded_rows and (s[1], s[2]) not in known:
             problems.append(f"workspace: an entity from a line that is no data line: {s}")
     for sheet, code in case["notes"]:
+        sheet = strip_invisible(sheet) or "?"
         if not any(r[5] == "说明" and _plain(r[1]) == sheet and code in codes_of(r[6]) for r in mine):
             problems.append(f"report: no note {code} for [{sheet}]")
     if not case["refused"]:

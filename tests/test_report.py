@@ -298,3 +298,15 @@ _BASE = Path(tempfile.mkdtemp()) / "base"
 write_csv(_BASE / "区域.csv", AREAS)
 write_csv(_BASE / "党组织.csv", ORGS)
 write_csv(_BASE / "驻区单位.csv", UNITS)
+
+
+def test_placeholders_for_none_are_blank_in_columns_of_values(tmp_path):
+    """无, 不详, —, / in a date, choice or reference column mean nothing is known: no reject; in a
+    required column they are a missing value."""
+    members = write_csv(tmp_path / "x" / "党员.csv", [HEAD, _member(出生日期="无", 学历="不详", 工作单位="—", 报到日期="/"),
+                                                    _member(党员编号="M940", 身份证号=id_number(940), 所在党组织="无")])
+    with Workspace.open(tmp_path / "w.db", create=True) as ws:
+        result = load_paths(ws, [_base(tmp_path), members])
+        node = ws.get_nodes(["M900"])["M900"]
+    assert [(r.source[2], r.code) for r in result.of_kind("reject")] == [(3, "missing_required")]
+    assert "education" not in node.props and "unit" not in node.props and node.props["birth_date"] == "1980-01-01"
