@@ -58,8 +58,10 @@ $(CYPHER_LINT)/node_modules/.installed: $(CYPHER_LINT)/package-lock.json
 	    echo "note: no npm: the Cypher lint tests will skip (apt-get install nodejs npm)"; \
 	fi
 
+# The Neo4j tests run against a real Neo4j 5 server that tests/neo4j/with-server starts (fetched
+# through Maven, on 127.0.0.1, a generated password) and stops when pytest ends.
 test: lint $(CYPHER_LINT)/node_modules/.installed
-	$(VENV)/bin/pytest -q
+	tests/neo4j/with-server $(VENV)/bin/pytest -q
 
 bench: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test,bench]'

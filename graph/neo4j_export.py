@@ -45,6 +45,7 @@ from dangjian.graph.neo4j_mapping import (
     node_property_types,
     node_record,
     rel_property_types,
+    workspace_stamp,
 )
 from dangjian.graph.privacy import NameGuard
 from dangjian.graph.schema import model
@@ -237,17 +238,18 @@ def _export(ws: Workspace, out: Path, personal: bool, progress: Callable[[int], 
             progress(done)
 
     guard = None if personal else NameGuard(ws.people_names())  # people named in notes and the like
+    stamp = workspace_stamp(ws)  # as a push stamps: the --backend neo4j reads see the imported graph
     try:
         for label in LABELS:
             types = node_property_types(label, personal=personal)
             types.pop("id")
-            w.open((label,), f"nodes/{label}", [f"id:ID({label})", ":LABEL"], types, label)
+            w.open((label,), f"nodes/{label}", [f"id:ID({label})", ":LABEL"], {**types, "pushed": "string"}, label)
         for row in ws.iter_nodes():
             if row.type not in LABELS:
                 res.skipped_nodes += 1
                 continue
             f = w.files[(row.type,)]
-            w.write(f, [row.id, row.type], node_record(row, personal, guard)["props"], row.type)
+            w.write(f, [row.id, row.type], {**node_record(row, personal, guard)["props"], "pushed": stamp}, row.type)
             tick()
         skipped: Counter[str] = Counter()
         for eid, e, start, end in ws.iter_edges_typed():  # the ends' labels joined in SQLite: no id map
@@ -261,9 +263,10 @@ def _export(ws: Workspace, out: Path, personal: bool, progress: Callable[[int], 
             if f is None:
                 types = rel_property_types(e.type, personal=personal)
                 fixed = [f":START_ID({start})", f":END_ID({end})", ":TYPE"]
+                types = {**types, "pushed": "string"}
                 f = w.open(key, f"rels/{e.type}__{start}__{end}", fixed, types, e.type)
             rec = edge_record(eid, e, personal, guard)
-            w.write(f, [rec["src"], rec["dst"], e.type], {"eid": rec["eid"], **rec["props"]}, e.type)
+            w.write(f, [rec["src"], rec["dst"], e.type], {"eid": rec["eid"], **rec["props"], "pushed": stamp}, e.type)
             tick()
         w.close()
         res.skipped, res.skipped_by_type = sum(skipped.values()), dict(sorted(skipped.items()))

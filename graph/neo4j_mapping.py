@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import hashlib
 import math
 from collections.abc import Callable
 from typing import Any
@@ -32,6 +33,7 @@ from dangjian.graph.schema import Property, model
 from dangjian.graph.store import EdgeRow, NodeRow
 
 __all__ = [
+    "workspace_stamp",
     "LABELS",
     "REL_TYPES",
     "NODE_KEYS",
@@ -220,6 +222,17 @@ def _node_spec(label: str, personal: bool) -> tuple[str | None, tuple[tuple[str,
     name = model().node(label).properties["name"].sensitive
     props = tuple((k, CONVERTERS[t], s) for k, t, s in _node_props(label) if personal or s != "hide")
     return name, props
+
+
+def workspace_stamp(ws) -> str:
+    """The stamp of a workspace's content (its schema version, last load and counts): what every
+    node and relationship a push or an export writes carries as ``pushed``. The same workspace
+    gives the same stamp, so a second push changes nothing; reads take only stamped elements."""
+    loads = ws.loads()
+    last = (loads[-1]["id"], loads[-1]["at"]) if loads else (0, "")
+    counts = ws.counts()
+    text = f"{ws.schema_version}|{last}|{sorted(counts['nodes'].items())}|{sorted(counts['edges'].items())}"
+    return hashlib.sha256(text.encode()).hexdigest()[:16]
 
 
 def node_record(row: NodeRow, personal: bool = False, guard: NameGuard | None = None) -> dict[str, Any]:

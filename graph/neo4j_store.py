@@ -19,14 +19,20 @@ the workspace has is taken as ours, though).
 from __future__ import annotations
 
 import datetime as dt
-import hashlib
 import logging
 from collections.abc import Callable, Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
 from dangjian.graph.errors import DangjianError
-from dangjian.graph.neo4j_mapping import LABELS, REL_TYPES, SOURCE_KEYS, edge_record, node_record
+from dangjian.graph.neo4j_mapping import (
+    LABELS,
+    REL_TYPES,
+    SOURCE_KEYS,
+    edge_record,
+    node_record,
+    workspace_stamp,
+)
 from dangjian.graph.privacy import NameGuard
 from dangjian.graph.schema import model
 from dangjian.graph.shards import HOME_EDGES, Edge
@@ -157,14 +163,6 @@ class PushResult:
         return dict(self.__dict__)
 
 
-def _stamp(ws: Workspace) -> str:
-    loads = ws.loads()
-    last = (loads[-1]["id"], loads[-1]["at"]) if loads else (0, "")
-    counts = ws.counts()
-    text = f"{ws.schema_version}|{last}|{sorted(counts['nodes'].items())}|{sorted(counts['edges'].items())}"
-    return hashlib.sha256(text.encode()).hexdigest()[:16]
-
-
 def _batches(items: Iterable[Any], size: int) -> Iterator[list[Any]]:
     batch: list[Any] = []
     for x in items:
@@ -231,7 +229,7 @@ class Neo4jStore:
         """Send the workspace's graph (see the module's docstring). Returns what was written."""
         if batch_size < 1:
             raise Neo4jError("batch size must be at least 1")
-        result = PushResult(stamp=_stamp(ws), database=self.database)
+        result = PushResult(stamp=workspace_stamp(ws), database=self.database)
         for s in statements():
             if s.name.startswith(("constraint:", "index:")):
                 self.run(s.name)

@@ -93,16 +93,16 @@ def test_exact_headers(loaded, tmp_path):
     res = export_workspace(loaded, tmp_path / "out")
     assert _header(res, "nodes/Area") == (
         "id:ID(Area),:LABEL,name,level,households:int,population:int,venue_area:float,funds:float,"
-        "official_name,note,src_file,src_sheet,src_row:int\r\n"
+        "official_name,note,src_file,src_sheet,src_row:int,pushed\r\n"
     )
     assert _header(res, "nodes/Member") == (
         "id:ID(Member),:LABEL,name,sex,birth_date:date,ethnicity,education,joined_on:date,status,situation,"
         "transferred_on:date,reported_on:date,mobile_destination,mobile_since:date,lost_since:date,note,"
-        "src_file,src_sheet,src_row:int\r\n"
+        "src_file,src_sheet,src_row:int,pushed\r\n"
     )
     assert _header(res, "rels/MEMBER_OF__Member__PartyOrg") == (
         ":START_ID(Member),:END_ID(PartyOrg),:TYPE,eid:int,valid_from:date,valid_to:date,src_file,src_sheet,"
-        "src_row:int\r\n"
+        "src_row:int,pushed\r\n"
     )
     assert _header(res, "rels/PARTY_TO__Unit__Agreement").split(",")[6] == "side"
     personal = export_workspace(loaded, tmp_path / "personal", personal=True)
