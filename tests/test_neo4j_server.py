@@ -224,3 +224,22 @@ def test_bulk_import_with_neo4js_own_importer_holds_the_workspace(city, tmp_path
             imported.close()
     finally:
         subprocess.run([str(script), "stop"], env=env, capture_output=True, timeout=120)
+
+
+def test_saved_queries_and_rules_agree_on_a_member_with_two_residences(store, tmp_path):
+    """A member who lives in two communities: the rules take the first residence valid on the date
+    (the lowest edge id), and so does the saved query; every saved query returns its rule's entities."""
+    from dangjian.graph.store import EdgeRow
+    from dangjian.queries.saved import run_saved, saved_queries
+
+    db = _workspace(tmp_path / "two.db", EXAMPLES / "xianghe")
+    with Workspace.open(db, write=True) as ws, ws.transaction():  # M0001 lives in 义和社区, reported there
+        ws.put_edges([EdgeRow("LIVES_IN", "M0001", "530702003003", None, None, {}, ("two", "s", 1))], 0)
+    with Workspace.open(db) as ws:
+        store.push(ws)
+        g = to_networkx(ws)
+    assert len([e for e in g.out_edges("M0001", data="type") if e[2] == "LIVES_IN"]) == 2
+    for q in saved_queries():
+        expected = {f["entity"] for f in run_rules(g, as_of=AS_OF, rules=[q.rule])}
+        assert {r["id"] for r in run_saved(store, q.name, as_of=AS_OF)} == expected, q.name
+    assert "M0001" not in {f["entity"] for f in run_rules(g, as_of=AS_OF, rules=["member-not-reported"])}

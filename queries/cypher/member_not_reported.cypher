@@ -2,10 +2,13 @@
 // title: 在职党员未到居住地社区报到 / In-service member not reported where they live
 // 居住在社区（村）内的在职党员，在 $as_of 当日没有向该社区、其下级区域或依托其中的党组织报到。
 // params: {"as_of": "2026-11-22"}
-MATCH (m:Member)-[l:LIVES_IN]->(home:Area)
+// Where a member lives is their first residence valid on the date (the lowest eid), as the rules read it.
+MATCH (m:Member)-[l:LIVES_IN]->(:Area)
 WHERE m.situation = 'in_service'
   AND (l.valid_from IS NULL OR l.valid_from <= date($as_of))
   AND (l.valid_to IS NULL OR l.valid_to >= date($as_of))
+WITH m, l ORDER BY l.eid
+WITH m, head(collect(endNode(l))) AS home
 MATCH p = (c:Area)-[:CONTAINS*0..]->(home)
 WHERE c.level IN ['community', 'village']
   AND all(r IN relationships(p) WHERE (r.valid_from IS NULL OR r.valid_from <= date($as_of))
