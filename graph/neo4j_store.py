@@ -111,14 +111,17 @@ def _build_statements() -> dict[str, Statement]:
         out.append(Statement(f"nodes:{label}", f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) "
                                                "WHERE n.pushed IS NOT NULL RETURN n.id AS id, properties(n) AS props",
                              {"ids": ["x"]}))  # fmt: skip
-        for way, pattern in (("out", "(n)-[r]->(m)"), ("in", "(n)<-[r]-(m)")):
-            out.append(Statement(
-                f"edges-{way}:{label}",
-                f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) MATCH {pattern} "
-                "WHERE r.pushed IS NOT NULL AND m.pushed IS NOT NULL AND ($types IS NULL OR type(r) IN $types) "
-                "RETURN r.eid AS eid, startNode(r).id AS src, endNode(r).id AS dst, type(r) AS type, "
-                "properties(r) AS props, m.id AS other, labels(m) AS labels",
-                {"ids": ["x"], "types": ["CONTAINS"]}))  # fmt: skip
+        for way, pattern in (("out", "(n)-[r{t}]->(m)"), ("in", "(n)<-[r{t}]-(m)")):
+            # one statement for every relationship of a node, and one per type that can touch it: the
+            # type in the pattern, so that Neo4j expands only those of a dense node
+            for rel in (None, *(r for r in REL_TYPES if label in _labels_of(r, "from" if way == "out" else "to"))):
+                out.append(Statement(
+                    f"edges-{way}:{label}" + (f":{rel}" if rel else ""),
+                    f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) MATCH {pattern.format(t=f':{rel}' if rel else '')} "
+                    "WHERE r.pushed IS NOT NULL AND m.pushed IS NOT NULL "
+                    "RETURN r.eid AS eid, startNode(r).id AS src, endNode(r).id AS dst, type(r) AS type, "
+                    "properties(r) AS props, m.id AS other, labels(m) AS labels",
+                    {"ids": ["x"]}))  # fmt: skip
         out.append(Statement(f"orphans:{label}", _orphan_text(label)))
         out.append(Statement(f"lookup:{label}", f"MATCH (n:{label}) WHERE n.pushed IS NOT NULL "
                                                 "AND (n.id = $text OR n.name STARTS WITH $text) "
@@ -141,6 +144,12 @@ def statements() -> list[Statement]:
     if _STATEMENTS is None:
         _STATEMENTS = _build_statements()
     return list(_STATEMENTS.values())
+
+
+def _statement_names() -> dict[str, Statement]:
+    statements()
+    assert _STATEMENTS is not None
+    return _STATEMENTS
 
 
 def _statement(name: str) -> str:
@@ -193,6 +202,10 @@ def _attrs(props: dict[str, Any], drop: Sequence[str]) -> tuple[dict[str, Any], 
     return out, tuple(props.get(k) for k in SOURCE_KEYS)
 
 
+# The statements that only read: sent with read routing.
+_READS = ("count:", "nodes:", "edges-", "orphans:", "lookup:", "areas-at", "ping")
+
+
 class Neo4jStore:
     """A connection to one Neo4j database. Get it with :func:`connect`."""
 
@@ -210,13 +223,22 @@ class Neo4jStore:
         self.close()
 
     def run(self, name: str, /, **params: Any) -> list[dict[str, Any]]:
-        """Run the named statement (see :func:`statements`) with these parameters."""
-        return self.query(_statement(name), **params)
+        """Run the named statement (see :func:`statements`) with these parameters; the reads are
+        routed to readers (a cluster's secondaries), the writes to the leader."""
+        return self._execute(_statement(name), params, read=name.startswith(_READS))
 
     def query(self, text: str, /, **params: Any) -> list[dict[str, Any]]:
-        """Run a statement the project ships (a saved query): values only as parameters."""
+        """Run a statement the project ships (a saved query, a read): values only as parameters."""
+        return self._execute(text, params, read=True)
+
+    def write(self, text: str, /, **params: Any) -> list[dict[str, Any]]:
+        """Run a writing statement the project ships (tests, maintenance)."""
+        return self._execute(text, params, read=False)
+
+    def _execute(self, text: str, params: dict[str, Any], read: bool) -> list[dict[str, Any]]:
         try:
-            records, _, _ = self.driver.execute_query(text, parameters_=params, database_=self.database)
+            records, _, _ = self.driver.execute_query(text, parameters_=params, database_=self.database,
+                                                      routing_="r" if read else "w")  # fmt: skip
         except DangjianError:
             raise
         except Exception as exc:  # the driver's errors: one line for the user
@@ -357,10 +379,12 @@ class Neo4jSource:
     def edges(self, ids: Iterable[str], types: Sequence[str] | None = None, direction: str = "both") -> list[Edge]:
         found: dict[tuple[int, str, str], Edge] = {}
         ways = ("out", "in") if direction == "both" else (direction,)
+        valid = _statement_names()
         for label, chunk in self._chunks(ids):
             for way in ways:
-                wanted = list(types) if types is not None else None
-                for r in self.store.run(f"edges-{way}:{label}", ids=chunk, types=wanted):
+                names = [f"edges-{way}:{label}"] if types is None else \
+                    [n for t in dict.fromkeys(types) if (n := f"edges-{way}:{label}:{t}") in valid]  # fmt: skip
+                for r in (r for name in names for r in self.store.run(name, ids=chunk)):
                     self._learn(r["other"], r["labels"])
                     attrs, source = _attrs(r["props"], ("eid", "pushed"))
                     attrs = {**attrs, "type": r["type"], "valid_from": attrs.get("valid_from"),
@@ -397,8 +421,11 @@ def connect(uri: str, user: str, password: str, database: str = "neo4j", *, driv
         raise Neo4jError(f"{uri}: a Neo4j URI starts with {', '.join(s + '://' for s in SCHEMES)}")
     logging.getLogger("neo4j").addHandler(logging.NullHandler())  # its warnings: ours are one line
     if driver_factory is None:
-        from neo4j import GraphDatabase
-
+        try:
+            from neo4j import GraphDatabase
+        except ImportError:
+            raise Neo4jError("没有安装 Neo4j 驱动：pip install 'dangjian[neo4j]'（the Neo4j driver is not "
+                             "installed: pip install 'dangjian[neo4j]'）") from None
         driver_factory = GraphDatabase.driver
     try:
         driver = driver_factory(uri, auth=(user, password), user_agent="dangjian")

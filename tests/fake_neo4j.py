@@ -24,6 +24,7 @@ class FakeDriver:
         self.nodes: dict[str, dict[str, dict[str, Any]]] = {}  # label -> id -> properties
         self.rels: dict[tuple[int, str, str], dict[str, Any]] = {}  # (eid, src, dst) -> type, labels, props
         self.calls: list[tuple[str, dict[str, Any], str]] = []
+        self.routes: list[str] = []
         self.closed = False
 
     # the driver's API, as the project uses it
@@ -34,8 +35,9 @@ class FakeDriver:
         self.closed = True
 
     def execute_query(self, text: str, parameters_: dict[str, Any] | None = None, database_: str | None = None,
-                      **kwargs: Any):  # fmt: skip
+                      routing_: str = "w", **kwargs: Any):  # fmt: skip
         assert not kwargs, kwargs
+        self.routes.append(routing_)
         name = self.by_text[text]  # KeyError: a statement the project does not list
         params = parameters_ or {}
         self.calls.append((name, params, database_))
@@ -100,11 +102,13 @@ class FakeDriver:
                             "other": other, "labels": [other_label]})  # fmt: skip
         return out
 
-    def _edges_out(self, label: str, ids: list, types: list | None) -> list:
-        return self._edges(label, "out", ids, types)
+    def _edges_out(self, rest: str, ids: list) -> list:
+        label, _, rel = rest.partition(":")
+        return self._edges(label, "out", ids, [rel] if rel else None)
 
-    def _edges_in(self, label: str, ids: list, types: list | None) -> list:
-        return self._edges(label, "in", ids, types)
+    def _edges_in(self, rest: str, ids: list) -> list:
+        label, _, rel = rest.partition(":")
+        return self._edges(label, "in", ids, [rel] if rel else None)
 
     def _orphans(self, label: str) -> list:
         home = (("CONTAINS", "in"),) if label == "Area" else HOME_EDGES.get(label, ())

@@ -273,3 +273,28 @@ def test_cli_commands_on_the_neo4j_backend(tmp_path, monkeypatch):
         assert theirs == ours, args[0]
     out = tmp_path / "v.html"
     assert "祥云社区" in run("view", "community", "祥云社区", "-o", str(out), *neo) and out.exists()
+
+
+def test_pulls_are_read_routed_and_name_their_relationship_types(tmp_path):
+    """Reads go to readers (routing r), writes to the leader (w); a pull that wants some types
+    sends statements with those types in the pattern, never a filter over every relationship."""
+    db = _workspace(tmp_path, EXAMPLES / "xianghe")
+    store, driver = _pushed(db)
+    pushes = list(zip(driver.calls, driver.routes, strict=True))
+    assert {r for (name, _, _), r in pushes if name.startswith(("merge-", "prune-", "constraint:", "index:"))} == {"w"}
+    driver.calls.clear()
+    driver.routes.clear()
+    sub, _ = pull_entity(Neo4jSource(store), "祥云社区", AS_OF)
+    assert sub.number_of_nodes() and set(driver.routes) == {"r"}
+    typed = [name for name, _, _ in driver.calls if name.startswith("edges-") and name.count(":") == 2]
+    texts = {s.name: s.text for s in statements()}
+    assert typed and all(f"[r:{name.rsplit(':', 1)[1]}]" in texts[name] for name in typed)
+    assert all("$types" not in s.text for s in statements())
+
+
+def test_without_the_driver_the_message_says_how_to_install_it(monkeypatch):
+    import sys
+
+    monkeypatch.setitem(sys.modules, "neo4j", None)  # as if pip install dangjian, without [neo4j]
+    with pytest.raises(Neo4jError, match=r"pip install 'dangjian\[neo4j\]'"):
+        connect("neo4j://127.0.0.1:1", "neo4j", "x")

@@ -54,7 +54,7 @@ def _connect(env: dict[str, str] | None = None) -> Neo4jStore:
 @pytest.fixture(scope="module")
 def store():
     s = _connect()
-    s.query("MATCH (n) DETACH DELETE n")
+    s.write("MATCH (n) DETACH DELETE n")
     yield s
     s.close()
 
@@ -128,7 +128,7 @@ def test_a_push_after_a_changed_load_prunes_what_is_gone_and_keeps_foreign_nodes
     fewer = _workspace(tmp_path / "fewer.db", fewer_rosters)
     with Workspace.open(full) as ws:
         store.push(ws)
-    store.query("CREATE (:Unit {id: $id, name: $name}), (:Thing {id: 'x'})-[:LIKES]->(:Thing {id: 'y'})",
+    store.write("CREATE (:Unit {id: $id, name: $name}), (:Thing {id: 'x'})-[:LIKES]->(:Thing {id: 'y'})",
                 id="their-unit", name="别的系统的单位")  # another application's: no stamp
     with Workspace.open(fewer) as ws:
         result = store.push(ws)
