@@ -40,6 +40,7 @@ from dangjian.graph.errors import DangjianError
 from dangjian.graph.explain import WriteError, localized, write_error
 from dangjian.graph.neo4j_mapping import (
     LABELS,
+    MARK,
     REL_TYPES,
     edge_record,
     node_property_types,
@@ -249,7 +250,8 @@ def _export(ws: Workspace, out: Path, personal: bool, progress: Callable[[int], 
                 res.skipped_nodes += 1
                 continue
             f = w.files[(row.type,)]
-            w.write(f, [row.id, row.type], {**node_record(row, personal, guard)["props"], "pushed": stamp}, row.type)
+            w.write(f, [row.id, f"{row.type}{ARRAY_DELIMITER}{MARK}"],
+                    {**node_record(row, personal, guard)["props"], "pushed": stamp}, row.type)  # fmt: skip
             tick()
         skipped: Counter[str] = Counter()
         for eid, e, start, end in ws.iter_edges_typed():  # the ends' labels joined in SQLite: no id map

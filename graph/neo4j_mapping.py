@@ -34,6 +34,7 @@ from dangjian.graph.store import EdgeRow, NodeRow
 
 __all__ = [
     "workspace_stamp",
+    "MARK",
     "LABELS",
     "REL_TYPES",
     "NODE_KEYS",
@@ -49,6 +50,10 @@ __all__ = [
 ]
 
 LABELS: tuple[str, ...] = tuple(model().nodes)
+# Every node dangjian writes also carries this label, and ids are unique across it: a node that
+# another application wrote with one of the schema's labels and the same id is another node, never
+# merged into, pulled or pruned.
+MARK = "Dangjian"
 REL_TYPES: tuple[str, ...] = tuple(model().edges)
 SOURCE_KEYS = ("src_file", "src_sheet", "src_row")
 NODE_KEYS = ("id", "name")  # before the schema properties

@@ -9,11 +9,11 @@ relationships (on ``eid``, the workspace's edge id) in batches, each batch one t
 node and relationship it writes carries ``pushed``: a stamp of the workspace's content (its last
 load), so that pushing the same workspace twice leaves the same graph, and a push after new loads
 removes what the workspace no longer has. Nodes and relationships that another application wrote
-(no ``pushed``) are neither pulled nor pruned (a node with one of the schema's labels and an ``id``
-the workspace has is taken as ours, though).
+(no ``pushed``, no ``Dangjian`` label) are neither pulled, merged into nor pruned: every node dangjian
+writes also carries the label ``Dangjian``, on which ids are unique.
 
 >>> [s.name for s in statements()][:2]
-['constraint:Area', 'constraint:PartyOrg']
+['constraint-drop:Area', 'constraint-drop:PartyOrg']
 """
 
 from __future__ import annotations
@@ -27,6 +27,7 @@ from typing import Any
 from dangjian.graph.errors import DangjianError
 from dangjian.graph.neo4j_mapping import (
     LABELS,
+    MARK,
     REL_TYPES,
     SOURCE_KEYS,
     edge_record,
@@ -66,71 +67,74 @@ def _labels_of(edge: str, end: str) -> tuple[str, ...]:
 
 def _orphan_text(label: str) -> str:
     if label == "Area":
-        return ("MATCH (n:Area) WHERE n.pushed IS NOT NULL "
-                "AND NOT EXISTS { (n)<-[r:CONTAINS]-(:Area) WHERE r.pushed IS NOT NULL } RETURN n.id AS id")
+        return (f"MATCH (n:Area:{MARK}) WHERE n.pushed IS NOT NULL "
+                f"AND NOT EXISTS {{ (n)<-[r:CONTAINS]-(:Area:{MARK}) WHERE r.pushed IS NOT NULL }} RETURN n.id AS id")
     outs = sorted({e for e, way in HOME_EDGES.get(label, ()) if way == "out"})
     ins = sorted({e for e, way in HOME_EDGES.get(label, ()) if way == "in"})
     conds = ["n.pushed IS NOT NULL"]
-    conds += [f"NOT EXISTS {{ (n)-[r:{'|'.join(outs)}]->() WHERE r.pushed IS NOT NULL }}"] if outs else []
-    conds += [f"NOT EXISTS {{ (n)<-[r:{'|'.join(ins)}]-() WHERE r.pushed IS NOT NULL }}"] if ins else []
-    return f"MATCH (n:{label}) WHERE {' AND '.join(conds)} RETURN n.id AS id"
+    conds += [f"NOT EXISTS {{ (n)-[r:{'|'.join(outs)}]->(:{MARK}) WHERE r.pushed IS NOT NULL }}"] if outs else []
+    conds += [f"NOT EXISTS {{ (n)<-[r:{'|'.join(ins)}]-(:{MARK}) WHERE r.pushed IS NOT NULL }}"] if ins else []
+    return f"MATCH (n:{label}:{MARK}) WHERE {' AND '.join(conds)} RETURN n.id AS id"
 
 
 def _build_statements() -> dict[str, Statement]:
     rows = [{"id": "x", "props": {}}]
     out: list[Statement] = []
+    for label in LABELS:  # earlier versions made id unique per label, which a foreign node could block
+        out.append(Statement(f"constraint-drop:{label}", f"DROP CONSTRAINT dangjian_{label}_id IF EXISTS"))
+    out.append(Statement(f"constraint:{MARK}", f"CREATE CONSTRAINT dangjian_id IF NOT EXISTS "
+                                              f"FOR (n:{MARK}) REQUIRE n.id IS UNIQUE"))  # fmt: skip
     for label in LABELS:
-        out.append(Statement(f"constraint:{label}", f"CREATE CONSTRAINT dangjian_{label}_id IF NOT EXISTS "
-                                                    f"FOR (n:{label}) REQUIRE n.id IS UNIQUE"))  # fmt: skip
-    for label in LABELS:
-        for key in ("pushed", "name"):
+        for key in ("id", "pushed", "name"):
             out.append(Statement(f"index:{label}.{key}", f"CREATE INDEX dangjian_{label}_{key} IF NOT EXISTS "
                                                          f"FOR (n:{label}) ON (n.{key})"))  # fmt: skip
     out.append(Statement("index:Area.level", "CREATE INDEX dangjian_Area_level IF NOT EXISTS FOR (n:Area) ON (n.level)"))
     for label in LABELS:
-        out.append(Statement(f"merge-nodes:{label}", f"UNWIND $rows AS row MERGE (n:{label} {{id: row.id}}) "
-                                                     "SET n = row.props SET n.id = row.id, n.pushed = $stamp",
+        out.append(Statement(f"merge-nodes:{label}", f"UNWIND $rows AS row MERGE (n:{MARK} {{id: row.id}}) "
+                                                     f"SET n = row.props SET n.id = row.id, n.pushed = $stamp, n:{label}",
                              {"rows": rows, "stamp": "s"}))  # fmt: skip
     for rel in REL_TYPES:
         for a in _labels_of(rel, "from"):
             for b in _labels_of(rel, "to"):
                 out.append(Statement(
                     f"merge-rels:{rel}:{a}:{b}",
-                    f"UNWIND $rows AS row MATCH (a:{a} {{id: row.src}}) MATCH (b:{b} {{id: row.dst}}) "
+                    f"UNWIND $rows AS row MATCH (a:{a}:{MARK} {{id: row.src}}) MATCH (b:{b}:{MARK} {{id: row.dst}}) "
                     f"MERGE (a)-[r:{rel} {{eid: row.eid}}]->(b) SET r = row.props SET r.eid = row.eid, r.pushed = $stamp "
                     "RETURN count(r) AS n",
                     {"rows": [{"src": "a", "dst": "b", "eid": 1, "props": {}}], "stamp": "s"}))  # fmt: skip
-        out.append(Statement(f"prune-rels:{rel}", f"MATCH ()-[r:{rel}]->() WHERE r.pushed <> $stamp "
+        out.append(Statement(f"prune-rels:{rel}", f"MATCH (:{MARK})-[r:{rel}]->(:{MARK}) WHERE r.pushed <> $stamp "
                                                   "WITH r LIMIT $batch DELETE r RETURN count(*) AS n",
                              {"stamp": "s", "batch": 1}))  # fmt: skip
     for label in LABELS:
-        out.append(Statement(f"prune-nodes:{label}", f"MATCH (n:{label}) WHERE n.pushed <> $stamp "
+        out.append(Statement(f"prune-nodes:{label}", f"MATCH (n:{label}:{MARK}) WHERE n.pushed <> $stamp "
                                                      "WITH n LIMIT $batch DETACH DELETE n RETURN count(*) AS n",
                              {"stamp": "s", "batch": 1}))  # fmt: skip
-        out.append(Statement(f"count:{label}", f"MATCH (n:{label}) WHERE n.pushed IS NOT NULL RETURN count(n) AS n"))
-        out.append(Statement(f"nodes:{label}", f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) "
+        out.append(Statement(f"count:{label}", f"MATCH (n:{label}:{MARK}) WHERE n.pushed IS NOT NULL "
+                                               "RETURN count(n) AS n"))
+        out.append(Statement(f"nodes:{label}", f"UNWIND $ids AS id MATCH (n:{label}:{MARK} {{id: id}}) "
                                                "WHERE n.pushed IS NOT NULL RETURN n.id AS id, properties(n) AS props",
                              {"ids": ["x"]}))  # fmt: skip
-        for way, pattern in (("out", "(n)-[r{t}]->(m)"), ("in", "(n)<-[r{t}]-(m)")):
+        for way, pattern in (("out", f"(n)-[r{{t}}]->(m:{MARK})"), ("in", f"(n)<-[r{{t}}]-(m:{MARK})")):
             # one statement for every relationship of a node, and one per type that can touch it: the
             # type in the pattern, so that Neo4j expands only those of a dense node
             for rel in (None, *(r for r in REL_TYPES if label in _labels_of(r, "from" if way == "out" else "to"))):
                 out.append(Statement(
                     f"edges-{way}:{label}" + (f":{rel}" if rel else ""),
-                    f"UNWIND $ids AS id MATCH (n:{label} {{id: id}}) MATCH {pattern.format(t=f':{rel}' if rel else '')} "
+                    f"UNWIND $ids AS id MATCH (n:{label}:{MARK} {{id: id}}) MATCH {pattern.format(t=f':{rel}' if rel else '')} "
                     "WHERE r.pushed IS NOT NULL AND m.pushed IS NOT NULL "
                     "RETURN r.eid AS eid, startNode(r).id AS src, endNode(r).id AS dst, type(r) AS type, "
                     "properties(r) AS props, m.id AS other, labels(m) AS labels",
                     {"ids": ["x"]}))  # fmt: skip
         out.append(Statement(f"orphans:{label}", _orphan_text(label)))
-        out.append(Statement(f"lookup:{label}", f"MATCH (n:{label}) WHERE n.pushed IS NOT NULL "
+        out.append(Statement(f"lookup:{label}", f"MATCH (n:{label}:{MARK}) WHERE n.pushed IS NOT NULL "
                                                 "AND (n.id = $text OR n.name STARTS WITH $text) "
                                                 "RETURN n.id AS id, properties(n) AS props "
                                                 "ORDER BY CASE WHEN n.id = $text OR n.name = $text THEN 0 ELSE 1 END, "
                                                 "size(n.name), n.id LIMIT $limit",
                              {"text": "祥云", "limit": 50}))  # fmt: skip
     out.append(Statement("ping", "RETURN 1 AS ok"))
-    out.append(Statement("areas-at", "MATCH (n:Area) WHERE n.pushed IS NOT NULL AND n.level IN $levels RETURN n.id AS id",
+    out.append(Statement("areas-at", f"MATCH (n:Area:{MARK}) WHERE n.pushed IS NOT NULL AND n.level IN $levels "
+                                     "RETURN n.id AS id",
                          {"levels": ["street"]}))  # fmt: skip
     return {s.name: s for s in out}
 
@@ -253,7 +257,7 @@ class Neo4jStore:
             raise Neo4jError("batch size must be at least 1")
         result = PushResult(stamp=workspace_stamp(ws), database=self.database)
         for s in statements():
-            if s.name.startswith(("constraint:", "index:")):
+            if s.name.startswith(("constraint-drop:", "constraint:", "index:")):
                 self.run(s.name)
         counts = ws.counts()
         total_nodes, total_edges = sum(counts["nodes"].values()), sum(counts["edges"].values())

@@ -89,7 +89,9 @@ def schema_from_model(extra_keys: Iterable[str] = ()) -> dict:
         keys.update(rt.properties)
         for prop in rt.properties.values():
             keys.update(prop.edge_props)
-    return {"labels": sorted(m.nodes), "relationshipTypes": sorted(m.edges), "propertyKeys": sorted(keys)}
+    from dangjian.graph.neo4j_mapping import MARK
+
+    return {"labels": sorted([*m.nodes, MARK]), "relationshipTypes": sorted(m.edges), "propertyKeys": sorted(keys)}
 
 
 def lint_statements(statements: list[dict], schema: dict, timeout: float = 600) -> list[dict]:

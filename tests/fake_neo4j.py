@@ -50,6 +50,7 @@ class FakeDriver:
         return []
 
     _index = _constraint
+    _constraint_drop = _constraint
 
     def _ping(self, rest: str) -> list:
         return [{"ok": 1}]

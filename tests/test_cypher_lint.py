@@ -109,7 +109,7 @@ def found(schema) -> dict[str, list[dict]]:
 def test_schema_from_model():
     m = model()
     s = schema_from_model(extra_keys=["props_hash"])
-    assert s["labels"] == sorted(m.nodes)
+    assert s["labels"] == sorted([*m.nodes, "Dangjian"])  # the node types, and the label on every node of ours
     assert {"Area", "PartyOrg", "Unit", "Member", "Person", "Agreement", "Activity"} <= set(s["labels"])
     assert s["relationshipTypes"] == sorted(m.edges)
     assert {"CONTAINS", "MEMBER_OF", "LEADS", "PARTY_TO"} <= set(s["relationshipTypes"])

@@ -100,8 +100,9 @@ def _dump(store: Neo4jStore) -> tuple[list, list]:
 
 
 def _counts(store: Neo4jStore) -> tuple[dict, dict]:
-    labels = {r["l"]: r["n"] for r in store.query("MATCH (n) WHERE n.pushed IS NOT NULL "
+    labels = {r["l"]: r["n"] for r in store.query("MATCH (n:Dangjian) WHERE n.pushed IS NOT NULL "
                                                   "UNWIND labels(n) AS l RETURN l, count(*) AS n")}  # fmt: skip
+    assert labels.pop("Dangjian", 0) == sum(labels.values())  # each node of ours: its type and our label
     types = {r["t"]: r["n"] for r in store.query("MATCH ()-[r]->() WHERE r.pushed IS NOT NULL "
                                                  "RETURN type(r) AS t, count(*) AS n")}  # fmt: skip
     return labels, types
@@ -243,3 +244,27 @@ def test_saved_queries_and_rules_agree_on_a_member_with_two_residences(store, tm
         expected = {f["entity"] for f in run_rules(g, as_of=AS_OF, rules=[q.rule])}
         assert {r["id"] for r in run_saved(store, q.name, as_of=AS_OF)} == expected, q.name
     assert "M0001" not in {f["entity"] for f in run_rules(g, as_of=AS_OF, rules=["member-not-reported"])}
+
+
+def test_a_foreign_node_with_our_label_and_id_is_never_changed_or_pruned(store, tmp_path):
+    """Another application's (:Area {id: '530702003003'}): the push writes our own node beside it
+    (ours carry the label Dangjian, on which ids are unique), pulls see only ours, and a later push
+    with other content prunes ours but not theirs."""
+    store.write("MATCH (n) DETACH DELETE n")
+    store.write("CREATE (:Area {id: '530702003003', name: '别人的社区', owner: 'gis'})")
+    db = _workspace(tmp_path / "w.db", EXAMPLES / "xianghe")
+    with Workspace.open(db) as ws:
+        store.push(ws)
+        g = to_networkx(ws)
+    theirs = "MATCH (n:Area {id: '530702003003'}) WHERE NOT n:Dangjian RETURN properties(n) AS p"
+    assert store.query(theirs) == [{"p": {"id": "530702003003", "name": "别人的社区", "owner": "gis"}}]
+    src = Neo4jSource(store)
+    assert src.nodes(["530702003003"])["530702003003"]["name"] == "祥云社区"
+    assert run_rules_sharded(src, as_of=AS_OF) == run_rules(g, as_of=AS_OF)
+    fewer = tmp_path / "fewer"
+    (fewer / "x").mkdir(parents=True)
+    shutil.copy(EXAMPLES / "xianghe" / "区域.csv", fewer / "x")
+    with Workspace.open(_workspace(tmp_path / "areas.db", fewer)) as ws:
+        store.push(ws)
+    assert store.query(theirs) == [{"p": {"id": "530702003003", "name": "别人的社区", "owner": "gis"}}]
+    assert store.query("MATCH (n:Dangjian) WHERE NOT n:Area RETURN count(n) AS n") == [{"n": 0}]
