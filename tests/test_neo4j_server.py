@@ -221,6 +221,12 @@ def test_bulk_import_with_neo4js_own_importer_holds_the_workspace(city, tmp_path
             assert isinstance(imported.query("MATCH (n:Member) WHERE n.birth_date IS NOT NULL "
                                              "RETURN n.birth_date AS d LIMIT 1")[0]["d"].to_native(), dt.date)  # fmt: skip
             assert run_rules_sharded(Neo4jSource(imported), as_of=AS_OF) == run_rules(g, as_of=AS_OF)
+            with Workspace.open(city) as ws:  # a push after the import: constraints, and nothing else changes
+                again = imported.push(ws, batch_size=5000)
+            assert (again.pruned_nodes, again.pruned_relationships) == (0, 0)
+            assert _counts(imported) == (counts["nodes"], counts["edges"])
+            assert imported.query("SHOW CONSTRAINTS YIELD name WHERE name = 'dangjian_id' RETURN name") \
+                == [{"name": "dangjian_id"}]  # fmt: skip
         finally:
             imported.close()
     finally:
