@@ -100,3 +100,17 @@ def ws(tmp_path: Path):
     w = Workspace.open(tmp_path / "ws.db", create=True)
     yield w
     w.close()
+
+
+def planted_city(folder: Path, seed: int, as_of: str = "2026-11-22") -> Path:
+    """Synthetic rosters over 古城区 (530702) with the lijiang layer and every gap planted often
+    (rates of at least 12 %): what the Neo4j tests compare backends on."""
+    import dataclasses
+
+    from dangjian.loaders.divisions import shipped_divisions
+    from dangjian.loaders.synth import PRESETS, synthesize, write_plan
+
+    lijiang = PRESETS["lijiang"]
+    preset = dataclasses.replace(lijiang, gaps={r: max(rate, 0.12) for r, rate in lijiang.gaps.items()})
+    write_plan(synthesize(shipped_divisions(), "530702", preset, seed=seed, as_of=as_of), folder)
+    return folder

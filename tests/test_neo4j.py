@@ -5,7 +5,6 @@ set: the same flows against the real database, compared with the embedded backen
 
 from __future__ import annotations
 
-import dataclasses
 import json
 import os
 from pathlib import Path
@@ -18,13 +17,13 @@ from dangjian.cli.main import app
 from dangjian.graph import Workspace, to_networkx
 from dangjian.graph.neo4j_store import Neo4jError, Neo4jSource, Neo4jStore, connect, statements
 from dangjian.loaders import load_paths
-from dangjian.loaders.divisions import shipped_divisions
-from dangjian.loaders.synth import PRESETS, synthesize, write_plan
 from dangjian.queries import run_rules
 from dangjian.queries.explore import describe
 from dangjian.queries.saved import run_saved, saved_queries
 from dangjian.queries.sharded import pull_area, pull_entity, resolve_in, run_rules_sharded
 from dangjian.queries.stats import area_stats
+
+from conftest import planted_city
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples"
 AS_OF = "2026-11-22"
@@ -55,10 +54,8 @@ def _hostile_rosters(tmp: Path) -> Path:
 def city_db(tmp_path_factory) -> Path:
     """古城区 with the lijiang layer, every gap planted often, plus the examples and hostile names."""
     tmp = tmp_path_factory.mktemp("neo")
-    lijiang = PRESETS["lijiang"]
-    preset = dataclasses.replace(lijiang, gaps={r: max(rate, 0.12) for r, rate in lijiang.gaps.items()})
-    write_plan(synthesize(shipped_divisions(), "530702", preset, seed=7, as_of=AS_OF), tmp / "rosters")
-    return _workspace(tmp, tmp / "rosters", EXAMPLES / "xianghe", _hostile_rosters(tmp))
+    return _workspace(tmp, planted_city(tmp / "rosters", seed=7, as_of=AS_OF), EXAMPLES / "xianghe",
+                      _hostile_rosters(tmp))  # fmt: skip
 
 
 def _pushed(db: Path, **kw) -> tuple[Neo4jStore, FakeDriver]:

@@ -8,7 +8,6 @@ Each test overwrites the server's database."""
 
 from __future__ import annotations
 
-import dataclasses
 import datetime as dt
 import os
 import shlex
@@ -24,13 +23,13 @@ from dangjian.graph.neo4j_mapping import LABELS, node_record
 from dangjian.graph.neo4j_store import Neo4jSource, Neo4jStore, connect
 from dangjian.graph.store import NodeRow
 from dangjian.loaders import load_paths
-from dangjian.loaders.divisions import shipped_divisions
-from dangjian.loaders.synth import PRESETS, synthesize, write_plan
 from dangjian.queries import run_rules
 from dangjian.queries.explore import describe
 from dangjian.queries.sharded import pull_area, pull_entity, run_rules_sharded
 from dangjian.queries.stats import area_stats
 from dangjian.viz import build_view
+
+from conftest import planted_city
 
 HERE = Path(__file__).resolve().parent
 EXAMPLES = HERE.parent / "examples"
@@ -81,10 +80,8 @@ def _hostile(tmp: Path) -> Path:
 def city(tmp_path_factory) -> Path:
     """古城区 with the lijiang layer, every gap planted often, the examples and hostile names."""
     tmp = tmp_path_factory.mktemp("server-city")
-    lijiang = PRESETS["lijiang"]
-    preset = dataclasses.replace(lijiang, gaps={r: max(rate, 0.12) for r, rate in lijiang.gaps.items()})
-    write_plan(synthesize(shipped_divisions(), "530702", preset, seed=11, as_of=AS_OF), tmp / "rosters")
-    db = _workspace(tmp / "city.db", tmp / "rosters", EXAMPLES / "xianghe", _hostile(tmp))
+    db = _workspace(tmp / "city.db", planted_city(tmp / "rosters", seed=11, as_of=AS_OF), EXAMPLES / "xianghe",
+                    _hostile(tmp))  # fmt: skip
     with Workspace.open(db, write=True) as ws, ws.transaction():  # what the loader would tidy, stored as is
         ws.put_nodes([NodeRow("HXRAW", "Area", RAW, {"name": RAW, "level": "compound", "note": RAW},
                               ("raw", "s", 1))], 0)  # fmt: skip
