@@ -737,6 +737,12 @@ def _place(tmp: Path, path: Path, unique: bool) -> Path:
         except FileExistsError:
             n += 1
             continue
+        except OSError:  # no hard links here (FAT, some network shares): a checked rename
+            if target.exists():
+                n += 1
+                continue
+            os.replace(tmp, target)
+            return target
         tmp.unlink()
         return target
 

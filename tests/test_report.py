@@ -310,3 +310,19 @@ def test_placeholders_for_none_are_blank_in_columns_of_values(tmp_path):
         node = ws.get_nodes(["M900"])["M900"]
     assert [(r.source[2], r.code) for r in result.of_kind("reject")] == [(3, "missing_required")]
     assert "education" not in node.props and "unit" not in node.props and node.props["birth_date"] == "1980-01-01"
+
+
+def test_a_default_report_name_without_hard_links_still_never_replaces_another(tmp_path, monkeypatch):
+    from dangjian.loaders import load as load_module
+
+    def no_links(*_a):
+        raise PermissionError(1, "Operation not permitted")
+
+    bad = write_csv(tmp_path / "x" / "党员.csv", [HEAD, _member(所在党组织="无此支部")])
+    name = tmp_path / "rejects-x.csv"
+    name.write_text("an earlier report", encoding="utf-8")
+    monkeypatch.setattr(load_module.os, "link", no_links)
+    with Workspace.open(tmp_path / "w.db", create=True) as ws:
+        result = load_paths(ws, [_base(tmp_path), bad], rejects_path=name, rejects_unique=True)
+    assert result.rejects_path == str(tmp_path / "rejects-x-2.csv")
+    assert name.read_text(encoding="utf-8") == "an earlier report"
