@@ -111,20 +111,6 @@ def _build_statements() -> dict[str, Statement]:
                              {"stamp": "s", "batch": 1}))  # fmt: skip
         out.append(Statement(f"count:{label}", f"MATCH (n:{label}:{MARK}) WHERE n.pushed IS NOT NULL "
                                                "RETURN count(n) AS n"))
-        out.append(Statement(f"nodes:{label}", f"UNWIND $ids AS id MATCH (n:{label}:{MARK} {{id: id}}) "
-                                               "WHERE n.pushed IS NOT NULL RETURN n.id AS id, properties(n) AS props",
-                             {"ids": ["x"]}))  # fmt: skip
-        for way, pattern in (("out", f"(n)-[r{{t}}]->(m:{MARK})"), ("in", f"(n)<-[r{{t}}]-(m:{MARK})")):
-            # one statement for every relationship of a node, and one per type that can touch it: the
-            # type in the pattern, so that Neo4j expands only those of a dense node
-            for rel in (None, *(r for r in REL_TYPES if label in _labels_of(r, "from" if way == "out" else "to"))):
-                out.append(Statement(
-                    f"edges-{way}:{label}" + (f":{rel}" if rel else ""),
-                    f"UNWIND $ids AS id MATCH (n:{label}:{MARK} {{id: id}}) MATCH {pattern.format(t=f':{rel}' if rel else '')} "
-                    "WHERE r.pushed IS NOT NULL AND m.pushed IS NOT NULL "
-                    "RETURN r.eid AS eid, startNode(r).id AS src, endNode(r).id AS dst, type(r) AS type, "
-                    "properties(r) AS props, m.id AS other, labels(m) AS labels",
-                    {"ids": ["x"]}))  # fmt: skip
         out.append(Statement(f"orphans:{label}", _orphan_text(label)))
         out.append(Statement(f"lookup:{label}", f"MATCH (n:{label}:{MARK}) WHERE n.pushed IS NOT NULL "
                                                 "AND (n.id = $text OR n.name STARTS WITH $text) "
@@ -132,6 +118,21 @@ def _build_statements() -> dict[str, Statement]:
                                                 "ORDER BY CASE WHEN n.id = $text OR n.name = $text THEN 0 ELSE 1 END, "
                                                 "size(n.name), n.id LIMIT $limit",
                              {"text": "祥云", "limit": 50}))  # fmt: skip
+    # The reads of a shard pull, whatever the ids' labels (ids are unique on our label): one round trip
+    # per batch of ids, per direction and, when the pull names them, per relationship type (in the
+    # pattern, so that Neo4j expands only those of a dense node).
+    out.append(Statement("nodes-any", f"UNWIND $ids AS id MATCH (n:{MARK} {{id: id}}) WHERE n.pushed IS NOT NULL "
+                                      "RETURN n.id AS id, labels(n) AS labels, properties(n) AS props",
+                         {"ids": ["x"]}))  # fmt: skip
+    for way, pattern in (("out", "(n)-[r{t}]->(m:{mark})"), ("in", "(n)<-[r{t}]-(m:{mark})")):
+        for rel in (None, *REL_TYPES):
+            out.append(Statement(
+                f"edges-{way}" + (f":{rel}" if rel else ""),
+                f"UNWIND $ids AS id MATCH (n:{MARK} {{id: id}}) MATCH {pattern.format(t=f':{rel}' if rel else '', mark=MARK)} "
+                "WHERE r.pushed IS NOT NULL AND m.pushed IS NOT NULL "
+                "RETURN r.eid AS eid, startNode(r).id AS src, endNode(r).id AS dst, type(r) AS type, "
+                "properties(r) AS props, m.id AS other, labels(m) AS labels",
+                {"ids": ["x"]}))  # fmt: skip
     out.append(Statement("ping", "RETURN 1 AS ok"))
     out.append(Statement("areas-at", f"MATCH (n:Area:{MARK}) WHERE n.pushed IS NOT NULL AND n.level IN $levels "
                                      "RETURN n.id AS id",
@@ -207,7 +208,7 @@ def _attrs(props: dict[str, Any], drop: Sequence[str]) -> tuple[dict[str, Any], 
 
 
 # The statements that only read: sent with read routing.
-_READS = ("count:", "nodes:", "edges-", "orphans:", "lookup:", "areas-at", "ping")
+_READS = ("count:", "nodes-any", "edges-", "orphans:", "lookup:", "areas-at", "ping")
 
 
 class Neo4jStore:
@@ -337,20 +338,6 @@ class Neo4jSource:
         self.store = store
         self.labels: dict[str, str] = {}  # id -> label, learnt from every answer
 
-    def _by_label(self, ids: Iterable[str]) -> dict[str, list[str]]:
-        out: dict[str, list[str]] = {}
-        unknown = []
-        for i in ids:
-            label = self.labels.get(i)
-            if label is None:
-                unknown.append(i)
-            else:
-                out.setdefault(label, []).append(i)
-        if unknown:  # an id never seen: ask every label (ids are unique across the workspace)
-            for label in LABELS:
-                out.setdefault(label, []).extend(unknown)
-        return out
-
     def _learn(self, i: str, labels: Sequence[str]) -> None:
         for label in labels:
             if label in LABELS:
@@ -373,8 +360,11 @@ class Neo4jSource:
 
     def nodes(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}
-        for label, chunk in self._chunks(ids):
-            for r in self.store.run(f"nodes:{label}", ids=chunk):
+        for chunk in _chunked(ids):
+            for r in self.store.run("nodes-any", ids=chunk):
+                label = next((x for x in r["labels"] if x in LABELS), None)
+                if label is None:
+                    continue
                 attrs, source = _attrs(r["props"], ("id", "pushed"))
                 out[r["id"]] = {**attrs, "type": label, "name": attrs.get("name"), "source": source}
                 self.labels[r["id"]] = label
@@ -384,10 +374,10 @@ class Neo4jSource:
         found: dict[tuple[int, str, str], Edge] = {}
         ways = ("out", "in") if direction == "both" else (direction,)
         valid = _statement_names()
-        for label, chunk in self._chunks(ids):
+        for chunk in _chunked(ids):
             for way in ways:
-                names = [f"edges-{way}:{label}"] if types is None else \
-                    [n for t in dict.fromkeys(types) if (n := f"edges-{way}:{label}:{t}") in valid]  # fmt: skip
+                names = [f"edges-{way}"] if types is None else \
+                    [n for t in dict.fromkeys(types) if (n := f"edges-{way}:{t}") in valid]  # fmt: skip
                 for r in (r for name in names for r in self.store.run(name, ids=chunk)):
                     self._learn(r["other"], r["labels"])
                     attrs, source = _attrs(r["props"], ("eid", "pushed"))
@@ -406,10 +396,12 @@ class Neo4jSource:
                 self.labels[r["id"]] = label
         return out
 
-    def _chunks(self, ids: Iterable[str], size: int = 5000) -> Iterator[tuple[str, list[str]]]:
-        for label, group in self._by_label(ids).items():
-            for i in range(0, len(group), size):
-                yield label, group[i : i + size]
+
+
+def _chunked(ids: Iterable[str], size: int = 5000) -> Iterator[list[str]]:
+    ids = list(ids)
+    for i in range(0, len(ids), size):
+        yield ids[i : i + size]
 
 
 def _one_line(exc: BaseException) -> str:

@@ -50,10 +50,16 @@ def _connect(env: dict[str, str] | None = None) -> Neo4jStore:
                    env.get("NEO4J_DATABASE", "neo4j"))  # fmt: skip
 
 
+def _empty(store: Neo4jStore) -> None:
+    """Delete everything, in batches (one transaction for a big graph would outgrow the server's memory)."""
+    while store.write("MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS n")[0]["n"]:
+        pass
+
+
 @pytest.fixture(scope="module")
 def store():
     s = _connect()
-    s.write("MATCH (n) DETACH DELETE n")
+    _empty(s)
     yield s
     s.close()
 
@@ -253,7 +259,7 @@ def test_a_foreign_node_with_our_label_and_id_is_never_changed_or_pruned(store, 
     """Another application's (:Area {id: '530702003003'}): the push writes our own node beside it
     (ours carry the label Dangjian, on which ids are unique), pulls see only ours, and a later push
     with other content prunes ours but not theirs."""
-    store.write("MATCH (n) DETACH DELETE n")
+    _empty(store)
     store.write("CREATE (:Area {id: '530702003003', name: '别人的社区', owner: 'gis'})")
     db = _workspace(tmp_path / "w.db", EXAMPLES / "xianghe")
     with Workspace.open(db) as ws:
