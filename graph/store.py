@@ -428,10 +428,6 @@ class Workspace:
         """(id, type, name, area level or None) of every node: what a load resolves against."""
         yield from self.conn.execute("SELECT id, type, name, json_extract(props, '$.level') FROM nodes")
 
-    def node_keys(self) -> Iterator[tuple[str, str, str]]:
-        """(id, type, name) of every node: what references are resolved against."""
-        yield from self.conn.execute("SELECT id, type, name FROM nodes")
-
     def people_names(self) -> Iterator[str]:
         """The distinct names of the people stored (the node types whose names the schema masks):
         what free text is checked against before it leaves in an export."""

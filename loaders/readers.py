@@ -27,7 +27,7 @@ from typing import Any
 from dangjian.graph.errors import InputError
 from dangjian.graph.safe import strip_invisible
 
-__all__ = ["Sheet", "read_file", "find_files", "CSV_EXTS", "BOOK_EXTS", "decode_text", "decode_lines"]
+__all__ = ["Sheet", "read_file", "find_files", "CSV_EXTS", "BOOK_EXTS", "decode_lines"]
 
 CSV_EXTS = frozenset({".csv", ".tsv", ".txt"})
 BOOK_EXTS = frozenset({".xlsx", ".xlsm", ".xls", ".ods"})
@@ -105,13 +105,6 @@ def read_file(path: str | os.PathLike) -> list[Sheet]:
         if hit is not None:
             bad[i] = ("bad_encoding_line", {"line": hit, "encoding": encoding})
     return [Sheet(str(p), p.stem, rows, encoding, lines, bad, kind="csv")]
-
-
-def decode_text(data: bytes, where: str) -> tuple[str, str]:
-    """Decode CSV bytes (see :func:`decode_lines`); lines that are not valid text are decoded
-    with replacement characters."""
-    text, encoding, _ = decode_lines(data, where)
-    return text, encoding
 
 
 # Characters of the words rosters are made of, in both scripts: what tells a right decoding from
