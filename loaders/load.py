@@ -35,7 +35,7 @@ from dangjian.graph.store import EdgeRow, NodeRow, Workspace
 from dangjian.loaders import normalize as nz
 from dangjian.loaders.messages import render
 from dangjian.loaders.readers import Sheet, find_files, read_file
-from dangjian.loaders.roster import Reject, Row, _people_refs, filled, parse_rows, plan_sheet, shown_value
+from dangjian.loaders.roster import Reject, Row, filled, names_people, parse_rows, plan_sheet, shown_value
 from dangjian.loaders.template import AUX_SHEETS
 
 __all__ = ["load_paths", "load_sheets", "LoadResult", "write_rejects", "REJECT_COLUMNS"]
@@ -395,7 +395,7 @@ class _Load:
             if score < 0.5:
                 break
             name = self.shown_names.get((t, k), k)
-            names.append(mask_name(name) if _people_refs(p) else name)
+            names.append(mask_name(name) if names_people(p) else name)
         hint = ""
         if names:
             sep = "、" if self.lang == "zh" else ", "

@@ -26,7 +26,7 @@ from dangjian.graph.schema import Property, RecordType, header_key, model
 from dangjian.loaders import normalize as nz
 
 __all__ = ["Row", "Reject", "SheetPlan", "plan_sheet", "parse_rows", "filled", "mask_name", "HEADER_SCAN_ROWS",
-           "KINDS", "footer_word"]  # fmt: skip
+           "KINDS", "footer_word", "names_people"]  # fmt: skip
 
 HEADER_SCAN_ROWS = 30
 Source = tuple[str, str, int]
@@ -153,7 +153,7 @@ _simplified = nz.simplified
 _ID_LIKE = re.compile(r"^(?=.*\d)[A-Za-z0-9:_/.\-]+$")
 
 
-def _people_refs(prop: Property) -> bool:
+def names_people(prop: Property) -> bool:
     """Whether a reference column names people (a post's 人员): its texts are names, masked."""
     return prop.is_ref and _people_targets(prop.targets)
 
@@ -177,7 +177,7 @@ def shown_value(prop: Property, cell: Any, lang: str = "zh") -> str:
     text = "" if cell is None else nz.clean_text(strip_invisible(str(cell)) if isinstance(cell, str) else cell)
     if prop.sensitive == "hide" and text:
         return "***"
-    if (prop.sensitive == "mask" or _people_refs(prop)) and text and not (prop.is_ref and _ID_LIKE.match(text)):
+    if (prop.sensitive == "mask" or names_people(prop)) and text and not (prop.is_ref and _ID_LIKE.match(text)):
         return mask_name(text)
     return text
 
