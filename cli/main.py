@@ -112,6 +112,9 @@ UriOpt = Annotated[str | None, typer.Option("--uri", envvar="NEO4J_URI", show_de
                                                  "User and password: NEO4J_USERNAME, NEO4J_PASSWORD, or asked.")]
 DatabaseOpt = Annotated[str, typer.Option("--database", envvar="NEO4J_DATABASE", help="Neo4j database.")]
 ShardOpt = Annotated[str, typer.Option("--shard-level", help="neo4j backend: pull street or district shards.")]
+ShardSizeOpt = Annotated[int, typer.Option("--shard-size", min=0, help="neo4j backend: pull areas of that level "
+                                           "together up to about this many relationships (the memory it takes; "
+                                           "0: one area at a time).")]  # fmt: skip
 
 T = {
     "zh": {
@@ -479,6 +482,7 @@ def gaps(
     uri: UriOpt = None,
     database: DatabaseOpt = "neo4j",
     shard_level: ShardOpt = "street",
+    shard_size: ShardSizeOpt = 5_000,
     lang: LangOpt = "zh",
     as_json: JsonOpt = False,
 ) -> None:
@@ -502,7 +506,8 @@ def gaps(
 
             progress = _Progress(fmt == "table" and sys.stderr.isatty(), lang)
             try:
-                findings = run_rules_sharded(source, level=shard_level, area=area, progress=progress, **options)
+                findings = run_rules_sharded(source, level=shard_level, area=area, size=shard_size, progress=progress,
+                                             **options)
             finally:
                 progress.close()
     summary = summarize(findings)

@@ -223,10 +223,12 @@ def _source(props: dict[str, Any], source: tuple) -> None:
 
 
 @functools.cache
-def _node_spec(label: str, personal: bool) -> tuple[str | None, tuple[tuple[str, Callable, str | None], ...]]:
-    name = model().node(label).properties["name"].sensitive
-    props = tuple((k, CONVERTERS[t], s) for k, t, s in _node_props(label) if personal or s != "hide")
-    return name, props
+def _node_spec(label: str, personal: bool) -> tuple[str | None, tuple[tuple[str, Callable, str | None, bool], ...]]:
+    """(the name's sensitivity, (key, converter, sensitivity, free text?) of each property sent)."""
+    rt = model().node(label)
+    props = tuple((k, CONVERTERS[t], s, rt.properties[k].type == "text") for k, t, s in _node_props(label)
+                  if personal or s != "hide")  # fmt: skip
+    return rt.properties["name"].sensitive, props
 
 
 def workspace_stamp(ws) -> str:
@@ -250,9 +252,10 @@ def node_record(row: NodeRow, personal: bool = False, guard: NameGuard | None = 
     if name is not None:
         props["name"] = name
     values = row.props
-    for key, convert, sensitive in spec:
+    for key, convert, sensitive, free in spec:  # names hide only in free text (not in choices, dates, ids)
         value = values.get(key)
-        if value is not None and (value := _leaving(value, convert, sensitive, personal, guard)) is not None:
+        if value is not None and (value := _leaving(value, convert, sensitive, personal, guard if free else None)) \
+                is not None:  # fmt: skip
             props[key] = value
     _source(props, row.source)
     return {"id": row.id, "props": props}

@@ -41,10 +41,12 @@ from typing import Any, Protocol
 import networkx as nx
 
 from dangjian.graph.errors import InputError
+from dangjian.graph.perf import paused_gc
 from dangjian.graph.schema import model
 
 __all__ = ["GraphSource", "EmbeddedSource", "Shard", "pull_shard", "pull_rest", "pull_around", "iter_shards",
-           "shard_levels", "shard_roots", "HOME_EDGES"]  # fmt: skip
+           "shard_levels", "shard_roots", "shard_groups", "HOME_EDGES", "PULL_PATTERNS", "CLOSURES",
+           "DEFAULT_SHARD_SIZE"]  # fmt: skip
 
 #: node type -> the relations that place it (type, direction from the node): its home
 HOME_EDGES: dict[str, tuple[tuple[str, str], ...]] = {
@@ -61,6 +63,19 @@ HOME_EDGES["Member"] += HOME_EDGES["Person"]
 _CHAIN_EDGES = (("ANCHORED_IN", "out"), ("LOCATED_IN", "out"), ("LIVES_IN", "out"), ("HELD_IN", "out"),
                 ("PARTY_TO", "in"))  # fmt: skip
 _TOP_KINDS = ("committee", "working_committee")  # organizations whose member totals no rule adds up
+# The typed pulls a shard makes, (relationship types, direction): a source may answer each at once.
+_CHAIN = {way: tuple(e for e, w in _CHAIN_EDGES if w == way) for way in ("out", "in")}
+PULL_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = (
+    (_CHAIN["out"], "out"), (_CHAIN["in"], "in"), (("MEMBER_OF",), "in"), (("CONTAINS",), "out"),
+)  # fmt: skip
+#: the relations a shard follows to their end, (type, direction, node type): those whose both ends
+#: are of one node type only, so that a source may follow them in one statement
+CLOSURES: tuple[tuple[str, str, str], ...] = tuple(
+    (rel, way, e.from_types[0]) for rel in ("CONTAINS", "LEADS") for way in ("out", "in")
+    if (e := model().edge(rel)).from_types == e.to_types and len(e.from_types) == 1
+)  # fmt: skip
+#: the default size of a pull (see :func:`shard_groups`): about this many relationships end in its areas
+DEFAULT_SHARD_SIZE = 5_000
 
 Edge = tuple[int, str, str, dict[str, Any]]  # (edge id, source, target, attributes with "type")
 
@@ -83,6 +98,11 @@ class GraphSource(Protocol):
         """The relations of these nodes (of these types; ``out``, ``in`` or ``both`` ways), whatever
         their dates."""
 
+    # Optional: ``closure_edges(ids, rel, direction)`` (every ``rel`` relation reached from ``ids``,
+    # or None); ``edges_except(ids, known)`` (the relations of ``ids`` whose other end is not in
+    # ``known``, each once); ``weights(roots)`` (a size of each area's subtree, for
+    # :func:`shard_groups`).
+
 
 @dataclass
 class Shard:
@@ -92,6 +112,13 @@ class Shard:
     name: str
     graph: nx.MultiDiGraph
     owned: set[str] = field(default_factory=set)
+
+    def release(self) -> None:
+        """Drop the views networkx caches on the graph (each refers back to it): the shard is then
+        freed as soon as it is dropped, even after :func:`~dangjian.graph.perf.paused_gc` froze it."""
+        keep = ("graph", "_node", "_adj", "_succ", "_pred", "__networkx_cache__")
+        for key in [k for k in vars(self.graph) if k not in keep]:
+            delattr(self.graph, key)
 
 
 class EmbeddedSource:
@@ -137,24 +164,77 @@ class EmbeddedSource:
                     out[e[:3]] = e
         return list(out.values())
 
+    def weights(self, roots: Sequence[str]) -> dict[str, int]:
+        """The relations that end in the areas of each root's subtree (as the Neo4j source counts)."""
+        out = {}
+        for root in roots:
+            total, stack, seen = 0, [root], {root}
+            while stack:
+                a = stack.pop()
+                total += sum(len(keys) for keys in self.g._pred[a].values())
+                for b, keys in self.g._succ[a].items():
+                    if b not in seen and self.g._node[b].get("type") == "Area" and \
+                            any(d.get("type") == "CONTAINS" for d in keys.values()):  # fmt: skip
+                        seen.add(b)
+                        stack.append(b)
+            out[root] = total
+        return out
+
 
 class _Pull:
-    """Collects nodes and edges from a source, then builds the shard's graph."""
+    """Collects nodes and edges from a source, then builds the shard's graph. The nodes whose
+    every relation has been pulled (:meth:`fetch_all`) are answered from here afterwards."""
 
     def __init__(self, source: GraphSource):
         self.src = source
         self.attrs: dict[str, dict[str, Any]] = {}
         self.edges: dict[tuple[int, str, str], Edge] = {}
+        self.adj: dict[str, list[Edge]] = {}  # node -> every relation of it, once pulled whole
+        self.partial: dict[str, list[Edge]] = {}  # node -> its relations pulled whole from their other end
 
     def take(self, edges: Iterable[Edge]) -> set[str]:
         """Keep these edges; the ids at their ends that are new."""
         new = set()
+        attrs, kept = self.attrs, self.edges
         for e in edges:
-            self.edges[e[:3]] = e
-            for x in (e[1], e[2]):
-                if x not in self.attrs:
-                    new.add(x)
+            kept[e[:3]] = e
+            if e[1] not in attrs:
+                new.add(e[1])
+            if e[2] not in attrs:
+                new.add(e[2])
         return new
+
+    def fetch(self, ids: Iterable[str], types: Sequence[str] | None, direction: str) -> list[Edge]:
+        """The ``types`` relations of ``ids`` going ``direction`` (an edge may come twice)."""
+        ids = list(ids)
+        rest = [i for i in ids if i not in self.adj]
+        got = self.src.edges(sorted(rest), types, direction) if rest else []
+        if len(rest) < len(ids):
+            want = None if types is None else set(types)
+            for i in ids:
+                for e in self.adj.get(i, ()):
+                    if (want is None or e[3].get("type") in want) and \
+                            (direction == "both" or e[1 if direction == "out" else 2] == i):  # fmt: skip
+                        got.append(e)
+        return got
+
+    def fetch_all(self, ids: Iterable[str]) -> set[str]:
+        """Pull every relation of ``ids``; the ids at their ends that are new. A relation already
+        pulled from its other end is not asked again (a source with ``edges_except`` leaves it out)."""
+        ids = {i for i in ids if i not in self.adj}
+        if not ids:
+            return set()
+        except_ = getattr(self.src, "edges_except", None)
+        if except_ is not None:
+            edges = except_(sorted(ids), sorted(self.adj))
+        else:
+            edges = [e for e in self.src.edges(sorted(ids)) if not (e[1] in self.adj or e[2] in self.adj)]
+        for i in ids:
+            self.adj[i] = self.partial.pop(i, [])
+        for e in edges:
+            for x in {e[1], e[2]}:
+                (self.adj[x] if x in ids else self.partial.setdefault(x, [])).append(e)
+        return self.take(edges)
 
     def add_nodes(self, ids: Iterable[str]) -> None:
         ids = set(ids) - self.attrs.keys()
@@ -167,49 +247,63 @@ class _Pull:
     def by_type(self, ids: Iterable[str], *types: str) -> list[str]:
         return [i for i in ids if self.type_of(i) in types]
 
-    def closure(self, start: Iterable[str], types: Sequence[str], direction: str, node_types: Sequence[str]) -> set[str]:
-        """Follow ``types`` edges ``direction`` from ``start`` until nothing new: the ids reached."""
-        seen: set[str] = set()
-        frontier = set(start)
+    def closure(self, start: Iterable[str], rel: str, direction: str, node_type: str) -> set[str]:
+        """Follow ``rel`` edges ``direction`` from ``start`` through nodes of ``node_type`` until
+        nothing new: the ids reached (and ``start``)."""
+        seen = set(start)
+        whole = getattr(self.src, "closure_edges", None)
+        if seen and whole is not None and (rel, direction, node_type) in CLOSURES:
+            edges = whole(sorted(seen), rel, direction)
+            if edges is not None:
+                self.take(edges)
+                reached = {e[2] if direction == "out" else e[1] for e in edges}
+                self.add_nodes(reached)
+                return seen | set(self.by_type(reached, node_type))
+        frontier = set(seen)
+        seen = set()
         while frontier:
             seen |= frontier
-            edges = self.src.edges(sorted(frontier), types, direction)
+            edges = self.fetch(frontier, [rel], direction)
             new = self.take(edges)
             reached = {e[2] if direction == "out" else e[1] for e in edges}
             self.add_nodes(new | reached)
-            frontier = set(self.by_type(reached, *node_types)) - seen
+            frontier = set(self.by_type(reached, node_type)) - seen
         return seen
 
     def graph(self, name: str) -> nx.MultiDiGraph:
+        """The shard's graph, filled as :func:`~dangjian.graph.build.to_networkx` fills it (nodes in
+        id order, each node's edges in edge id order)."""
         g = nx.MultiDiGraph(shard=name)
-        nodes = self.attrs
-        g.add_nodes_from(sorted(nodes.items()))
-        g.add_edges_from((u, v, k, d) for k, u, v, d in sorted(self.edges.values(), key=lambda e: e[:3])
-                         if u in nodes and v in nodes)  # fmt: skip
+        node, succ, pred = g._node, g._succ, g._pred
+        for i in sorted(self.attrs):
+            node[i], succ[i], pred[i] = self.attrs[i], {}, {}
+        for k, u, v, d in sorted(self.edges.values(), key=lambda e: e[:3]):
+            if u in node and v in node:
+                keys = succ[u].get(v)
+                if keys is None:
+                    keys = succ[u][v] = pred[v][u] = {}
+                keys[k] = d
         return g
 
 
 def _owned(p: _Pull, areas: set[str]) -> set[str]:
-    """The areas and everything whose home chain ends in them (or in the given homeless seeds)."""
+    """The areas and everything whose home chain ends in them (or in the given homeless seeds).
+    Every relation of what is owned is pulled on the way (the context reads them all)."""
     owned = set(areas)
     p.add_nodes(owned)
     frontier = set(owned)
-    homing = {(e, "in" if way == "out" else "out") for hs in HOME_EDGES.values() for e, way in hs}
     while frontier:
-        found = []
-        for direction in ("in", "out"):
-            types = sorted(e for e, way in homing if way == direction)
-            found += [(e, direction) for e in p.src.edges(sorted(frontier), types, direction)]
-        candidates = {(e[1] if d == "in" else e[2]) for e, d in found}
-        p.add_nodes(candidates)
+        p.add_nodes(p.fetch_all(frontier))
         new = set()
-        for e, d in found:
-            x = e[1] if d == "in" else e[2]
-            if x in owned or p.type_of(x) == "Area":
-                continue
-            # x is homed here only if this relation is one of x's home relations
-            if (e[3].get("type"), "out" if d == "in" else "in") in HOME_EDGES.get(p.type_of(x) or "", ()):
-                new.add(x)
+        for f in frontier:
+            for e in p.adj[f]:
+                x, way = (e[1], "out") if e[2] == f else (e[2], "in")  # x's relation to f, seen from x
+                if x in owned or x == f:
+                    continue
+                t = p.type_of(x)
+                # x is homed here only if this relation is one of x's home relations
+                if t != "Area" and (e[3].get("type"), way) in HOME_EDGES.get(t or "", ()):
+                    new.add(x)
         owned |= new
         frontier = new
     return owned
@@ -218,7 +312,7 @@ def _owned(p: _Pull, areas: set[str]) -> set[str]:
 def _context(p: _Pull, owned: set[str]) -> None:
     """Pull what the rules read about the owned entities (see the module's docstring)."""
     p.add_nodes(owned)
-    near = p.take(p.src.edges(sorted(owned)))
+    near = p.fetch_all(owned)
     p.add_nodes(near)
     context = owned | near
     # each entity's home chain to an area, then the areas' ancestors and the organizations' superiors
@@ -226,29 +320,34 @@ def _context(p: _Pull, owned: set[str]) -> None:
     frontier = set(context)
     while frontier:
         new = set()
-        for edge_type, way in _CHAIN_EDGES:
-            edges = p.src.edges(sorted(frontier), [edge_type], way)
+        for way in ("out", "in"):
+            edges = p.fetch(frontier, _CHAIN[way], way)
             p.take(edges)
             new |= {e[2] if way == "out" else e[1] for e in edges}
         p.add_nodes(new)
         frontier = new - placed
         placed |= new
-    p.closure(p.by_type(placed, "Area"), ["CONTAINS"], "in", ["Area"])
-    p.closure(p.by_type(placed, "PartyOrg"), ["LEADS"], "in", ["PartyOrg"])
+    p.closure(p.by_type(placed, "Area"), "CONTAINS", "in", "Area")
+    p.closure(p.by_type(placed, "PartyOrg"), "LEADS", "in", "PartyOrg")
     # subordinate trees of owned non-committee organizations, with their memberships
     heads = [o for o in p.by_type(owned, "PartyOrg") if p.attrs[o].get("kind") not in _TOP_KINDS]
-    tree = p.closure(heads, ["LEADS"], "out", ["PartyOrg"])
-    p.add_nodes(p.take(p.src.edges(sorted(tree), ["MEMBER_OF"], "in")))
+    tree = p.closure(heads, "LEADS", "out", "PartyOrg")
+    p.add_nodes(p.take(p.fetch(tree, ["MEMBER_OF"], "in")))
 
 
 def pull_shard(source: GraphSource, roots: Sequence[str], name: str | None = None) -> Shard:
     """The shard rooted at the areas ``roots`` (their whole subtrees)."""
+    with paused_gc():
+        return _pull_shard(source, roots, name)
+
+
+def _pull_shard(source: GraphSource, roots: Sequence[str], name: str | None) -> Shard:
     p = _Pull(source)
     p.add_nodes(roots)
     missing = [r for r in roots if p.type_of(r) != "Area"]
     if missing:
         raise InputError(f"no area {missing[0]!r} to pull")
-    areas = p.closure(roots, ["CONTAINS"], "out", ["Area"])
+    areas = p.closure(roots, "CONTAINS", "out", "Area")
     owned = _owned(p, areas)
     _context(p, owned)
     return Shard(name or ",".join(roots), p.graph(name or ",".join(roots)), owned)
@@ -269,6 +368,11 @@ def pull_rest(source: GraphSource, level: str = "street") -> Shard:
     """The shard of what no shard at ``level`` owns: the areas above that level and any area
     under none of its areas (with their subtrees, down to those areas), and what hangs from them
     or from nothing."""
+    with paused_gc():
+        return _pull_rest(source, level)
+
+
+def _pull_rest(source: GraphSource, level: str) -> Shard:
     roots, above = shard_levels(level)
     p = _Pull(source)
     seeds = set(source.area_ids(above)) | set(source.orphan_ids())
@@ -277,7 +381,7 @@ def pull_rest(source: GraphSource, level: str = "street") -> Shard:
     frontier = {a for a in p.by_type(seeds, "Area") if p.attrs[a].get("level") not in roots}
     while frontier:  # down the area tree, stopping at the shards' roots
         areas |= frontier
-        edges = source.edges(sorted(frontier), ["CONTAINS"], "out")
+        edges = p.fetch(frontier, ["CONTAINS"], "out")
         p.add_nodes(e[2] for e in edges)
         frontier = {e[2] for e in edges if p.type_of(e[2]) == "Area" and p.attrs[e[2]].get("level") not in roots}
         frontier -= areas
@@ -301,9 +405,41 @@ def shard_roots(source: GraphSource, level: str = "street") -> list[str]:
     return sorted(source.area_ids(shard_levels(level)[0]))
 
 
-def iter_shards(source: GraphSource, level: str = "street", roots: Sequence[str] | None = None) -> Iterator[Shard]:
-    """One shard per area of ``roots`` (default: :func:`shard_roots`), pulled as it is reached,
-    then the rest shard."""
-    for root in shard_roots(source, level) if roots is None else roots:
-        yield pull_shard(source, [root], root)
+def shard_groups(source: GraphSource, roots: Sequence[str], size: int = DEFAULT_SHARD_SIZE) -> list[list[str]]:
+    """``roots`` cut into runs (in their order) that each pull about ``size`` relationships ending in
+    their areas, as the source weighs them: a few round trips for many small streets, and memory
+    bounded by ``size`` however big the whole is. ``size`` 0, or a source that cannot weigh: one
+    root a run.
+
+    >>> import networkx as nx
+    >>> g = nx.MultiDiGraph()
+    >>> for a in "abc":
+    ...     g.add_node(a, type="Area", level="street")
+    >>> shard_groups(EmbeddedSource(g), ["a", "b", "c"], 0), shard_groups(EmbeddedSource(g), ["a", "b", "c"], 10)
+    ([['a'], ['b'], ['c']], [['a', 'b', 'c']])
+    """
+    weigh = getattr(source, "weights", None)
+    if size <= 0 or weigh is None:
+        return [[r] for r in roots]
+    weights = weigh(list(roots))
+    groups: list[list[str]] = []
+    run: list[str] = []
+    total = 0
+    for r in roots:
+        w = max(1, weights.get(r, 0))
+        if run and total + w > size:
+            groups.append(run)
+            run, total = [], 0
+        run.append(r)
+        total += w
+    return groups + [run] if run else groups
+
+
+def iter_shards(source: GraphSource, level: str = "street", roots: Sequence[str] | None = None,
+                size: int = 0) -> Iterator[Shard]:  # fmt: skip
+    """One shard per area of ``roots`` (default: :func:`shard_roots`), or per run of them of about
+    ``size`` (see :func:`shard_groups`), pulled as it is reached, then the rest shard."""
+    roots = shard_roots(source, level) if roots is None else roots
+    for group in shard_groups(source, roots, size):
+        yield pull_shard(source, group, ",".join(group))
     yield pull_rest(source, level)

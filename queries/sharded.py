@@ -14,17 +14,23 @@ database too big for memory (Neo4j) is audited one street or district at a time.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+import functools
+import itertools
+from collections import deque
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import networkx as nx
 
 from dangjian.graph.shards import (
+    DEFAULT_SHARD_SIZE,
     GraphSource,
     Shard,
-    iter_shards,
     pull_around,
+    pull_rest,
     pull_shard,
+    shard_groups,
     shard_levels,
     shard_roots,
 )
@@ -48,11 +54,13 @@ def resolve_in(source: GraphSource, text: str, types: Iterable[str] | None = Non
 
 
 def run_rules_sharded(source: GraphSource, *, level: str = "street", area: str | None = None,
-                      progress: Callable[[str, int, int], None] | None = None, **options: Any) -> list[dict[str, Any]]:  # fmt: skip
-    """:func:`~dangjian.queries.registry.run_rules` over every shard at ``level`` (or over the
-    shard of ``area`` alone), keeping each shard's findings about what it owns. ``options``:
-    ``as_of``, ``config``, ``rules``, ``min_severity``, ``lang``. The findings equal those of the
-    whole graph."""
+                      size: int = DEFAULT_SHARD_SIZE, progress: Callable[[str, int, int], None] | None = None,
+                      **options: Any) -> list[dict[str, Any]]:  # fmt: skip
+    """:func:`~dangjian.queries.registry.run_rules` over every shard at ``level`` (areas of that
+    level pulled together in runs of about ``size``, see :func:`~dangjian.graph.shards.shard_groups`;
+    0: one area a shard), or over the shard of ``area`` alone, keeping each shard's findings about
+    what it owns. ``options``: ``as_of``, ``config``, ``rules``, ``min_severity``, ``lang``. The
+    findings equal those of the whole graph, whatever ``level`` and ``size``."""
     shard_levels(level)  # checks the level
     if area is not None:
         root = resolve_in(source, area, ["Area"])
@@ -60,16 +68,47 @@ def run_rules_sharded(source: GraphSource, *, level: str = "street", area: str |
         total = 1
     else:
         roots = shard_roots(source, level)
-        shards = iter_shards(source, level, roots)
-        total = len(roots) + 1
+        groups = shard_groups(source, roots, size)
+        pulls = [functools.partial(pull_shard, source, g, ",".join(g)) for g in groups]
+        shards = _pulled([*pulls, functools.partial(pull_rest, source, level)], getattr(source, "concurrent", 1))
+        total = len(groups) + 1
     found: dict[tuple[str, str], dict[str, Any]] = {}
+    _run(shards, found, total, root if area is not None else None, progress, options)
+    return sort_findings(rank_findings(list(found.values())))
+
+
+def _run(shards: Iterable[Shard], found: dict, total: int, area: str | None,
+         progress: Callable[[str, int, int], None] | None, options: dict[str, Any]) -> None:  # fmt: skip
     for i, shard in enumerate(shards, start=1):
-        for f in run_rules(shard.graph, area=root if area is not None else None, **options):
+        for f in run_rules(shard.graph, area=area, **options):
             if f["entity"] in shard.owned:
                 found.setdefault((f["rule"], f["entity"]), f)
+        shard.release()
         if progress:
             progress("shards", i, total)
-    return sort_findings(rank_findings(list(found.values())))
+
+
+def _pulled(pulls: list[Callable[[], Shard]], workers: int) -> Iterator[Shard]:
+    """The shards of ``pulls`` in order, ``workers`` of them pulled at once (a source that waits on a
+    server, so that one pull's waiting is another's work): at most that many held at a time."""
+    if workers <= 1:
+        yield from (pull() for pull in pulls)
+        return
+    with ThreadPoolExecutor(workers, thread_name_prefix="dangjian-pull") as pool:
+        ahead: deque = deque()
+        todo = iter(pulls)
+        for pull in itertools.islice(todo, workers):
+            ahead.append(pool.submit(pull))
+        try:
+            while ahead:
+                shard = ahead.popleft().result()
+                nxt = next(todo, None)
+                if nxt is not None:
+                    ahead.append(pool.submit(nxt))
+                yield shard
+        finally:
+            for f in ahead:
+                f.cancel()
 
 
 def pull_area(source: GraphSource, area: str | None = None) -> tuple[nx.MultiDiGraph, str | None]:

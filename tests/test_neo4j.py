@@ -1,16 +1,20 @@
-"""The Neo4j backend. Without a server: the push and the shard pull run end to end against
-tests/fake_neo4j.py (which answers only the project's own listed statements), connection errors are
-one line, values never enter statement text. With NEO4J_URI (and NEO4J_USERNAME, NEO4J_PASSWORD)
-set: the same flows against the real database, compared with the embedded backend."""
+"""The Neo4j backend through the driver, against the real test server (make test starts one:
+tests/neo4j/with-server): only the project's listed statements are sent, values only as parameters
+and secrets never; reads are routed to readers and name their relationship types; a failure in the
+middle of a push is one line and the next push mends it; the CLI on the neo4j backend answers as
+on the workspace. Without a server: connection errors are one line, the saved queries are listed,
+a missing driver says how to install it.
+
+The driver here is the real one, wrapped to record (and, for one test, to fail) the calls."""
 
 from __future__ import annotations
 
 import json
 import os
+import threading
 from pathlib import Path
 
 import pytest
-from fake_neo4j import FakeDriver
 from typer.testing import CliRunner
 
 from dangjian.cli.main import app
@@ -18,10 +22,8 @@ from dangjian.graph import Workspace, to_networkx
 from dangjian.graph.neo4j_store import Neo4jError, Neo4jSource, Neo4jStore, connect, statements
 from dangjian.loaders import load_paths
 from dangjian.queries import run_rules
-from dangjian.queries.explore import describe
 from dangjian.queries.saved import run_saved, saved_queries
-from dangjian.queries.sharded import pull_area, pull_entity, resolve_in, run_rules_sharded
-from dangjian.queries.stats import area_stats
+from dangjian.queries.sharded import pull_entity
 
 from conftest import planted_city
 
@@ -58,104 +60,157 @@ def city_db(tmp_path_factory) -> Path:
                       _hostile_rosters(tmp))  # fmt: skip
 
 
-def _pushed(db: Path, **kw) -> tuple[Neo4jStore, FakeDriver]:
-    driver = FakeDriver()
-    store = Neo4jStore(driver, "neo4j")
-    with Workspace.open(db) as ws:
-        store.push(ws, **kw)
-    return store, driver
+needs_server = pytest.mark.skipif(not os.environ.get("NEO4J_URI") and not os.environ.get("CI"),
+                                  reason="no Neo4j server: run make test, or set NEO4J_URI, NEO4J_USERNAME and "
+                                  "NEO4J_PASSWORD (the database is overwritten)")  # fmt: skip
 
 
-def test_push_sends_only_listed_statements_with_values_as_parameters(city_db):
-    store, driver = _pushed(city_db, batch_size=500)
-    listed = {s.name: s.text for s in statements()}
-    names = [name for name, _, _ in driver.calls]
-    first_merge = next(i for i, n in enumerate(names) if n.startswith("merge-"))
-    assert all(n.startswith(("constraint", "index:")) for n in names[:first_merge])  # constraints first
+class Recorder:
+    """The real driver, recording each call (text, parameters, database, routing); with
+    ``fail_at``, the call that writes the ``fail_at``-th batch of rows raises as a lost connection."""
+
+    def __init__(self, driver, fail_at: int | None = None):
+        self.driver, self.fail_at = driver, fail_at
+        self.calls: list[tuple[str, dict, str, str]] = []
+        self.lock = threading.Lock()
+        self.batches = 0
+
+    def verify_connectivity(self):
+        return self.driver.verify_connectivity()
+
+    def close(self):
+        self.driver.close()
+
+    def execute_query(self, text, parameters_=None, database_=None, routing_="w", **kw):
+        with self.lock:
+            self.calls.append((text, parameters_ or {}, database_, routing_))
+            if "rows" in (parameters_ or {}):
+                self.batches += 1
+                if self.batches == self.fail_at:
+                    raise ConnectionResetError("Failed to read from defunct connection\n(peer reset)")
+        return self.driver.execute_query(text, parameters_=parameters_, database_=database_, routing_=routing_, **kw)
+
+
+def _recording(fail_at: int | None = None) -> tuple[Neo4jStore, Recorder]:
+    from neo4j import GraphDatabase
+
+    if not os.environ.get("NEO4J_URI"):
+        pytest.fail("CI: no Neo4j server (NEO4J_URI unset): tests/neo4j/with-server should have started one")
+    made = []
+
+    def factory(uri, **kw):
+        made.append(Recorder(GraphDatabase.driver(uri, **kw), fail_at))
+        return made[0]
+
+    store = connect(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USERNAME", "neo4j"),
+                    os.environ.get("NEO4J_PASSWORD", ""), os.environ.get("NEO4J_DATABASE", "neo4j"),
+                    driver_factory=factory)  # fmt: skip
+    return store, made[0]
+
+
+def _empty(store: Neo4jStore) -> None:
+    while store.write("MATCH (n) WITH n LIMIT 5000 DETACH DELETE n RETURN count(*) AS n")[0]["n"]:
+        pass
+
+
+def _graph(store: Neo4jStore) -> tuple[list, list]:
+    nodes = store.query("MATCH (n) RETURN n.id AS id, labels(n) AS l, properties(n) AS p ORDER BY id")
+    rels = store.query("MATCH (a)-[r]->(b) RETURN r.eid AS eid, type(r) AS t, a.id AS a, b.id AS b, "
+                       "properties(r) AS p ORDER BY eid")  # fmt: skip
+    return nodes, rels
+
+
+@pytest.fixture()
+def recorded():
+    store, rec = _recording()
+    _empty(store)
+    rec.calls.clear()
+    yield store, rec
+    store.close()
+
+
+@needs_server
+def test_push_sends_only_listed_statements_with_values_as_parameters(recorded, city_db):
+    store, rec = recorded
+    with Workspace.open(city_db) as ws:
+        store.push(ws, batch_size=500)
+    listed = {s.text: s.name for s in statements()}
+    names = [listed[text] for text, _, _, _ in rec.calls]  # KeyError: a statement not listed
+    first_write = next(i for i, n in enumerate(names) if n.startswith(("create-", "merge-")))
+    assert all(n.startswith(("constraint", "index", "ping", "any-pushed")) for n in names[:first_write])
     assert {n for n in names if n.startswith("constraint:")} == {"constraint:Dangjian"}  # ids unique on our label
-    for name, params, database in driver.calls:
+    assert {n.split(":")[0] for n in names if n.startswith(("create-", "merge-"))} == {"create-nodes", "create-rels"}
+    for text, params, database, _ in rec.calls:
         assert database == "neo4j"  # database_ always passed
-        text = listed[name]
         assert not any(h in text for h in HOSTILE)
-        for row in params.get("rows", []):
-            assert len(params["rows"]) <= 500
-            assert row.get("id", row.get("src")) not in text
-    sent = json.dumps([p for _, p, _ in driver.calls], default=str, ensure_ascii=False)
+        rows = params.get("rows", [])
+        assert len(rows) <= 500
+        for row in rows:
+            assert not any(isinstance(v, str) and not v.isascii() and v in text for v in row)
+    sent = json.dumps([p for _, p, _, _ in rec.calls], default=str, ensure_ascii=False)
     assert "'}) DETACH DELETE n //" in sent  # the hostile name went, as a parameter
     with Workspace.open(city_db) as ws:  # the member with these secrets was loaded, and pushed
         assert ws.get_nodes(["M1"])["M1"].name == "张小华"
-    assert any(row.get("id") == "M1" for _, p, _ in driver.calls for row in p.get("rows", []))
+    assert store.query("MATCH (m:Member:Dangjian {id: 'M1'}) RETURN m.name AS name") == [{"name": "张*华"}]
     assert "110101199003071233" not in sent and "13912345678" not in sent and "张小华" not in sent
     assert "联系人张*华" in sent  # the street's note names a member: masked as the name is
+    rec.calls.clear()
+    with Workspace.open(city_db) as ws:  # into a database that has our nodes: merged
+        store.push(ws, batch_size=500)
+    names = {listed[text].split(":")[0] for text, _, _, _ in rec.calls}
+    assert {"merge-nodes", "merge-rels"} <= names and not names & {"create-nodes", "create-rels"}
 
 
-def test_push_writes_the_whole_workspace_and_twice_is_the_same(city_db):
-    store, driver = _pushed(city_db)
+@needs_server
+def test_a_push_that_fails_midway_is_one_line_and_the_next_push_mends_it(city_db):
+    clean, _ = _recording()
+    _empty(clean)
     with Workspace.open(city_db) as ws:
-        counts = ws.counts()
-    assert store.counts() == {k: v for k, v in counts["nodes"].items()} | {
-        k: 0 for k in store.counts() if k not in counts["nodes"]}
-    assert len(driver.rels) == sum(counts["edges"].values())
-    before = (json.dumps(driver.nodes, default=str, sort_keys=True), json.dumps(
-        {str(k): v for k, v in driver.rels.items()}, default=str, sort_keys=True))
+        clean.push(ws, batch_size=300)
+        want = _graph(clean)
+        _empty(clean)
+        node_batches = sum(-(-n // 300) for n in ws.counts()["nodes"].values())
+        for fail_at in (3, node_batches + 2):  # in the nodes, then in the relationships
+            store, rec = _recording(fail_at=fail_at)
+            with pytest.raises(Neo4jError) as caught:
+                store.push(ws, batch_size=300)
+            assert "\n" not in str(caught.value) and "defunct connection" in str(caught.value)
+            assert rec.batches >= fail_at
+            store.close()
+        clean.push(ws, batch_size=300)
+    assert _graph(clean) == want
+    clean.close()
+
+
+@needs_server
+def test_pulls_are_read_routed_and_name_their_relationship_types(recorded, city_db):
+    """Reads go to readers (routing r), writes to the leader (w); a pull that wants some types
+    sends statements with those types in the pattern, never a filter over every relationship."""
+    store, rec = recorded
     with Workspace.open(city_db) as ws:
-        again = store.push(ws)
-    after = (json.dumps(driver.nodes, default=str, sort_keys=True), json.dumps(
-        {str(k): v for k, v in driver.rels.items()}, default=str, sort_keys=True))
-    assert before == after and again.pruned_nodes == 0 and again.pruned_relationships == 0
+        store.push(ws)
+    listed = {s.text: s.name for s in statements()}
+    writes = {listed[t] for t, _, _, r in rec.calls if r == "w"}
+    assert all(n.startswith(("create-", "merge-", "prune-", "constraint", "index")) for n in writes)
+    rec.calls.clear()
+    sub, _ = pull_entity(Neo4jSource(store), "祥云社区", AS_OF)
+    assert sub.number_of_nodes() and {r for _, _, _, r in rec.calls} == {"r"}
+    typed = [listed[t] for t, _, _, _ in rec.calls if listed[t].startswith("edges-") and ":" in listed[t]]
+    assert typed and all(f"[r:{n.split(':', 1)[1]}]" in t for t, n in listed.items() if n in typed)
+    assert all("$types" not in s.text and "type(r) IN" not in s.text for s in statements())
 
 
-def test_a_push_after_new_loads_removes_what_is_gone(tmp_path):
-    db = _workspace(tmp_path, EXAMPLES / "xianghe")
-    store, driver = _pushed(db)
-    driver.nodes["Area"]["stale"] = {"id": "stale", "name": "旧", "pushed": "old"}
-    driver.nodes.setdefault("Unit", {})["theirs"] = {"id": "theirs"}  # another application's: no stamp, kept
-    with Workspace.open(db, write=True) as ws:
-        load_paths(ws, [EXAMPLES / "messy"])
-        result = store.push(ws)
-    assert result.pruned_nodes == 1 and "stale" not in driver.nodes["Area"] and "theirs" in driver.nodes["Unit"]
-
-
-def test_sharded_gaps_from_the_pushed_graph_equal_the_embedded_ones(city_db):
-    store, _ = _pushed(city_db)
-    with Workspace.open(city_db) as ws:
-        g = to_networkx(ws)
-    whole = run_rules(g, as_of=AS_OF)
-    assert len(whole) > 500
-    assert run_rules_sharded(Neo4jSource(store), as_of=AS_OF) == whole
-    assert run_rules_sharded(Neo4jSource(store), level="district", as_of=AS_OF, lang="en") == \
-        run_rules(g, as_of=AS_OF, lang="en")  # fmt: skip
-    src = Neo4jSource(store)
-    street = "530702003"
-    assert run_rules_sharded(src, area="祥和街道", as_of=AS_OF) == run_rules(g, area=street, as_of=AS_OF)
-    sub, root = pull_area(src, "祥和街道")
-    assert root == street and area_stats(sub, root, as_of=AS_OF) == area_stats(g, street, as_of=AS_OF)
-    sub, n = pull_entity(src, "祥云社区")
-    assert describe(sub, n, as_of=AS_OF)["findings"] == describe(g, n, as_of=AS_OF)["findings"]
-    assert resolve_in(src, "祥云社区居委会", ["Area"]) == n  # the official name finds the short one
-
-
-def test_connection_errors_are_one_line():
-    with pytest.raises(Neo4jError, match="a Neo4j URI starts with"):
-        connect("http://localhost:7474", "neo4j", "pw")
-
-    class Refusing(FakeDriver):
-        def verify_connectivity(self):
-            raise RuntimeError("The client is unauthorized due to authentication failure.\nmore")
-
-    with pytest.raises(Neo4jError) as caught:
-        connect("neo4j+s://db.example:7687", "neo4j", "pw", driver_factory=lambda uri, **kw: Refusing())
-    assert "\n" not in str(caught.value) and "unauthorized" in str(caught.value)
-
-
+@needs_server
 def test_cli_push_asks_for_the_password_and_never_echoes_it(city_db, monkeypatch):
     seen = {}
+    real = connect
+    server = [os.environ.get(k, "") for k in ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD")]
 
-    def fake_connect(uri, user, password, database="neo4j"):
+    def spying(uri, user, password, database="neo4j"):  # what the CLI asked for; the test server answers
         seen.update(uri=uri, user=user, password=password, database=database)
-        return Neo4jStore(FakeDriver(), database)
+        return real(*server)
 
-    monkeypatch.setattr("dangjian.graph.neo4j_store.connect", fake_connect)
+    monkeypatch.setattr("dangjian.graph.neo4j_store.connect", spying)
     monkeypatch.delenv("NEO4J_PASSWORD", raising=False)
     monkeypatch.setenv("NEO4J_USERNAME", "auditor")
     r = runner.invoke(app, ["neo4j", "push", "--db", str(city_db), "--uri", "neo4j+s://db.example:7687",
@@ -164,7 +219,52 @@ def test_cli_push_asks_for_the_password_and_never_echoes_it(city_db, monkeypatch
     assert seen == {"uri": "neo4j+s://db.example:7687", "user": "auditor", "password": "s3cret", "database": "city"}
     assert "s3cret" not in r.output
     data = json.loads(r.stdout[r.stdout.index("{"):])
-    assert data["database"] == "city" and sum(data["nodes"].values()) > 1000
+    assert sum(data["nodes"].values()) > 1000
+
+
+@needs_server
+def test_cli_commands_on_the_neo4j_backend(tmp_path, monkeypatch):
+    db = _workspace(tmp_path, EXAMPLES / "xianghe")
+    store, _ = _recording()
+    _empty(store)
+    with Workspace.open(db) as ws:
+        store.push(ws)
+    for key in ("NEO4J_URI", "NEO4J_USERNAME", "NEO4J_PASSWORD"):
+        assert os.environ.get(key) is not None
+    neo = ["--backend", "neo4j"]  # the server from the environment, as a user sets it
+
+    def run(*args: str) -> str:
+        r = runner.invoke(app, [*args, "--as-of", AS_OF])
+        assert r.exit_code == 0, r.output
+        return r.stdout
+
+    for args in (["gaps", "--json"], ["gaps", "--json", "--shard-size", "0"], ["stats", "--area", "祥和街道", "--json"],
+                 ["show", "祥云社区", "--json"]):  # fmt: skip
+        ours, theirs = json.loads(run(*args, "--db", str(db))), json.loads(run(*args, *neo))
+        assert theirs == ours, args
+    out = tmp_path / "v.html"
+    assert "祥云社区" in run("view", "community", "祥云社区", "-o", str(out), *neo) and out.exists()
+    for q in saved_queries():  # and the saved queries answer as the rules do
+        with Workspace.open(db) as ws:
+            expected = {f["entity"] for f in run_rules(to_networkx(ws), as_of=AS_OF, rules=[q.rule])}
+        assert {r["id"] for r in run_saved(store, q.name, as_of=AS_OF)} == expected, q.name
+    store.close()
+
+
+def test_connection_errors_are_one_line():
+    with pytest.raises(Neo4jError, match="a Neo4j URI starts with"):
+        connect("http://localhost:7474", "neo4j", "pw")
+
+    class Refusing:  # a driver whose login fails (what the driver raises, as one line)
+        def verify_connectivity(self):
+            raise RuntimeError("The client is unauthorized due to authentication failure.\nmore")
+
+        def close(self):
+            pass
+
+    with pytest.raises(Neo4jError) as caught:
+        connect("neo4j+s://db.example:7687", "neo4j", "pw", driver_factory=lambda uri, **kw: Refusing())
+    assert "\n" not in str(caught.value) and "unauthorized" in str(caught.value)
 
 
 def test_cli_without_a_server_fails_in_one_line(city_db, monkeypatch):
@@ -189,104 +289,6 @@ def test_saved_queries_are_documented_and_listed():
         assert f"queries/cypher/{q.name}.cypher" in readme
     r = runner.invoke(app, ["neo4j", "query", "--json"])
     assert r.exit_code == 0 and len(json.loads(r.stdout)) == len(queries)
-
-
-# -- against a real Neo4j (NEO4J_URI set) --------------------------------------------------------------
-# Under CI (make test starts a real server: tests/neo4j/with-server) these never skip: a missing
-# server fails them.
-needs_server = pytest.mark.skipif(not os.environ.get("NEO4J_URI") and not os.environ.get("CI"),
-                                  reason="no Neo4j server: set NEO4J_URI, NEO4J_USERNAME and NEO4J_PASSWORD to run "
-                                  "against one (the database is overwritten), or run make test")  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def server(city_db):
-    if not os.environ.get("NEO4J_URI"):
-        pytest.fail("CI: no Neo4j server (NEO4J_URI unset): tests/neo4j/with-server should have started one")
-    store = connect(os.environ["NEO4J_URI"], os.environ.get("NEO4J_USERNAME", "neo4j"),
-                    os.environ.get("NEO4J_PASSWORD", ""), os.environ.get("NEO4J_DATABASE", "neo4j"))  # fmt: skip
-    with Workspace.open(city_db) as ws:
-        store.push(ws, batch_size=2000)
-    yield store
-    store.close()
-
-
-@needs_server
-def test_real_push_twice_leaves_the_same_graph(server, city_db):
-    first = server.counts()
-    with Workspace.open(city_db) as ws:
-        again = server.push(ws, batch_size=2000)
-        nodes = ws.counts()["nodes"]
-    assert server.counts() == first and again.pruned_nodes == 0 and again.pruned_relationships == 0
-    assert {k: v for k, v in first.items() if v} == nodes
-
-
-@needs_server
-def test_real_sharded_gaps_equal_the_embedded_ones(server, city_db):
-    with Workspace.open(city_db) as ws:
-        g = to_networkx(ws)
-    assert run_rules_sharded(Neo4jSource(server), as_of=AS_OF) == run_rules(g, as_of=AS_OF)
-
-
-@needs_server
-def test_real_saved_queries_answer_as_the_rules_do(server, city_db):
-    with Workspace.open(city_db) as ws:
-        g = to_networkx(ws)
-    for q in saved_queries():
-        expected = {f["entity"] for f in run_rules(g, as_of=AS_OF, rules=[q.rule])}
-        assert {r["id"] for r in run_saved(server, q.name, as_of=AS_OF)} == expected, q.name
-
-
-def test_views_from_the_pushed_graph_equal_the_embedded_ones(tmp_path):
-    from dangjian.viz import build_view
-
-    db = _workspace(tmp_path, EXAMPLES / "xianghe")
-    store, _ = _pushed(db)
-    with Workspace.open(db) as ws:
-        g = to_networkx(ws)
-    src = Neo4jSource(store)
-    for kind, target in [("community", "祥云社区"), ("tree", "祥和街道"), ("coconstruction", "祥和街道"),
-                         ("gaps", "祥和街道"), ("overview", None)]:  # fmt: skip
-        sub, _ = pull_entity(src, target) if kind == "community" else pull_area(src, target)
-        ours, theirs = build_view(g, kind, target, as_of=AS_OF), build_view(sub, kind, target, as_of=AS_OF)
-        assert (theirs.nodes, theirs.edges) == (ours.nodes, ours.edges), kind
-
-
-def test_cli_commands_on_the_neo4j_backend(tmp_path, monkeypatch):
-    db = _workspace(tmp_path, EXAMPLES / "xianghe")
-    store, _ = _pushed(db)
-    monkeypatch.setattr("dangjian.graph.neo4j_store.connect", lambda *a, **kw: store)
-    monkeypatch.setenv("NEO4J_USERNAME", "neo4j")
-    monkeypatch.setenv("NEO4J_PASSWORD", "x")
-    neo = ["--backend", "neo4j", "--uri", "neo4j://db.example"]
-
-    def run(*args: str) -> str:
-        r = runner.invoke(app, [*args, "--as-of", AS_OF])
-        assert r.exit_code == 0, r.output
-        return r.stdout
-
-    for args in (["gaps", "--json"], ["stats", "--area", "祥和街道", "--json"], ["show", "祥云社区", "--json"]):
-        ours, theirs = json.loads(run(*args, "--db", str(db))), json.loads(run(*args, *neo))
-        assert theirs == ours, args[0]
-    out = tmp_path / "v.html"
-    assert "祥云社区" in run("view", "community", "祥云社区", "-o", str(out), *neo) and out.exists()
-
-
-def test_pulls_are_read_routed_and_name_their_relationship_types(tmp_path):
-    """Reads go to readers (routing r), writes to the leader (w); a pull that wants some types
-    sends statements with those types in the pattern, never a filter over every relationship."""
-    db = _workspace(tmp_path, EXAMPLES / "xianghe")
-    store, driver = _pushed(db)
-    pushes = list(zip(driver.calls, driver.routes, strict=True))
-    assert {r for (name, _, _), r in pushes if name.startswith(("merge-", "prune-", "constraint", "index:"))} == {"w"}
-    driver.calls.clear()
-    driver.routes.clear()
-    sub, _ = pull_entity(Neo4jSource(store), "祥云社区", AS_OF)
-    assert sub.number_of_nodes() and set(driver.routes) == {"r"}
-    typed = [name for name, _, _ in driver.calls if name.startswith("edges-") and name.count(":") == 1]
-    texts = {s.name: s.text for s in statements()}
-    assert typed and all(f"[r:{name.rsplit(':', 1)[1]}]" in texts[name] for name in typed)
-    assert all("$types" not in s.text for s in statements())
 
 
 def test_without_the_driver_the_message_says_how_to_install_it(monkeypatch):

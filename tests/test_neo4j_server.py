@@ -21,6 +21,7 @@ from dangjian.graph import Workspace, to_networkx
 from dangjian.graph.neo4j_export import export_workspace
 from dangjian.graph.neo4j_mapping import LABELS, node_record
 from dangjian.graph.neo4j_store import Neo4jSource, Neo4jStore, connect
+from dangjian.graph.shards import DEFAULT_SHARD_SIZE
 from dangjian.graph.store import NodeRow
 from dangjian.loaders import load_paths
 from dangjian.queries import run_rules
@@ -152,11 +153,15 @@ def pushed_city(store, city):
     return g
 
 
-@pytest.mark.parametrize("level", ["street", "district"])
+@pytest.mark.parametrize(("level", "size"), [("street", DEFAULT_SHARD_SIZE), ("street", 0), ("street", 300),
+                                             ("district", DEFAULT_SHARD_SIZE)])  # fmt: skip
 @pytest.mark.parametrize("as_of", [AS_OF, "2029-06-30"])
-def test_sharded_gaps_from_the_server_equal_the_embedded_findings(store, pushed_city, level, as_of):
+def test_sharded_gaps_from_the_server_equal_the_embedded_findings(store, pushed_city, level, size, as_of):
+    """Every rule, street or district shards, one area a pull or many: the embedded findings."""
     src = Neo4jSource(store)
-    assert run_rules_sharded(src, level=level, as_of=as_of) == run_rules(pushed_city, as_of=as_of)
+    got = run_rules_sharded(src, level=level, size=size, as_of=as_of)
+    assert got == run_rules(pushed_city, as_of=as_of)
+    assert {f["rule"] for f in got} >= {"community-without-org", "member-not-reported", "unit-needs-own-branch"}
 
 
 @pytest.mark.parametrize("area", ["祥和街道", "530702003003"])

@@ -11,7 +11,7 @@ import pytest
 
 from dangjian.graph import Workspace, to_networkx
 from dangjian.graph.errors import InputError
-from dangjian.graph.shards import EmbeddedSource, iter_shards, pull_shard
+from dangjian.graph.shards import EmbeddedSource, iter_shards, pull_shard, shard_groups, shard_roots
 from dangjian.loaders import load_paths
 from dangjian.loaders.divisions import shipped_divisions
 from dangjian.loaders.synth import PLANTED_RULES, PRESETS, synthesize, write_plan
@@ -49,11 +49,40 @@ def examples(tmp_path_factory):
     return _load(tmp, EXAMPLES / "xianghe", EXAMPLES / "messy")
 
 
-@pytest.mark.parametrize("level", ["street", "district"])
-def test_sharded_findings_equal_the_whole_graphs(city, level):
+@pytest.mark.parametrize(("level", "size"), [("street", 0), ("street", 3000), ("street", 10**9), ("district", 0)])
+def test_sharded_findings_equal_the_whole_graphs(city, level, size):
+    """Whatever the level and however many areas a pull takes (one, some, all)."""
     whole = run_rules(city, as_of=AS_OF)
     assert {f["rule"] for f in whole} >= set(PLANTED_RULES)  # every rule has something to find
-    assert run_rules_sharded(EmbeddedSource(city), level=level, as_of=AS_OF) == whole
+    assert run_rules_sharded(EmbeddedSource(city), level=level, size=size, as_of=AS_OF) == whole
+
+
+def test_shard_groups_follow_the_weights(city):
+    src = EmbeddedSource(city)
+    roots = shard_roots(src)
+    weights = src.weights(roots)
+    assert all(w > 0 for w in weights.values())
+    size = sum(weights.values()) // 3
+    groups = shard_groups(src, roots, size)
+    assert [r for g in groups for r in g] == roots and 3 <= len(groups) < len(roots)
+    assert all(sum(weights[r] for r in g) <= size or len(g) == 1 for g in groups)  # a run ends before it outgrows
+    assert shard_groups(src, roots, 0) == [[r] for r in roots] and shard_groups(src, roots, 10**9) == [roots]
+
+
+def test_a_shard_released_is_freed_at_once(city):
+    import gc
+    import weakref
+
+    shard = next(iter_shards(EmbeddedSource(city)))
+    run_rules(shard.graph, as_of=AS_OF)  # the rules make networkx cache views that refer to the graph
+    gone = weakref.ref(shard.graph)
+    gc.disable()
+    try:
+        shard.release()
+        del shard
+        assert gone() is None  # freed by reference counting, no collector needed
+    finally:
+        gc.enable()
 
 
 def test_sharded_examples_and_hostile_graphs(examples):
