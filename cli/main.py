@@ -179,11 +179,25 @@ def _quiet_stdout() -> None:
 
 
 def _json_text(data: Any) -> str:
-    return _JSON_UNSAFE.sub(lambda m: f"\\u{ord(m.group()):04x}", json.dumps(data, ensure_ascii=False, indent=2))
+    return _JSON_UNSAFE.sub(_escaped, json.dumps(data, ensure_ascii=False, indent=2))
 
 
 def _emit_json(data: Any) -> None:
-    sys.stdout.write(_json_text(data) + "\n")
+    """``data`` as JSON on stdout, written as it is encoded (a province's findings would otherwise be
+    held twice more, as one text and its escaped copy)."""
+    pieces: list[str] = []
+    size = 0
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data):
+        pieces.append(piece)
+        size += len(piece)
+        if size > 1 << 16:
+            sys.stdout.write(_JSON_UNSAFE.sub(_escaped, "".join(pieces)))
+            pieces, size = [], 0
+    sys.stdout.write(_JSON_UNSAFE.sub(_escaped, "".join(pieces)) + "\n")
+
+
+def _escaped(m: re.Match) -> str:
+    return f"\\u{ord(m.group()):04x}"
 
 
 class _Progress:
