@@ -935,13 +935,14 @@ def neo4j_push(
     db: DbOpt = None,
     uri: UriOpt = None,
     database: DatabaseOpt = "neo4j",
-    batch_size: Annotated[int, typer.Option("--batch-size", help="Rows per transaction.")] = 10_000,
+    batch_size: Annotated[int, typer.Option("--batch-size", help="Rows per transaction.")] = 5_000,
     personal: Annotated[bool, typer.Option("--personal", help="Send full names, ID and phone numbers (masked "
                                                                "and left out by default).")] = False,
     lang: LangOpt = "zh",
     as_json: JsonOpt = False,
 ) -> None:
-    """Send the workspace graph to Neo4j 5 (constraints first, then batched MERGE; idempotent)."""
+    """Send the workspace graph to Neo4j 5 (constraints first, then batches created into an empty
+    database, merged otherwise; idempotent)."""
     lang = _lang(lang)
     with Workspace.open(db or default_db_path()) as ws, _neo4j(uri, database) as store:
         progress = _Progress(not as_json and sys.stderr.isatty(), lang)
