@@ -45,7 +45,8 @@ from dangjian.graph.neo4j_mapping import (
     workspace_stamp,
 )
 from dangjian.graph.privacy import NameGuard
-from dangjian.graph.shards import CLOSURES, HOME_EDGES, PULL_PATTERNS, Edge
+from dangjian.graph.schema import model
+from dangjian.graph.shards import CLOSURES, PULL_PATTERNS, Edge
 from dangjian.graph.store import Workspace
 
 __all__ = ["Neo4jError", "Statement", "statements", "Neo4jStore", "Neo4jSource", "PushResult", "connect",
@@ -95,8 +96,8 @@ def _orphan_text(label: str) -> str:
     if label == "Area":
         return (f"MATCH (n:Area:{MARK}) WHERE n.pushed IS NOT NULL "
                 f"AND NOT EXISTS {{ (n)<-[r:CONTAINS]-(:Area:{MARK}) WHERE r.pushed IS NOT NULL }} RETURN n.id AS id")
-    outs = sorted({e for e, way in HOME_EDGES.get(label, ()) if way == "out"})
-    ins = sorted({e for e, way in HOME_EDGES.get(label, ()) if way == "in"})
+    outs = sorted({e for e, way in model().home_edges(label) if way == "out"})
+    ins = sorted({e for e, way in model().home_edges(label) if way == "in"})
     conds = ["n.pushed IS NOT NULL"]
     conds += [f"NOT EXISTS {{ (n)-[r:{'|'.join(outs)}]->(:{MARK}) WHERE r.pushed IS NOT NULL }}"] if outs else []
     conds += [f"NOT EXISTS {{ (n)<-[r:{'|'.join(ins)}]-(:{MARK}) WHERE r.pushed IS NOT NULL }}"] if ins else []

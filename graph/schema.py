@@ -14,6 +14,7 @@ no other module keeps its own list of node types, edge types, columns or allowed
 from __future__ import annotations
 
 import functools
+import os
 import re
 import unicodedata
 from dataclasses import dataclass, field
@@ -28,6 +29,7 @@ __all__ = [
     "Model",
     "Enum",
     "RecordType",
+    "Style",
     "Property",
     "EdgeType",
     "model",
@@ -37,7 +39,9 @@ __all__ = [
     "LANGS",
 ]
 
-SCHEMA_PATH = Path(__file__).with_name("schema.yaml")
+# The schema file: the one shipped, or another named by DANGJIAN_SCHEMA (a copy extended with a type:
+# every layer reads the model, so nothing else changes; tests/test_schema_extension.py does so).
+SCHEMA_PATH = Path(os.environ.get("DANGJIAN_SCHEMA") or Path(__file__).with_name("schema.yaml"))
 PROPERTY_TYPES = frozenset(
     {"id", "text", "int", "number", "date", "bool", "enum", "ref", "id_number", "phone"}
 )
@@ -127,6 +131,10 @@ class RecordType:
     link_from: str | None = None
     link_to: str | None = None
     link_edge_from: str | None = None
+    style: str | None = None  # the group views draw it in (Model.style)
+    area: tuple[str, str] | None = None  # (edge type, direction from this node) that places it in an area
+    home: tuple[str, ...] = ()  # the other relations that place it: edge types, "<EDGE" inward, or link types
+    person: bool = False
 
     def label(self, lang: str = "zh") -> str:
         return self.labels[lang]
@@ -163,6 +171,20 @@ class EdgeType:
 
 
 @dataclass(frozen=True)
+class Style:
+    """How views draw a group of nodes."""
+
+    group: str
+    shape: str
+    colour: str
+    size: int
+    labels: dict[str, str]
+
+    def label(self, lang: str = "zh") -> str:
+        return self.labels[lang]
+
+
+@dataclass(frozen=True)
 class Model:
     """The loaded schema. Get it with :func:`model`."""
 
@@ -172,6 +194,21 @@ class Model:
     links: dict[str, RecordType]
     edges: dict[str, EdgeType]
     ignore_columns: frozenset[str] = frozenset()  # header keys of row-number columns
+    styles: dict[str, Style] = field(default_factory=dict)  # group -> how views draw it
+
+    def style(self, type_name: str | None, level: str | None = None) -> Style:
+        """How views draw an entity of this type (an area: of this level); ``other`` when the
+        schema says nothing.
+
+        >>> model().style("PartyOrg").shape, model().style("Area", "street").group
+        ('diamond', 'area_street')
+        """
+        group = None
+        if type_name == "Area" and level in self.enums["area_level"].values:
+            group = self.enums["area_level"].attr(level, "style")
+        rt = self.nodes.get(type_name) if type_name is not None else None
+        group = group or (rt.style if rt is not None else None) or "other"
+        return self.styles.get(group) or self.styles["other"]
 
     def node(self, name: str) -> RecordType:
         return self.nodes[name]
@@ -194,6 +231,56 @@ class Model:
         """Property name -> ``mask`` or ``hide`` for the sensitive properties of a type."""
         rt = self.record(type_name)
         return {p.name: p.sensitive for p in rt.properties.values() if p.sensitive}
+
+    def is_person(self, type_name: str | None) -> bool:
+        """Whether entities of this type are people (their names masked, never searched by name).
+
+        >>> model().is_person("Member"), model().is_person("Area"), model().is_person(None)
+        (True, False, False)
+        """
+        rt = self.nodes.get(type_name) if type_name is not None else None
+        return rt is not None and rt.person
+
+    @functools.cached_property
+    def people(self) -> frozenset[str]:
+        """The node types that are people."""
+        return frozenset(t for t, rt in self.nodes.items() if rt.person)
+
+    def area_edge(self, type_name: str | None) -> tuple[str, str] | None:
+        """(edge type, ``out`` or ``in``) of the relation that places an entity of this type in an
+        area, or None (areas, people).
+
+        >>> model().area_edge("Unit"), model().area_edge("Agreement")
+        (('LOCATED_IN', 'out'), ('PARTY_TO', 'in'))
+        """
+        rt = self.nodes.get(type_name) if type_name is not None else None
+        return rt.area if rt is not None else None
+
+    def home_edges(self, type_name: str | None) -> tuple[tuple[str, str], ...]:
+        """Every relation that places an entity of this type, (edge type, direction from it), its
+        area relation first: what decides which shard owns it.
+
+        >>> model().home_edges("Unit")
+        (('LOCATED_IN', 'out'),)
+        """
+        return self._homes.get(type_name, ()) if type_name is not None else ()
+
+    @functools.cached_property
+    def _homes(self) -> dict[str, tuple[tuple[str, str], ...]]:
+        out = {}
+        for t, rt in self.nodes.items():
+            found: list[tuple[str, str]] = [rt.area] if rt.area else []
+            for item in rt.home:
+                if item in self.links:  # the relations a link type's rows make, from their person
+                    link = self.links[item]
+                    role = link.properties[link.link_edge_from].enum
+                    found += [(spec["edge"], "out") for spec in role.values.values()]
+                elif item.startswith("<"):
+                    found.append((item[1:], "in"))
+                else:
+                    found.append((item, "out"))
+            out[t] = tuple(dict.fromkeys(found))
+        return out
 
 
 def _enum(name: str, raw: dict) -> Enum:
@@ -283,7 +370,30 @@ def _record(name: str, raw: dict, enums: dict[str, Enum], is_link: bool) -> Reco
         link_from=raw.get("from"),
         link_to=raw.get("to"),
         link_edge_from=raw.get("edge_from"),
+        style=(name.lower() if isinstance(raw.get("style"), dict) else raw.get("style")),
+        area=_relation(raw["area"]) if raw.get("area") else None,
+        home=tuple(_home_item(x) for x in raw.get("home", [])),
+        person=bool(raw.get("person", False)),
     )
+
+
+def _relation(raw: str | dict) -> tuple[str, str]:
+    """``EDGE`` (out of the node) or ``{edge: EDGE, direction: in|out}``."""
+    if isinstance(raw, str):
+        return raw, "out"
+    return str(raw["edge"]), str(raw.get("direction", "out"))
+
+
+def _home_item(raw: str | dict) -> str:
+    edge, way = _relation(raw)
+    return f"<{edge}" if way == "in" else edge
+
+
+def _style(group: str, raw: dict, label: Any) -> Style:
+    try:
+        return Style(group, str(raw["shape"]), str(raw["colour"]), int(raw["size"]), _label(label, f"style {group}"))
+    except (KeyError, TypeError, ValueError):
+        raise SchemaError(f"style {group}: needs shape, colour, size and a label") from None
 
 
 def _alternatives(raw: list) -> tuple[tuple[str, ...], ...]:
@@ -326,6 +436,19 @@ def _check(m: Model) -> None:
             for value, spec in role.values.items():
                 if spec.get("edge") not in m.edges:
                     raise SchemaError(f"link {rt.name}: {value} names no edge type")
+    for t, rt in m.nodes.items():  # the facts code asks of a type
+        for edge, way in ([rt.area] if rt.area else []) + [(h.lstrip("<"), "in" if h[0] == "<" else "out")
+                                                            for h in rt.home if h not in m.links]:  # fmt: skip
+            et = m.edges.get(edge)
+            if et is None or way not in ("in", "out") or t not in (et.from_types if way == "out" else et.to_types):
+                raise SchemaError(f"{t}: {edge} ({way}) is not one of its relations")
+        if rt.style is not None and rt.style not in m.styles:
+            raise SchemaError(f"{t}: style {rt.style} is not one of the styles")
+        if rt.person and rt.properties["name"].sensitive != "mask":
+            raise SchemaError(f"{t}: a person's name must be sensitive: mask")
+    for level in m.enums["area_level"].values:
+        if m.enums["area_level"].attr(level, "style", "other") not in m.styles:
+            raise SchemaError(f"area level {level}: style is not one of the styles")
     for et in m.edges.values():
         for t in (*et.from_types, *et.to_types):
             if t not in m.nodes:
@@ -352,7 +475,13 @@ def load_model(path: str | Path = SCHEMA_PATH) -> Model:
         )
         for name, spec in (raw.get("edges") or {}).items()
     }
+    styles = {g: _style(g, spec, spec.get("label")) for g, spec in (raw.get("styles") or {}).items()}
+    for n, spec in (raw.get("nodes") or {}).items():  # a type's own group, labelled as the type
+        if isinstance(spec.get("style"), dict):
+            styles[n.lower()] = _style(n.lower(), spec["style"], spec["style"].get("label", spec.get("label")))
+    styles.setdefault("other", Style("other", "dot", "#999999", 8, {"zh": "其他", "en": "other"}))
     m = Model(
+        styles=styles,
         version=int(raw["version"]),
         enums=enums,
         nodes={n: _record(n, s, enums, False) for n, s in (raw.get("nodes") or {}).items()},

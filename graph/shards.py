@@ -45,23 +45,11 @@ from dangjian.graph.perf import paused_gc
 from dangjian.graph.schema import model
 
 __all__ = ["GraphSource", "EmbeddedSource", "Shard", "pull_shard", "pull_rest", "pull_around", "iter_shards",
-           "shard_levels", "shard_roots", "shard_groups", "HOME_EDGES", "PULL_PATTERNS", "CLOSURES",
+           "shard_levels", "shard_roots", "shard_groups", "PULL_PATTERNS", "CLOSURES",
            "DEFAULT_SHARD_SIZE"]  # fmt: skip
 
-#: node type -> the relations that place it (type, direction from the node): its home
-HOME_EDGES: dict[str, tuple[tuple[str, str], ...]] = {
-    "PartyOrg": (("ANCHORED_IN", "out"),),
-    "Unit": (("LOCATED_IN", "out"),),
-    "Member": (("MEMBER_OF", "out"), ("LIVES_IN", "out"), ("WORKS_AT", "out")),
-    "Agreement": (("PARTY_TO", "in"),),
-    "Activity": (("HELD_IN", "out"), ("UNDER", "out"), ("ORGANIZED_BY", "out")),
-}
-# a person (or a member) is placed by the posts held: every relation a Person can start
-HOME_EDGES["Person"] = tuple((e.name, "out") for e in model().edges.values() if "Person" in e.from_types)
-HOME_EDGES["Member"] += HOME_EDGES["Person"]
-#: the chain that places an entity in an area (what ``area_of`` follows)
-_CHAIN_EDGES = (("ANCHORED_IN", "out"), ("LOCATED_IN", "out"), ("LIVES_IN", "out"), ("HELD_IN", "out"),
-                ("PARTY_TO", "in"))  # fmt: skip
+#: the relations that place an entity in an area (what ``area_of`` follows), from the schema
+_CHAIN_EDGES = tuple(dict.fromkeys(e for t in model().nodes if (e := model().area_edge(t))))
 _TOP_KINDS = ("committee", "working_committee")  # organizations whose member totals no rule adds up
 # The typed pulls a shard makes, (relationship types, direction): a source may answer each at once.
 _CHAIN = {way: tuple(e for e, w in _CHAIN_EDGES if w == way) for way in ("out", "in")}
@@ -89,7 +77,7 @@ class GraphSource(Protocol):
 
     def orphan_ids(self) -> list[str]:
         """Ids of the entities with no home: areas with no parent area, others with none of their
-        :data:`HOME_EDGES`."""
+        home relations (``Model.home_edges``)."""
 
     def nodes(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Attributes of these nodes (unknown ids left out)."""
@@ -136,7 +124,7 @@ class EmbeddedSource:
         out = []
         for n, d in self.g.nodes(data=True):
             t = d.get("type")
-            home = (("CONTAINS", "in"),) if t == "Area" else HOME_EDGES.get(t, ())
+            home = model().home_edges(t)
             if not any(self._edges(n, {e}, way) for e, way in home):
                 out.append(n)
         return out
@@ -302,7 +290,7 @@ def _owned(p: _Pull, areas: set[str]) -> set[str]:
                     continue
                 t = p.type_of(x)
                 # x is homed here only if this relation is one of x's home relations
-                if t != "Area" and (e[3].get("type"), way) in HOME_EDGES.get(t or "", ()):
+                if t != "Area" and (e[3].get("type"), way) in model().home_edges(t):
                     new.add(x)
         owned |= new
         frontier = new

@@ -429,9 +429,9 @@ class Workspace:
         yield from self.conn.execute("SELECT id, type, name, json_extract(props, '$.level') FROM nodes")
 
     def people_names(self) -> Iterator[str]:
-        """The distinct names of the people stored (the node types whose names the schema masks):
-        what free text is checked against before it leaves in an export."""
-        people = [t for t in model().nodes if model().sensitive(t).get("name") == "mask"]
+        """The distinct names of the people stored (the schema's person types): what free text is
+        checked against before it leaves in an export."""
+        people = sorted(model().people)
         marks = ",".join("?" * len(people))
         q = f"SELECT DISTINCT name FROM nodes WHERE type IN ({marks}) AND name IS NOT NULL"
         for (name,) in self.conn.execute(q, people):

@@ -161,7 +161,7 @@ class _Load:
         self.rank = {v: self.m.area_rank(v) for v in self.m.enums["area_level"].values}
         self.ws_ids: set[str] = set()  # ids already in the workspace: always valid targets
         self._near: dict[str, dict[str, list[str]]] = {}  # type -> character -> name keys
-        self.people = {t for t in self.m.nodes if self.m.sensitive(t).get("name") == "mask"}
+        self.people = set(self.m.people)
         self.rejected_names: set[str] = set()
         self._hints: dict[tuple, str] = {}
 

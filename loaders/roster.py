@@ -161,7 +161,7 @@ def names_people(prop: Property) -> bool:
 @functools.cache
 def _people_targets(targets: tuple[str, ...]) -> bool:
     m = model()
-    return any(m.sensitive(t).get("name") == "mask" for t in targets if t in m.nodes)
+    return any(m.is_person(t) for t in targets)
 
 
 def shown_value(prop: Property, cell: Any, lang: str = "zh") -> str:

@@ -25,14 +25,14 @@ from dangjian.queries.lookup import NotFound, resolve
 __all__ = ["describe", "find", "path", "shown_name", "pinyin_keys", "name_guard", "PEOPLE"]
 
 #: node types whose names the schema masks (people): never matched by pinyin, never shown in full
-PEOPLE = frozenset(t for t in model().nodes if model().sensitive(t).get("name") == "mask")
+PEOPLE = model().people  # the schema's person types
 PINYIN_TYPES = frozenset(model().nodes) - PEOPLE
 
 
 def shown_name(g: nx.MultiDiGraph, n: str) -> str:
     d = g.nodes[n]
     name = str(d.get("name", n))
-    return mask_name(name) if model().sensitive(d.get("type", "Area")).get("name") == "mask" else name
+    return mask_name(name) if model().is_person(d.get("type")) else name
 
 
 def name_guard(g: nx.MultiDiGraph) -> NameGuard:
@@ -124,7 +124,7 @@ def find(g: nx.MultiDiGraph, text: str, *, limit: int = 20, lang: str = "zh") ->
     scored = []
     for n, d in g.nodes(data=True):
         name = str(d.get("name", ""))
-        hidden = model().sensitive(d.get("type", "Area")).get("name") == "mask"
+        hidden = model().is_person(d.get("type"))
         key, plain = simplified(n.lower()), simplified(name).lower()
         score = None
         if q == key or (not hidden and q == plain):

@@ -24,8 +24,9 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from dangjian.graph.perf import paused_gc
+from dangjian.graph.schema import model
 
-__all__ = ["GraphIndex", "as_of_date", "add_months", "COMMUNITY_LEVELS", "STREET_LEVELS", "AREA_EDGE"]
+__all__ = ["GraphIndex", "as_of_date", "add_months", "COMMUNITY_LEVELS", "STREET_LEVELS"]
 
 T = TypeVar("T")
 COMMUNITY_LEVELS = frozenset({"community", "village"})
@@ -75,8 +76,14 @@ class _Adjacency(dict):
         return adj
 
 
-#: the one relation that places an entity of these types in an area
-AREA_EDGE = {"Member": "LIVES_IN", "Unit": "LOCATED_IN", "Activity": "HELD_IN"}
+def _direct_area_edge(type_name: str | None) -> str | None:
+    """The relation out of an entity of this type that ends in an area and only there (the schema's
+    ``area``), if it has one: then its area is one lookup."""
+    m = model()
+    found = m.area_edge(type_name)
+    if found is None or found[1] != "out" or m.edge(found[0]).to_types != ("Area",):
+        return None
+    return found[0]
 
 
 def _same(n: str) -> str:
@@ -238,8 +245,9 @@ class GraphIndex:
     def area_finder(self, type_name: str | None) -> Callable[[str], str | None]:
         """:meth:`area_of` for entities of one type, as a function (a dict lookup where the type
         has one relation to its area): for callers that place thousands of entities."""
-        if type_name in AREA_EDGE:
-            return self.first(AREA_EDGE[type_name]).get
+        direct = _direct_area_edge(type_name)
+        if direct is not None:
+            return self.first(direct).get
         if type_name == "Area":
             return _same
         if type_name == "PartyOrg":

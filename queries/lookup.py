@@ -35,8 +35,7 @@ class NotFound(DangjianError):
 
 
 def _masked(d: dict) -> bool:
-    return model().sensitive(d.get("type", "Area")).get("name") == "mask" if d.get("type") in model().nodes \
-        else False  # fmt: skip
+    return model().is_person(d.get("type"))
 
 
 def _shown(g: nx.MultiDiGraph, n: str) -> str:

@@ -99,7 +99,7 @@ def rules_registry() -> dict[str, Rule]:
 
 @functools.lru_cache(maxsize=64)
 def _name_masked(type_name: str | None) -> bool:
-    return type_name in model().nodes and model().sensitive(type_name).get("name") == "mask"
+    return model().is_person(type_name)
 
 
 def _findings(ix: GraphIndex, r: Rule, hits: Iterable[tuple[str, dict[str, Any]]], lang: str,

@@ -29,7 +29,7 @@ from dangjian.graph.schema import model
 from dangjian.queries.explore import PEOPLE, name_guard, pinyin_keys
 from dangjian.queries.registry import SEVERITIES
 
-__all__ = ["View", "Canvas", "SEVERITY_COLOURS", "TYPE_STYLE", "PEOPLE", "redact"]
+__all__ = ["View", "Canvas", "SEVERITY_COLOURS", "PEOPLE", "redact"]
 
 SEVERITY_COLOURS = {"high": "#d62728", "medium": "#ff7f0e", "low": "#d8b400"}
 SEVERITY_LABELS = {"zh": {"high": "高", "medium": "中", "low": "低"},
@@ -37,25 +37,6 @@ SEVERITY_LABELS = {"zh": {"high": "高", "medium": "中", "low": "低"},
 _SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 _severity = operator.itemgetter("severity")
 _NONE: list[dict] = []  # no findings (shared, never changed)
-#: group -> (shape, colour, size, zh label, en label)
-TYPE_STYLE: dict[str, tuple[str, str, int, str, str]] = {
-    "area_top": ("dot", "#5b6f8a", 26, "市/区县", "city/district"),
-    "area_street": ("dot", "#7b8fb0", 20, "街道/乡镇", "street/township"),
-    "area_community": ("dot", "#4e9a6b", 16, "社区/村", "community/village"),
-    "area_lower": ("dot", "#a3b8a8", 9, "网格/小区/楼栋", "grid/compound/building"),
-    "org": ("diamond", "#a05195", 14, "党组织", "Party organization"),
-    "unit": ("square", "#2c7fb8", 11, "驻区单位", "resident unit"),
-    "agreement": ("triangle", "#665191", 10, "共建协议", "agreement"),
-    "people": ("star", "#e67e22", 11, "联系领导/第一书记", "liaison/first secretary"),
-    "members": ("hexagon", "#f1a340", 12, "党员（汇总）", "members (totals)"),
-    "member": ("dot", "#f6c27a", 6, "党员", "member"),
-    "other": ("dot", "#999999", 8, "其他", "other"),
-}
-_AREA_GROUP = {"city": "area_top", "district": "area_top", "street": "area_street", "township": "area_street",
-               "community": "area_community", "village": "area_community"}  # fmt: skip
-_TYPE_GROUP = {"PartyOrg": "org", "Unit": "unit", "Agreement": "agreement", "Person": "people", "Member": "member"}
-
-
 @dataclass
 class View:
     """One view, ready to be written as a page (see :func:`dangjian.viz.page.write_view`)."""
@@ -185,10 +166,7 @@ class Canvas:
     # -- building -------------------------------------------------------------------------------
     def group_of(self, n: str) -> str:
         d = self._nd[n]
-        t = d.get("type")
-        if t == "Area":
-            return _AREA_GROUP.get(d.get("level"), "area_lower")
-        return _TYPE_GROUP.get(t, "other")
+        return model().style(d.get("type"), d.get("level")).group
 
     def node(self, n: str, *, parent: str | None = None, group: str | None = None, label: str | None = None,
              size: float | None = None, findings: list[dict] | None = None, extra: list[list[str]] | None = None,
@@ -205,7 +183,8 @@ class Canvas:
         self._vid[n] = vid
         if group is None:
             group = self.group_of(n)
-        shape, colour, default_size, _, _ = TYPE_STYLE[group]
+        style = model().styles.get(group) or model().style(None)
+        shape, colour, default_size = style.shape, style.colour, style.size
         if colour_by is not None:
             own = self.by_entity.get(n, _NONE) if findings is None else findings
             worst = self.worst(colour_by)
@@ -240,9 +219,9 @@ class Canvas:
     def aggregate(self, key: str, label: str, *, parent: str, group: str = "members", size: float | None = None,
                   facts: list[list[str]] | None = None) -> dict[str, Any]:  # fmt: skip
         """A node that stands for many (members of an organization in one situation)."""
-        shape, colour, default_size, _, _ = TYPE_STYLE[group]
-        item = {"id": key, "label": label, "name": label, "group": group, "type": TYPE_STYLE[group][3 if
-                self.lang == "zh" else 4], "shape": shape, "size": size or default_size, "color": colour,
+        style = model().styles[group]
+        item = {"id": key, "label": label, "name": label, "group": group, "type": style.label(self.lang),
+                "shape": style.shape, "size": size or style.size, "color": style.colour,
                 "severity": None, "path": [], "facts": facts or [], "findings": [], "pinyin": ""}  # fmt: skip
         self._ids[key] = item
         self._vid[key] = key
@@ -280,10 +259,9 @@ class Canvas:
 
     def legend(self) -> list[dict[str, str]]:
         used = dict.fromkeys(item["group"] for item in self.nodes)
-        i = 3 if self.lang == "zh" else 4
-        out = [{"group": gname, "label": TYPE_STYLE[gname][i], "shape": TYPE_STYLE[gname][0],
-                "color": TYPE_STYLE[gname][1]} for gname in used]  # fmt: skip
-        return out
+        styles = model().styles
+        return [{"group": g, "label": styles[g].label(self.lang), "shape": styles[g].shape, "color": styles[g].colour}
+                for g in used if g in styles]  # fmt: skip
 
 
 # ID numbers (18 or 15 digits), mobile and landline numbers, wherever free text carries them

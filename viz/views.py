@@ -27,6 +27,7 @@ import networkx as nx
 
 from dangjian.graph.errors import DangjianError
 from dangjian.graph.perf import paused_gc
+from dangjian.graph.schema import model
 from dangjian.queries import GraphIndex, run_rules
 from dangjian.queries.coconstruction import agreement_parties, in_force, partners_by_community
 from dangjian.queries.index import COMMUNITY_LEVELS
@@ -206,7 +207,27 @@ def community(g: nx.MultiDiGraph, target: str, *, as_of=None, lang: str = "zh", 
             c.node(person, parent=com, group="people")
             c.edge(person, com, edge)
     _agreements(ix, c, com, orgs)
+    _placed_here(ix, c, areas)
     return _finish("community", _title("community", lang, [com], ix), c, lang, members=member_count)
+
+
+#: the types the community view draws in its own way above (activities it leaves out)
+_DRAWN = frozenset({"Area", "Unit", "PartyOrg", "Member", "Person", "Agreement", "Activity"})
+
+
+def _placed_here(ix: GraphIndex, c: Canvas, areas: list[str]) -> None:
+    """Any other type the schema places in an area by one relation (a type added in the schema
+    alone), drawn in the area it is placed in, with that relation."""
+    m = model()
+    for t in m.nodes:
+        rel = m.area_edge(t)
+        if t in _DRAWN or m.is_person(t) or rel is None or rel[1] != "out":
+            continue
+        for a in areas:
+            for x in ix.inn[rel[0]].get(a, ()):
+                if ix.attr(x, "type") == t:
+                    c.node(x, parent=a)
+                    c.edge(x, a, rel[0])
 
 
 def _members(ix: GraphIndex, c: Canvas, orgs: list[str], one_by_one: bool, lang: str) -> int:
