@@ -74,7 +74,7 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_floor.py
 	$(PY) benchmarks/bench_export.py --backbone
 	$(PY) benchmarks/bench_export.py --city 53 --preset lijiang --scale 0.6
-	$(PY) benchmarks/bench_neo4j.py --backbone
+	$(PY) benchmarks/bench_neo4j.py --backbone --province
 
 clean:
 	rm -rf $(VENV) build dist *.egg-info
