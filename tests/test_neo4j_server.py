@@ -26,6 +26,7 @@ from dangjian.graph.store import NodeRow
 from dangjian.loaders import load_paths
 from dangjian.queries import run_rules
 from dangjian.queries.explore import describe
+from dangjian.queries.saved import run_saved, saved_queries
 from dangjian.queries.sharded import pull_area, pull_entity, run_rules_sharded
 from dangjian.queries.stats import area_stats
 from dangjian.viz import build_view
@@ -265,7 +266,8 @@ def test_a_foreign_node_with_our_label_and_id_is_never_changed_or_pruned(store, 
     (ours carry the label Dangjian, on which ids are unique), pulls see only ours, and a later push
     with other content prunes ours but not theirs."""
     _empty(store)
-    store.write("CREATE (:Area {id: '530702003003', name: '别人的社区', owner: 'gis'})")
+    store.write("CREATE (:Area {id: '530702003003', name: '别人的社区', owner: 'gis'}), "
+                "(:Area {id: 'their-community', name: '别人的社区二', level: 'community'})")
     db = _workspace(tmp_path / "w.db", EXAMPLES / "xianghe")
     with Workspace.open(db) as ws:
         store.push(ws)
@@ -275,6 +277,9 @@ def test_a_foreign_node_with_our_label_and_id_is_never_changed_or_pruned(store, 
     src = Neo4jSource(store)
     assert src.nodes(["530702003003"])["530702003003"]["name"] == "祥云社区"
     assert run_rules_sharded(src, as_of=AS_OF) == run_rules(g, as_of=AS_OF)
+    for q in saved_queries():  # the saved queries see only ours too (theirs has no organization either)
+        expected = {f["entity"] for f in run_rules(g, as_of=AS_OF, rules=[q.rule])}
+        assert {r["id"] for r in run_saved(store, q.name, as_of=AS_OF)} == expected, q.name
     fewer = tmp_path / "fewer"
     (fewer / "x").mkdir(parents=True)
     shutil.copy(EXAMPLES / "xianghe" / "区域.csv", fewer / "x")
