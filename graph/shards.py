@@ -82,14 +82,26 @@ class GraphSource(Protocol):
     def nodes(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Attributes of these nodes (unknown ids left out)."""
 
+    #: how many shards may be pulled at once (from several threads)
+    concurrent: int
+
     def edges(self, ids: Iterable[str], types: Sequence[str] | None = None, direction: str = "both") -> list[Edge]:
         """The relations of these nodes (of these types; ``out``, ``in`` or ``both`` ways), whatever
         their dates."""
 
-    # Optional: ``closure_edges(ids, rel, direction)`` (every ``rel`` relation reached from ``ids``,
-    # or None); ``edges_except(ids, known)`` (the relations of ``ids`` whose other end is not in
-    # ``known``, each once); ``weights(roots)`` (a size of each area's subtree, for
-    # :func:`shard_groups`).
+    def edges_except(self, ids: Sequence[str], known: Sequence[str]) -> list[Edge]:
+        """The relations of ``ids`` whose other end is not in ``known``, each once."""
+
+    def closure_edges(self, ids: Iterable[str], rel: str, direction: str) -> list[Edge] | None:
+        """Every ``rel`` relation reached from ``ids`` going ``direction`` (one of :data:`CLOSURES`),
+        or None: the caller follows them step by step."""
+
+    def weights(self, roots: Sequence[str]) -> dict[str, int]:
+        """A size of each area's subtree (the relations that end in its areas), for
+        :func:`shard_groups`."""
+
+    def lookup(self, text: str, limit: int = 50) -> dict[str, dict[str, Any]]:
+        """Nodes whose id or name is ``text``, or whose name starts with it (up to ``limit``)."""
 
 
 @dataclass
@@ -112,6 +124,8 @@ class Shard:
 class EmbeddedSource:
     """A :class:`GraphSource` over a networkx graph (the embedded backend, and the reference the
     Neo4j backend is compared with)."""
+
+    concurrent = 1  # in one process, threads would only take turns
 
     def __init__(self, g: nx.MultiDiGraph):
         self.g = g
@@ -151,6 +165,17 @@ class EmbeddedSource:
                 for e in self._edges(n, wanted, direction):
                     out[e[:3]] = e
         return list(out.values())
+
+    def edges_except(self, ids: Sequence[str], known: Sequence[str]) -> list[Edge]:
+        skip = set(known)
+        return [e for e in self.edges(ids) if e[1] not in skip and e[2] not in skip]
+
+    def closure_edges(self, ids: Iterable[str], rel: str, direction: str) -> list[Edge] | None:
+        return None  # stepping through the graph in memory is as quick
+
+    def lookup(self, text: str, limit: int = 50) -> dict[str, dict[str, Any]]:
+        hits = [(n, d) for n, d in self.g.nodes(data=True) if n == text or str(d.get("name") or "").startswith(text)]
+        return dict(sorted(hits, key=lambda x: (x[0] != text and x[1].get("name") != text, x[0]))[:limit])
 
     def weights(self, roots: Sequence[str]) -> dict[str, int]:
         """The relations that end in the areas of each root's subtree (as the Neo4j source counts)."""
@@ -212,11 +237,7 @@ class _Pull:
         ids = {i for i in ids if i not in self.adj}
         if not ids:
             return set()
-        except_ = getattr(self.src, "edges_except", None)
-        if except_ is not None:
-            edges = except_(sorted(ids), sorted(self.adj))
-        else:
-            edges = [e for e in self.src.edges(sorted(ids)) if not (e[1] in self.adj or e[2] in self.adj)]
+        edges = self.src.edges_except(sorted(ids), sorted(self.adj))
         for i in ids:
             self.adj[i] = self.partial.pop(i, [])
         for e in edges:
@@ -239,9 +260,8 @@ class _Pull:
         """Follow ``rel`` edges ``direction`` from ``start`` through nodes of ``node_type`` until
         nothing new: the ids reached (and ``start``)."""
         seen = set(start)
-        whole = getattr(self.src, "closure_edges", None)
-        if seen and whole is not None and (rel, direction, node_type) in CLOSURES:
-            edges = whole(sorted(seen), rel, direction)
+        if seen and (rel, direction, node_type) in CLOSURES:
+            edges = self.src.closure_edges(sorted(seen), rel, direction)
             if edges is not None:
                 self.take(edges)
                 reached = {e[2] if direction == "out" else e[1] for e in edges}
@@ -396,8 +416,7 @@ def shard_roots(source: GraphSource, level: str = "street") -> list[str]:
 def shard_groups(source: GraphSource, roots: Sequence[str], size: int = DEFAULT_SHARD_SIZE) -> list[list[str]]:
     """``roots`` cut into runs (in their order) that each pull about ``size`` relationships ending in
     their areas, as the source weighs them: a few round trips for many small streets, and memory
-    bounded by ``size`` however big the whole is. ``size`` 0, or a source that cannot weigh: one
-    root a run.
+    bounded by ``size`` however big the whole is. ``size`` 0: one root a run.
 
     >>> import networkx as nx
     >>> g = nx.MultiDiGraph()
@@ -406,10 +425,9 @@ def shard_groups(source: GraphSource, roots: Sequence[str], size: int = DEFAULT_
     >>> shard_groups(EmbeddedSource(g), ["a", "b", "c"], 0), shard_groups(EmbeddedSource(g), ["a", "b", "c"], 10)
     ([['a'], ['b'], ['c']], [['a', 'b', 'c']])
     """
-    weigh = getattr(source, "weights", None)
-    if size <= 0 or weigh is None:
+    if size <= 0:
         return [[r] for r in roots]
-    weights = weigh(list(roots))
+    weights = source.weights(list(roots))
     groups: list[list[str]] = []
     run: list[str] = []
     total = 0

@@ -71,6 +71,9 @@ def rule(rule_id: str) -> Callable[[Core], Callable[..., list[dict[str, Any]]]]:
     meta = _meta()["rules"][rule_id]
 
     def wrap(core: Core) -> Callable[..., list[dict[str, Any]]]:
+        if core.__module__ != f"dangjian.queries.{meta['module']}":  # rules.yaml's module: says where it lives
+            raise RuntimeError(f"rules.yaml puts {rule_id} in {meta['module']}, its code is in {core.__module__}")
+
         @functools.wraps(core)
         def run(g: nx.MultiDiGraph, *, as_of=None, lang: str = "zh", index: GraphIndex | None = None,
                 severity: str | None = None, **params: Any) -> list[dict[str, Any]]:

@@ -25,6 +25,7 @@ import networkx as nx
 
 from dangjian.graph.shards import (
     DEFAULT_SHARD_SIZE,
+    EmbeddedSource,
     GraphSource,
     Shard,
     pull_around,
@@ -44,9 +45,9 @@ __all__ = ["run_rules_sharded", "resolve_in", "pull_area", "pull_entity"]
 def resolve_in(source: GraphSource, text: str, types: Iterable[str] | None = None) -> str:
     """The id ``text`` names in the source, as :func:`~dangjian.queries.lookup.resolve` finds it
     (among the nodes whose id or name is ``text`` or starts like it)."""
-    lookup = getattr(source, "lookup", None)
-    if lookup is None:  # an embedded source: the whole graph is at hand
-        return resolve(source.g, text, types)  # type: ignore[attr-defined]
+    if isinstance(source, EmbeddedSource):  # the whole graph is at hand
+        return resolve(source.g, text, types)
+    lookup = source.lookup
     g = nx.MultiDiGraph()
     for key in dict.fromkeys((text.strip(), name_stem(text.strip()))):  # 义和居委会 is found as 义和…
         g.add_nodes_from(lookup(key).items())
@@ -70,7 +71,7 @@ def run_rules_sharded(source: GraphSource, *, level: str = "street", area: str |
         roots = shard_roots(source, level)
         groups = shard_groups(source, roots, size)
         pulls = [functools.partial(pull_shard, source, g, ",".join(g)) for g in groups]
-        shards = _pulled([*pulls, functools.partial(pull_rest, source, level)], getattr(source, "concurrent", 1))
+        shards = _pulled([*pulls, functools.partial(pull_rest, source, level)], source.concurrent)
         total = len(groups) + 1
     found: dict[tuple[str, str], dict[str, Any]] = {}
     _run(shards, found, total, root if area is not None else None, progress, options)

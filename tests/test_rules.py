@@ -7,7 +7,8 @@ from datetime import date, timedelta
 import networkx as nx
 import pytest
 
-from dangjian.queries import ConfigError, load_config, rules_registry, run_rules
+from dangjian.queries import ConfigError, load_config, rules_registry
+from dangjian.queries import run_rules as _run_rules
 
 DAY = "2026-11-22"
 YESTERDAY, TOMORROW = "2026-11-21", "2026-11-23"
@@ -74,9 +75,28 @@ class B:
         return [f["entity"] for f in found]
 
 
-def test_every_rule_is_tested_here():
-    tested = {name[len("test_"):].replace("_", "-") for name in globals() if name.startswith("test_")}
-    assert set(rules_registry()) <= tested, set(rules_registry()) - tested
+FIRED: set[str] = set()  # the rules that found something, since it was last cleared
+
+
+def run_rules(g, **options):
+    """The library's run_rules, noting which rules fired."""
+    found = _run_rules(g, **options)
+    FIRED.update(f["rule"] for f in found)
+    return found
+
+
+def test_every_rule_is_tested_here_and_its_test_makes_it_fire():
+    """Each rule has its test (test_<rule id>), and that test builds a graph where the rule finds
+    something: a test that never makes its rule fire proves nothing about it."""
+    missing = [r for r in rules_registry() if f"test_{r.replace('-', '_')}" not in globals()]
+    assert not missing, missing
+    silent = []
+    for rule in rules_registry():
+        FIRED.clear()
+        globals()[f"test_{rule.replace('-', '_')}"]()
+        if rule not in FIRED:
+            silent.append(rule)
+    assert not silent, f"these rules' tests never make them fire: {silent}"
 
 
 # --- coverage ---------------------------------------------------------------------------------
@@ -502,3 +522,11 @@ def test_run_rules_reuses_an_index_of_the_same_graph_and_date():
         run_rules(g, as_of="2026-01-01", index=ix)
     with pytest.raises(ValueError):
         run_rules(nx.MultiDiGraph(g), as_of="2026-11-22", index=ix)
+
+
+def test_rules_yaml_module_key_is_checked():
+    """rules.yaml's module: names the module a rule's code lives in; code elsewhere is refused."""
+    from dangjian.queries.registry import rule
+
+    with pytest.raises(RuntimeError, match="rules.yaml puts community-without-org in coverage"):
+        rule("community-without-org")(lambda ix, p: [])

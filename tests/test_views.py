@@ -54,7 +54,9 @@ def test_view_leaves_graph_unchanged_and_writes_only_its_file(eg, kind, tmp_path
 
 def test_page_is_self_contained(eg):
     html = render(build_view(eg, "overview", as_of=AS_OF))
-    assert "vis.Network" in html or "Network" in html
+    js, css = vis_assets()
+    assert js in html and css in html  # the library itself, inlined whole
+    assert "new vis.Network(" in html  # and our page starts it
     for bad in ("cdn.", "cdnjs", "unpkg", "jsdelivr", "node_modules", "\"lib/", "sourceMappingURL", "bootstrap"):
         assert bad not in html, bad
     # URLs only in licence comments, error messages and the SVG namespace, none on our side
