@@ -60,7 +60,7 @@ TABLES = HERE.parent.parent / "shared" / "data" / "china-divisions-2023"
 
 
 def phase_synth(tables: str, region: str, preset: str, scale: str, out: str) -> dict:
-    from dangjian.loaders.synth import synthesize, write_plan
+    from dangjian.synth import synthesize, write_plan
 
     t0 = time.perf_counter()
     plan = synthesize(tables, region, preset, seed=1, scale=float(scale), as_of=AS_OF)
@@ -112,7 +112,7 @@ def phase_view(db: str, out: str) -> dict:
             "rss_kb": _rss_kb()}  # fmt: skip
 
 
-#: the naive peer: roster -> (id column or None, name column, reference columns); from loaders/synth.py's HEADERS
+#: the naive peer: roster -> (id column or None, name column, reference columns); from synth/generate.py's HEADERS
 NAIVE_ROSTERS = {
     "区域": ("区域编码", "区域名称", ("上级区域",)),
     "党组织": ("组织编码", "党组织名称", ("上级党组织", "所在区域", "所在单位", "联合单位")),
@@ -130,7 +130,7 @@ def phase_naive(rosters: str, out: str) -> dict:
     import pandas as pd
     from pyvis.network import Network
 
-    from dangjian.loaders.synth import HEADERS
+    from dangjian.synth.generate import HEADERS
 
     for kind, (key, name, refs) in NAIVE_ROSTERS.items():  # not timed: the peer's columns exist
         missing = {c for c in (key, name, *refs) if c} - set(HEADERS[kind])

@@ -27,7 +27,6 @@ import argparse
 import bisect
 import csv
 import functools
-import operator
 import random
 import sys
 import time
@@ -35,6 +34,7 @@ from datetime import date
 from pathlib import Path
 
 from dangjian.graph.schema import model
+from dangjian.loaders.normalize import id_check_digit
 
 __all__ = ["generate", "FILES"]
 
@@ -83,14 +83,12 @@ UNIT_SUFFIX = {
 }
 CITY_CODE = "4409"  # fictional prefecture code for the statistical area codes
 REF_DAY = date(2025, 1, 1).toordinal()  # "today" for ages and dates (fixed: deterministic output)
-ID_WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-ID_CHECK = "10X98765432"
 YEAR = 365.2425
 
 
 def id_check(first17: str) -> str:
-    """GB 11643 check character."""
-    return ID_CHECK[sum(map(operator.mul, map(int, first17), ID_WEIGHTS)) % 11]
+    """GB 11643 check character (the project's one function for it)."""
+    return id_check_digit(first17)
 
 
 def _pick(rng: random.Random, weighted: list[tuple[str, float]]):

@@ -851,7 +851,7 @@ def synth(
 ) -> None:
     """Write synthetic rosters over real areas, with planted gaps listed in ground_truth.json."""
     from dangjian.loaders.divisions import shipped_divisions
-    from dangjian.loaders.synth import synthesize, write_plan
+    from dangjian.synth import synthesize, write_plan
 
     plan = synthesize(src or shipped_divisions(), region, preset, scale=scale, seed=seed, as_of=_date(as_of),
                       communities=communities)

@@ -14,6 +14,8 @@ import random
 from datetime import date, timedelta
 from pathlib import Path
 
+from dangjian.loaders.normalize import id_check_digit
+
 HERE = Path(__file__).resolve().parent
 OUT = HERE / "xianghe"
 MESSY = HERE / "messy"
@@ -22,11 +24,8 @@ rng = random.Random(5307020030)
 
 # --------------------------------------------------------------------------- helpers
 
-W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
-
-
 def check_char(first17: str) -> str:
-    return "10X98765432"[sum(int(c) * w for c, w in zip(first17, W, strict=True)) % 11]
+    return id_check_digit(first17)  # the project's one check-digit function
 
 
 _seq = iter(range(11, 999))

@@ -19,12 +19,12 @@ from pathlib import Path
 from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 
-W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+from dangjian.loaders.normalize import id_check_digit
 
 
 def id_number(born: str, serial: int, region: str = "530702") -> str:
     first17 = f"{region}{born}{serial:03d}"
-    return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, W, strict=True)) % 11]
+    return first17 + id_check_digit(first17)
 
 
 HEADER = ["序號", "姓名", "性別", "公民身份號碼", "聯繫電話", "黨員類別", "入黨時間", "所在黨支部", "居住地", "備註"]

@@ -108,7 +108,7 @@ def planted_city(folder: Path, seed: int, as_of: str = "2026-11-22") -> Path:
     import dataclasses
 
     from dangjian.loaders.divisions import shipped_divisions
-    from dangjian.loaders.synth import PRESETS, synthesize, write_plan
+    from dangjian.synth import PRESETS, synthesize, write_plan
 
     lijiang = PRESETS["lijiang"]
     preset = dataclasses.replace(lijiang, gaps={r: max(rate, 0.12) for r, rate in lijiang.gaps.items()})

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FOLDERS = ["graph", "loaders", "queries", "viz", "cli"]
+FOLDERS = ["graph", "loaders", "queries", "viz", "cli", "synth"]
 
 
 @pytest.fixture(scope="module")
@@ -53,7 +53,7 @@ def test_fresh_install_imports_dangjian_and_not_generic_names(wheel, tmp_path):
         z.extractall(site)
     deps = [p for p in sys.path if p.endswith("site-packages")]
     (site / "deps.pth").write_text("\n".join(deps) + "\n")
-    code = ("import dangjian.graph, dangjian.loaders, dangjian.queries, dangjian.viz, dangjian.cli;"
+    code = ("import dangjian.graph, dangjian.loaders, dangjian.queries, dangjian.viz, dangjian.cli, dangjian.synth;"
             "import dangjian.graph as g; assert 'site-packages' in g.__file__, g.__file__;"
             "m = g.model(); print(len(m.nodes))")
     out = subprocess.run([py, "-c", code], capture_output=True, text=True, cwd=tmp_path)
@@ -82,6 +82,7 @@ def test_layers_import_one_way():
     assert not any(uses(f, "cli") for f in ("graph", "loaders", "queries", "viz"))
     assert not uses("loaders", "queries") and not uses("loaders", "viz")
     assert not uses("queries", "loaders") and not uses("queries", "viz")
+    assert not any(uses(f, "synth") for f in ("graph", "loaders", "queries", "viz"))  # only the CLI asks for data
     for folder in FOLDERS:
         bare = {m.split(".")[0] for m in _imports(folder)} & set(FOLDERS)
         assert not bare, f"{folder} imports {bare} without the dangjian prefix"

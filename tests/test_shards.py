@@ -14,11 +14,11 @@ from dangjian.graph.errors import InputError
 from dangjian.graph.shards import EmbeddedSource, iter_shards, pull_shard, shard_groups, shard_roots
 from dangjian.loaders import load_paths
 from dangjian.loaders.divisions import shipped_divisions
-from dangjian.loaders.synth import PLANTED_RULES, PRESETS, synthesize, write_plan
 from dangjian.queries import run_rules
 from dangjian.queries.explore import describe
 from dangjian.queries.sharded import pull_area, pull_entity, run_rules_sharded
 from dangjian.queries.stats import area_stats
+from dangjian.synth import PLANTED_RULES, PRESETS, synthesize, write_plan
 
 from view_graphs import hostile_graph
 

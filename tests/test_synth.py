@@ -17,9 +17,9 @@ from dangjian.graph.errors import InputError
 from dangjian.graph.store import Workspace
 from dangjian.loaders import load_paths
 from dangjian.loaders.divisions import division_rows, shipped_divisions
-from dangjian.loaders.synth import PLANTED_RULES, PRESETS, choose, synthesize, write_plan
 from dangjian.queries import rules_registry, run_rules
 from dangjian.queries.stats import area_stats
+from dangjian.synth import PLANTED_RULES, PRESETS, choose, synthesize, write_plan
 
 AS_OF = "2026-11-22"
 

@@ -41,7 +41,9 @@ from pathlib import Path
 
 from dangjian.graph.errors import InputError
 from dangjian.graph.fileio import atomic_write_text
+from dangjian.graph.schema import model
 from dangjian.loaders.divisions import division_rows
+from dangjian.loaders.normalize import id_check_digit
 
 __all__ = ["PRESETS", "Preset", "Report", "Plan", "synthesize", "choose", "write_plan", "PLANTED_RULES"]
 
@@ -124,20 +126,26 @@ UNIT_PATTERNS = [("{p}社区卫生服务中心", "事业单位", False), ("{p}�
                  ("{p}供电所", "国有企业", False), ("{p}税务所", "党政机关", False),
                  ("{p}商贸有限公司", "非公有制企业", True), ("{p}物业服务有限公司", "非公有制企业", True),
                  ("{p}农贸市场", "市场", False), ("{p}社会工作服务中心", "社会组织", True)]  # fmt: skip
-HEADERS = {
-    "区域": ["区域编码", "区域名称", "层级", "上级区域", "户数", "人口", "活动场所面积", "年度工作经费", "正式名称"],
-    "党组织": ["组织编码", "党组织名称", "组织类别", "上级党组织", "所在区域", "所在单位", "联合单位", "是否设委员会",
-            "本届选举日期"],
-    "驻区单位": ["单位编号", "单位名称", "单位类别", "是否两新组织", "所在社区", "职工人数"],
-    "党员": ["党员编号", "姓名", "身份证号", "联系电话", "性别", "出生日期", "学历", "入党日期", "党员类别", "党员情况",
-           "所在党组织", "转入日期", "工作单位", "居住地", "报到党组织", "报到日期", "失联日期"],
-    "人员": ["人员编号", "姓名", "职务身份", "联系电话"],
-    "任职": ["人员", "职务", "任职对象", "任职日期"],
-    "共建协议": ["协议编号", "协议名称", "社区党组织", "共建单位", "签订日期", "起始日期", "到期日期"],
+#: the properties each roster fills, by type, in column order
+_COLUMNS = {
+    "Area": ["id", "name", "level", "parent", "households", "population", "venue_area", "funds", "official_name"],
+    "PartyOrg": ["id", "name", "kind", "parent", "area", "unit", "covers", "has_committee", "elected_on"],
+    "Unit": ["id", "name", "category", "two_new", "area", "employees"],
+    "Member": ["id", "name", "id_number", "phone", "sex", "birth_date", "education", "joined_on", "status", "situation",
+               "org", "transferred_on", "unit", "residence", "reported_to", "reported_on", "lost_since"],
+    "Person": ["id", "name", "title", "phone"],
+    "Post": ["person", "role", "target", "valid_from"],
+    "Agreement": ["id", "name", "community_party", "unit_party", "signed_on", "valid_from", "valid_to"],
 }  # fmt: skip
-_LEVELS = {"province": "省", "city": "市", "district": "区县", "street": "街道", "township": "乡镇",
-           "community": "社区", "village": "村"}  # fmt: skip
-_W = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)
+#: roster name -> its header: the model's own Chinese roster names and column labels
+HEADERS = {model().record(t).roster["zh"]: [model().record(t).prop(c).label("zh") for c in cols]
+           for t, cols in _COLUMNS.items()}  # fmt: skip
+
+
+def _level_label(level: str) -> str:
+    """An area level as the roster writes it: the model's Chinese label."""
+    levels = model().enums["area_level"]
+    return levels.label(level) if level in levels.values else level
 
 
 @dataclass
@@ -200,7 +208,7 @@ class _Gen:
     def id_number(self, born: date, female: bool, region: str) -> str:
         serial = self.rng.randrange(0, 500) * 2 + (0 if female else 1)
         first17 = f"{region[:6]:0<6}{born:%Y%m%d}{serial:03d}"
-        return first17 + "10X98765432"[sum(int(c) * w for c, w in zip(first17, _W, strict=True)) % 11]
+        return first17 + id_check_digit(first17)
 
     def post(self, person: str, role: str, target: str) -> None:
         self.add("任职", 人员=person, 职务=role, 任职对象=target, 任职日期=self.days_ago(60, 900))
@@ -248,7 +256,7 @@ class _Gen:
 
     # -- the layer ---------------------------------------------------------------------------------
     def area(self, code: str, name: str, level: str, parent: str, official: str = "", **extra) -> None:
-        self.add("区域", 区域编码=code, 区域名称=name, 层级=_LEVELS.get(level, level), 上级区域=parent,
+        self.add("区域", 区域编码=code, 区域名称=name, 层级=_level_label(level), 上级区域=parent,
                  正式名称=official, **extra)  # fmt: skip
 
     def person(self, role: str) -> str:
