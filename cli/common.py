@@ -236,6 +236,7 @@ class _Progress:
 
 
 
+@contextlib.contextmanager
 def _neo4j(uri: str | None, database: str):
     """A connection to Neo4j; the user and password from the environment, else asked for."""
     from dangjian.graph.neo4j_store import connect
