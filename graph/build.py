@@ -13,13 +13,15 @@ Nodes are keyed by id and carry ``type``, ``name``, their properties and ``sourc
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 import networkx as nx
 
 from dangjian.graph.perf import paused_gc
 from dangjian.graph.schema import model
 from dangjian.graph.store import Workspace
 
-__all__ = ["to_networkx"]
+__all__ = ["to_networkx", "graph_of", "drop_views", "node_attrs"]
 
 
 def to_networkx(ws: Workspace) -> nx.MultiDiGraph:
@@ -77,3 +79,53 @@ def _build(ws: Workspace) -> nx.MultiDiGraph:
             keys = succ[u][v] = pred[v][u] = {}
         keys[eid] = attrs
     return g
+
+
+def graph_of(nodes: dict[str, dict], edges: Iterable[tuple[int, str, str, dict]], **graph_attrs) -> nx.MultiDiGraph:
+    """A graph shaped like :func:`to_networkx`'s from ``nodes`` (id -> attributes) and ``edges``
+    ``(edge id, source, target, attributes)``: nodes in id order, each node's edges in edge id
+    order, edges whose ends are not in ``nodes`` left out. The attribute dicts are taken, not
+    copied (the caller hands them over).
+
+    >>> g = graph_of({"b": {"type": "Area"}, "a": {"type": "Area"}}, [(1, "a", "b", {"type": "CONTAINS"})])
+    >>> list(g), list(g.edges(keys=True))
+    (['a', 'b'], [('a', 'b', 1)])
+    """
+    g = nx.MultiDiGraph(**graph_attrs)
+    node, succ, pred = g._node, g._succ, g._pred
+    for i in sorted(nodes):
+        node[i], succ[i], pred[i] = nodes[i], {}, {}
+    for k, u, v, d in sorted(edges, key=lambda e: e[:3]):
+        if u in node and v in node:
+            keys = succ[u].get(v)
+            if keys is None:
+                keys = succ[u][v] = pred[v][u] = {}
+            keys[k] = d
+    return g
+
+
+def drop_views(g: nx.MultiDiGraph) -> None:
+    """Drop the views networkx caches on ``g`` (``g.adj``, ``g.edges`` …: each refers back to it, so
+    ``g`` is a cycle the collector must find). Without them ``g`` is freed as soon as it is dropped,
+    even after :func:`~dangjian.graph.perf.paused_gc` froze it; they come back when asked for.
+
+    >>> g = graph_of({"a": {}}, [])
+    >>> _ = g.edges
+    >>> drop_views(g)
+    >>> "edges" in vars(g), list(g.edges)
+    (False, [])
+    """
+    keep = ("graph", "_node", "_adj", "_succ", "_pred", "__networkx_cache__")
+    for key in [k for k in vars(g) if k not in keep]:
+        delattr(g, key)
+
+
+def node_attrs(g: nx.Graph) -> dict:
+    """Node -> its attribute dict: networkx's own mapping (no copy; read it, never change it), for
+    readers that look up many nodes.
+
+    >>> node_attrs(graph_of({"a": {"type": "Area"}}, []))
+    {'a': {'type': 'Area'}}
+    """
+    found = getattr(g, "_node", None)
+    return found if isinstance(found, dict) else dict(g.nodes(data=True))

@@ -40,6 +40,7 @@ from typing import Any, Protocol
 
 import networkx as nx
 
+from dangjian.graph.build import drop_views, graph_of
 from dangjian.graph.errors import InputError
 from dangjian.graph.perf import paused_gc
 from dangjian.graph.schema import model
@@ -116,9 +117,7 @@ class Shard:
     def release(self) -> None:
         """Drop the views networkx caches on the graph (each refers back to it): the shard is then
         freed as soon as it is dropped, even after :func:`~dangjian.graph.perf.paused_gc` froze it."""
-        keep = ("graph", "_node", "_adj", "_succ", "_pred", "__networkx_cache__")
-        for key in [k for k in vars(self.graph) if k not in keep]:
-            delattr(self.graph, key)
+        drop_views(self.graph)
 
 
 class EmbeddedSource:
@@ -144,16 +143,16 @@ class EmbeddedSource:
         return out
 
     def nodes(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
-        nodes = self.g._node
+        nodes = self.g.nodes
         return {i: dict(nodes[i]) for i in ids if i in nodes}
 
     def _edges(self, n: str, types: set[str] | None, direction: str) -> list[Edge]:
         found = []
         if direction in ("out", "both"):
-            found += [(k, n, v, d) for v, keys in self.g._succ[n].items() for k, d in keys.items()
+            found += [(k, n, v, d) for v, keys in self.g.succ[n].items() for k, d in keys.items()
                       if types is None or d.get("type") in types]  # fmt: skip
         if direction in ("in", "both"):
-            found += [(k, u, n, d) for u, keys in self.g._pred[n].items() for k, d in keys.items()
+            found += [(k, u, n, d) for u, keys in self.g.pred[n].items() for k, d in keys.items()
                       if types is None or d.get("type") in types]  # fmt: skip
         return found
 
@@ -161,7 +160,7 @@ class EmbeddedSource:
         wanted = set(types) if types is not None else None
         out: dict[tuple[int, str, str], Edge] = {}
         for n in ids:
-            if n in self.g._node:
+            if n in self.g:
                 for e in self._edges(n, wanted, direction):
                     out[e[:3]] = e
         return list(out.values())
@@ -184,9 +183,9 @@ class EmbeddedSource:
             total, stack, seen = 0, [root], {root}
             while stack:
                 a = stack.pop()
-                total += sum(len(keys) for keys in self.g._pred[a].values())
-                for b, keys in self.g._succ[a].items():
-                    if b not in seen and self.g._node[b].get("type") == "Area" and \
+                total += sum(len(keys) for keys in self.g.pred[a].values())
+                for b, keys in self.g.succ[a].items():
+                    if b not in seen and self.g.nodes[b].get("type") == "Area" and \
                             any(d.get("type") == "CONTAINS" for d in keys.values()):  # fmt: skip
                         seen.add(b)
                         stack.append(b)
@@ -281,17 +280,7 @@ class _Pull:
     def graph(self, name: str) -> nx.MultiDiGraph:
         """The shard's graph, filled as :func:`~dangjian.graph.build.to_networkx` fills it (nodes in
         id order, each node's edges in edge id order)."""
-        g = nx.MultiDiGraph(shard=name)
-        node, succ, pred = g._node, g._succ, g._pred
-        for i in sorted(self.attrs):
-            node[i], succ[i], pred[i] = self.attrs[i], {}, {}
-        for k, u, v, d in sorted(self.edges.values(), key=lambda e: e[:3]):
-            if u in node and v in node:
-                keys = succ[u].get(v)
-                if keys is None:
-                    keys = succ[u][v] = pred[v][u] = {}
-                keys[k] = d
-        return g
+        return graph_of(self.attrs, self.edges.values(), shard=name)
 
 
 def _owned(p: _Pull, areas: set[str]) -> set[str]:

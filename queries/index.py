@@ -23,6 +23,7 @@ from typing import Any, TypeVar
 
 import networkx as nx
 
+from dangjian.graph.build import node_attrs
 from dangjian.graph.perf import paused_gc
 from dangjian.graph.schema import model
 
@@ -114,7 +115,7 @@ class GraphIndex:
     def _build(self, g: nx.MultiDiGraph) -> None:
         # networkx's own node and adjacency dicts (what ``g.nodes(data=True)`` and
         # ``g.adjacency()`` iterate, without a view per node): read, never written
-        self.nodes: dict[str, dict[str, Any]] = getattr(g, "_node", None) or dict(g.nodes(data=True))
+        self.nodes: dict[str, dict[str, Any]] = node_attrs(g)
         adj = getattr(g, "_adj", None) or dict(g.adjacency())
         by_type: dict[str, list[str]] = defaultdict(list)
         situations: dict[str, list[str]] = defaultdict(list)

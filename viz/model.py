@@ -24,6 +24,7 @@ from typing import Any
 
 import networkx as nx
 
+from dangjian.graph.build import node_attrs
 from dangjian.graph.privacy import NameGuard, mask_name
 from dangjian.graph.schema import model
 from dangjian.queries.explore import PEOPLE, name_guard, pinyin_keys
@@ -62,7 +63,7 @@ class Canvas:
                  show_names: bool = False, paths: Any = None):  # fmt: skip
         self.g, self.lang, self.show_names = g, lang, show_names
         # the node attribute dicts (networkx's own, read only): no view object per lookup
-        self._nd: dict[Any, dict[str, Any]] = getattr(g, "_node", None) or dict(g.nodes(data=True))
+        self._nd: dict[Any, dict[str, Any]] = node_attrs(g)
         self.nodes: list[dict[str, Any]] = []
         self.edges: list[dict[str, Any]] = []
         self.parent: dict[str, str] = {}
