@@ -270,6 +270,19 @@ def _source(backend: str, uri: str | None, database: str):
         raise typer.BadParameter("use embedded or neo4j", param_hint="--backend")
 
 
+def _graph_for(backend: str, uri: str | None, database: str, db: Path | None, *, entity: str | None = None,
+               area: str | None = None, as_of: str | None = None):  # fmt: skip
+    """(the graph a command reads, the id its target resolves to or None): the workspace's whole
+    graph (the command resolves the target in it), or from Neo4j the shard that describes ``entity``
+    (its community) or holds ``area``."""
+    with _source(backend, uri, database) as source:
+        if source is None:
+            return _graph(db), None
+        from dangjian.queries.sharded import pull_area, pull_entity
+
+        return pull_entity(source, entity, as_of) if entity is not None else pull_area(source, area)
+
+
 def _graph(db: Path | None):
     from dangjian.graph import to_networkx
 

@@ -30,8 +30,8 @@ from dangjian.cli.common import (
     _date,
     _emit_json,
     _graph,
+    _graph_for,
     _lang,
-    _source,
     app,
     err,
     handles_errors,
@@ -55,14 +55,8 @@ def show(
     from dangjian.queries.explore import describe
 
     lang = _lang(lang)
-    with _source(backend, uri, database) as source:
-        if source is None:
-            d = describe(_graph(db), target, as_of=_date(as_of), lang=lang)
-        else:
-            from dangjian.queries.sharded import pull_entity
-
-            g, n = pull_entity(source, target, _date(as_of))
-            d = describe(g, n, as_of=_date(as_of), lang=lang)
+    g, n = _graph_for(backend, uri, database, db, entity=target, as_of=_date(as_of))
+    d = describe(g, n or target, as_of=_date(as_of), lang=lang)
     if as_json:
         _emit_json(d)
         return

@@ -33,6 +33,7 @@ from dangjian.cli.common import (
     _date,
     _emit_json,
     _graph,
+    _graph_for,
     _lang,
     _Progress,
     _source,
@@ -220,14 +221,8 @@ def stats(
     from dangjian.queries.stats import area_stats, report_paragraph
 
     lang = _lang(lang)
-    with _source(backend, uri, database) as source:
-        if source is None:
-            data = area_stats(_graph(db), area, as_of=_date(as_of))
-        else:
-            from dangjian.queries.sharded import pull_area
-
-            g, root = pull_area(source, area)
-            data = area_stats(g, root, as_of=_date(as_of))
+    g, root = _graph_for(backend, uri, database, db, area=area)
+    data = area_stats(g, root or area, as_of=_date(as_of))
     if as_json:
         _emit_json({**data, "report": report_paragraph(data, lang)} if report else data)
         return

@@ -29,9 +29,8 @@ from dangjian.cli.common import (
     UriOpt,
     _date,
     _emit_json,
-    _graph,
+    _graph_for,
     _lang,
-    _source,
     app,
     handles_errors,
     out,
@@ -75,14 +74,8 @@ def view(
         options["min_severity"] = severity
     if kind == "community":
         options["members"] = members
-    with _source(backend, uri, database) as source:
-        if source is None:
-            g = _graph(db)
-        else:  # the shard of the target: its community for the community view
-            from dangjian.queries.sharded import pull_area, pull_entity
-
-            g, _ = pull_entity(source, target, options["as_of"]) if kind == "community" and target \
-                else pull_area(source, target)  # fmt: skip
+    g, _ = _graph_for(backend, uri, database, db, entity=target if kind == "community" and target else None,
+                      area=target, as_of=options["as_of"])  # the community view: the shard of its community
     built = build_view(g, kind, target, **options)
     path = write_view(built, output or Path(f"{kind}.html"))
     summary = {**built.summary(), "path": str(path), "bytes": path.stat().st_size}
