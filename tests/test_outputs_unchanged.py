@@ -7,7 +7,7 @@ import difflib
 
 import pytest
 
-from tests.golden.cases import CASES, OUT, run_all
+from golden.cases import CASES, OUT, run_all
 
 
 @pytest.fixture(scope="module")
