@@ -6,7 +6,6 @@ from __future__ import annotations
 import difflib
 
 import pytest
-
 from golden.cases import CASES, OUT, run_all
 
 

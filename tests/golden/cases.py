@@ -7,7 +7,8 @@ is meant to change, write the files anew and review the diff before committing i
     .venv/bin/python -m tests.golden.cases --write
 
 Text outputs are kept whole (readable diffs); HTML views and written folders are kept as the
-SHA-256 of each file (a view inlines vis-network, 700 kB).
+SHA-256 of each file (a view inlines vis-network, 700 kB), with the run's folders replaced by
+placeholders and a workbook read as its cells.
 """
 
 from __future__ import annotations
@@ -32,7 +33,7 @@ CASES: list[tuple[str, list[str]]] = [
     ("load-messy", ["load", "{ex}/messy", "--db", "d.db", "--rejects", "rejects-messy.csv"]),
     ("load-messy-en", ["load", "{ex}/messy", "--db", "d.db", "--lang", "en", "--rejects", "rejects-messy-en.csv"]),
     ("load-huamingce", ["load", "{ex}/huamingce", "--db", "d.db", "--rejects", "rejects-huamingce.csv"]),
-    ("load-json", ["load", "{ex}/huamingce", "--db", "d.db", "--json"]),
+    ("load-json", ["load", "{ex}/huamingce", "--db", "d.db", "--json", "--rejects", "rejects-again.csv"]),
     ("info", ["info", "--db", "d.db"]),
     ("info-json", ["info", "--db", "d.db", "--json"]),
     ("gaps", ["gaps", "--db", "d.db", "--as-of", AS_OF, "--limit", "0"]),
@@ -85,31 +86,63 @@ WRITES = {
 }  # fmt: skip
 
 
-def _hashes(root: Path, rel: str) -> list[str]:
+def _hashes(root: Path, rel: str, paths: dict[str, str]) -> list[str]:
     target = root / rel
     files = [target] if target.is_file() else sorted(p for p in target.rglob("*") if p.is_file())
-    return [f"{hashlib.sha256(p.read_bytes()).hexdigest()}  {p.relative_to(root).as_posix()}" for p in files]
+    return [f"{hashlib.sha256(_content(p, paths)).hexdigest()}  {p.relative_to(root).as_posix()}" for p in files]
+
+
+def _content(path: Path, paths: dict[str, str]) -> bytes:
+    """What a file says: a workbook's cells (its zip carries the time it was written), a text file
+    with this run's folders written as their placeholders."""
+    if path.suffix == ".xlsx":
+        from openpyxl import load_workbook
+
+        wb = load_workbook(path)
+        cells = [f"{ws.title}!{c.coordinate}={c.value!r}" for ws in wb for row in ws.iter_rows() for c in row
+                 if c.value is not None]  # fmt: skip
+        return "\n".join(cells).encode()
+    data = path.read_bytes()
+    for real, placeholder in paths.items():
+        data = data.replace(real.encode(), placeholder.encode())
+    return data
+
+
+def _run(runner, app, workdir: Path, name: str, args: list[str]) -> dict[str, str]:
+    argv = [a.replace("{ex}", str(EXAMPLES)) for a in args]
+    res = runner.invoke(app, argv, env={"COLUMNS": "160", "DANGJIAN_DB": None, "DANGJIAN_LANG": None,
+                                       "DANGJIAN_SCHEMA": None})  # fmt: skip
+    text = res.stdout + ("\n--- stderr ---\n" + res.stderr if res.stderr else "")
+    paths = {str(workdir): "{work}", str(EXAMPLES): "{ex}"}  # the longer first: workdir is never under examples
+    for real, placeholder in paths.items():
+        text = text.replace(real, placeholder)
+    written = {f"{name}.txt": f"exit {res.exit_code}\n" + text}
+    if name in WRITES:
+        hashes = [h for rel in WRITES[name] for h in _hashes(workdir, rel, paths)]
+        written[f"{name}.sha256"] = "\n".join(hashes) + "\n"
+    return written
 
 
 def run_all(workdir: Path) -> dict[str, str]:
     """Every case's outputs, by file name under out/: ``NAME.txt`` (exit code and what it printed)
     and ``NAME.sha256`` (the files it wrote)."""
+    from unittest import mock
+
     from dangjian.cli.main import app
 
     runner = CliRunner()
+    # a workspace's ID key is random and its loads are dated: these runs fix both, so that derived
+    # IDs and the export's stamp are the same each time
+    fixed_key = mock.patch("dangjian.graph.store.secrets.token_hex", return_value="5a" * 16)
+    fixed_time = mock.patch("dangjian.graph.store._now", return_value="2026-11-30T08:00:00+00:00")
     results: dict[str, str] = {}
     cwd = os.getcwd()
     (workdir / "views").mkdir(exist_ok=True)
     os.chdir(workdir)
     try:
-        for name, args in CASES:
-            argv = [a.replace("{ex}", str(EXAMPLES)) for a in args]
-            res = runner.invoke(app, argv, env={"COLUMNS": "160", "DANGJIAN_DB": None, "DANGJIAN_LANG": None,
-                                               "DANGJIAN_SCHEMA": None})  # fmt: skip
-            text = res.stdout + ("\n--- stderr ---\n" + res.stderr if res.stderr else "")
-            results[f"{name}.txt"] = f"exit {res.exit_code}\n" + text.replace(str(EXAMPLES), "{ex}")
-            if name in WRITES:
-                results[f"{name}.sha256"] = "\n".join(h for rel in WRITES[name] for h in _hashes(workdir, rel)) + "\n"
+        with fixed_key, fixed_time:
+            for name, args in CASES:
+                results.update(_run(runner, app, workdir, name, args))
     finally:
         os.chdir(cwd)
     return results
