@@ -18,31 +18,26 @@ from typing import Annotated
 import typer
 
 from dangjian.cli.common import (
-    SEV_LABEL,
     AsOfOpt,
     BackendOpt,
     DatabaseOpt,
     DbOpt,
     JsonOpt,
     LangOpt,
-    Table,
     UriOpt,
     _date,
-    _emit_json,
     _graph,
     _graph_for,
     _lang,
-    app,
-    err,
-    handles_errors,
-    out,
+    command,
 )
+from dangjian.cli.output import Table, emit_json, err, out
+from dangjian.wording import t
 
 
-@app.command()
-@handles_errors
+@command()
 def show(
-    target: Annotated[str, typer.Argument(help="An id or a unique name.")],
+    target: Annotated[str, typer.Argument(help="help.show.target")],
     db: DbOpt = None,
     as_of: AsOfOpt = None,
     backend: BackendOpt = "embedded",
@@ -58,33 +53,30 @@ def show(
     g, n = _graph_for(backend, uri, database, db, entity=target, as_of=_date(as_of))
     d = describe(g, n or target, as_of=_date(as_of), lang=lang)
     if as_json:
-        _emit_json(d)
+        emit_json(d)
         return
-    zh = lang == "zh"
     out.print(f"{d['name']}  [{d['type_label']} {d['id']}]", markup=False)
     if d["area_path"]:
-        out.print(("位置：" if zh else "where: ") + " > ".join(d["area_path"]), markup=False)
+        out.print(t("cli.show.where", path=" > ".join(d["area_path"])), markup=False)
     if d["org_chain"]:
-        out.print(("组织链：" if zh else "organization chain: ") + " ← ".join(o["name"] for o in d["org_chain"]),
-                  markup=False)  # fmt: skip
+        out.print(t("cli.show.chain", chain=" ← ".join(o["name"] for o in d["org_chain"])), markup=False)
     for k, v in d["properties"].items():
         out.print(f"  {k}: {v}", markup=False)
     for rel, items in d["neighbours"].items():
         names = "、".join(f"{x['name']}({x['id']})" for x in items[:10])
         more = f" …+{len(items) - 10}" if len(items) > 10 else ""
-        out.print(f"{rel}（{len(items)}）：{names}{more}" if zh else f"{rel} ({len(items)}): {names}{more}", markup=False)
+        out.print(t("cli.show.neighbours", relation=rel, n=len(items), names=names, more=more), markup=False)
     for f in d["findings"]:
-        out.print(f"[{SEV_LABEL[lang][f['severity']]}] {f['title']}：{f['action']}（{f['cite']}）", markup=False)
+        out.print(f"[{t('severity.' + f['severity'])}] {f['title']}：{f['action']}（{f['cite']}）", markup=False)
     if d["source"]:
-        out.print(("来源：" if zh else "source: ") + " ".join(str(x) for x in d["source"]), markup=False)
+        out.print(t("cli.show.source", source=" ".join(str(x) for x in d["source"])), markup=False)
 
 
-@app.command()
-@handles_errors
+@command()
 def find(
-    text: Annotated[str, typer.Argument(help="Part of a name or id, pinyin, or pinyin initials (xysq).")],
+    text: Annotated[str, typer.Argument(help="help.find.text")],
     db: DbOpt = None,
-    limit: Annotated[int, typer.Option("--limit", help="At most this many matches.")] = 20,
+    limit: Annotated[int, typer.Option("--limit", help="help.find.limit")] = 20,
     lang: LangOpt = "zh",
     as_json: JsonOpt = False,
 ) -> None:
@@ -94,24 +86,23 @@ def find(
     lang = _lang(lang)
     hits = find_entities(_graph(db), text, limit=limit, lang=lang)
     if as_json:
-        _emit_json(hits)
+        emit_json(hits)
         return
     if not hits:
-        err.print(f"error: 没有匹配“{text}”的实体" if lang == "zh" else f"error: nothing matches '{text}'")
+        err.print(t("cli.error_line", message=t("cli.find.nothing", text=text)))
         raise typer.Exit(1)
-    t = Table()
-    for col in (["编号", "类型", "名称"] if lang == "zh" else ["id", "type", "name"]):
-        t.add_column(col, no_wrap=col in ("编号", "id"))
+    table = Table()
+    for i, col in enumerate(("id", "type", "name")):
+        table.add_column(t(f"cli.find.{col}"), no_wrap=i == 0)
     for h in hits:
-        t.add_row(h["id"], h["type_label"], h["name"])
-    out.print(t)
+        table.add_row(h["id"], h["type_label"], h["name"])
+    out.print(table)
 
 
-@app.command()
-@handles_errors
+@command()
 def path(
-    a: Annotated[str, typer.Argument(help="First entity (id or unique name).")],
-    b: Annotated[str, typer.Argument(help="Second entity (id or unique name).")],
+    a: Annotated[str, typer.Argument(help="help.path.a")],
+    b: Annotated[str, typer.Argument(help="help.path.b")],
     db: DbOpt = None,
     lang: LangOpt = "zh",
     as_json: JsonOpt = False,
@@ -122,10 +113,10 @@ def path(
     lang = _lang(lang)
     steps = find_path(_graph(db), a, b, lang=lang)
     if as_json:
-        _emit_json(steps)
+        emit_json(steps)
         return
     if not steps:
-        out.print("同一实体" if lang == "zh" else "the same entity")
+        out.print(t("cli.path.same"))
         return
     out.print(steps[0]["from_name"], markup=False)
     for s in steps:

@@ -12,51 +12,46 @@ from __future__ import annotations
 
 import json
 import sys
-from pathlib import Path
 from typing import Annotated
 
 import typer
 
 from dangjian.cli.common import (
     FINDING_COLUMNS,
-    SEV_LABEL,
+    AreaOpt,
     AsOfOpt,
     BackendOpt,
+    ConfigOpt,
     DatabaseOpt,
     DbOpt,
     JsonOpt,
     LangOpt,
     ShardOpt,
     ShardSizeOpt,
-    Table,
     UriOpt,
     _date,
-    _emit_json,
     _graph,
     _graph_for,
     _lang,
-    _Progress,
     _source,
-    app,
-    handles_errors,
-    out,
+    command,
 )
-from dangjian.graph import model
+from dangjian.cli.output import Progress, Table, emit_json, out
 from dangjian.graph.safe import printable, spreadsheet_cell
+from dangjian.wording import t, texts
 
 
-@app.command()
-@handles_errors
+@command()
 def gaps(
     db: DbOpt = None,
-    area: Annotated[str | None, typer.Option("--area", help="Only this area (id or name) and below.")] = None,
-    rule_ids: Annotated[list[str] | None, typer.Option("--rule", help="Only this rule (repeatable).")] = None,
-    severity: Annotated[str | None, typer.Option("--severity", help="Only this severity and above: high, medium, low.")] = None,
-    as_of: Annotated[str | None, typer.Option("--as-of", help="Evaluate on this date (YYYY-MM-DD) [default: today].")] = None,
-    config: Annotated[Path | None, typer.Option("--config", help="Rule thresholds (YAML), see `dangjian rules`.")] = None,
-    fmt: Annotated[str, typer.Option("--format", help="table, json, csv or md.")] = "table",
-    fail_on: Annotated[str | None, typer.Option("--fail-on", help="Exit 4 if a finding of this severity or above is found.")] = None,
-    limit: Annotated[int, typer.Option("--limit", help="Rows shown in the table (0: all).")] = 50,
+    area: AreaOpt = None,
+    rule_ids: Annotated[list[str] | None, typer.Option("--rule", help="help.gaps.rule")] = None,
+    severity: Annotated[str | None, typer.Option("--severity", help="help.gaps.severity")] = None,
+    as_of: AsOfOpt = None,
+    config: ConfigOpt = None,
+    fmt: Annotated[str, typer.Option("--format", help="help.gaps.format")] = "table",
+    fail_on: Annotated[str | None, typer.Option("--fail-on", help="help.gaps.fail_on")] = None,
+    limit: Annotated[int, typer.Option("--limit", help="help.gaps.limit")] = 50,
     backend: BackendOpt = "embedded",
     uri: UriOpt = None,
     database: DatabaseOpt = "neo4j",
@@ -71,10 +66,10 @@ def gaps(
     lang = _lang(lang)
     fmt = "json" if as_json else fmt
     if fmt not in ("table", "json", "csv", "md"):
-        raise typer.BadParameter("use table, json, csv or md", param_hint="--format")
+        raise typer.BadParameter(t("cli.use_one_of", choices="table, json, csv, md"), param_hint="--format")
     for opt, value in (("--severity", severity), ("--fail-on", fail_on)):
         if value is not None and value not in SEVERITIES:
-            raise typer.BadParameter(f"use one of {', '.join(SEVERITIES)}", param_hint=opt)
+            raise typer.BadParameter(t("cli.use_one_of", choices=", ".join(SEVERITIES)), param_hint=opt)
     as_of = _date(as_of)
     options = {"as_of": as_of, "config": load_config(config), "rules": rule_ids, "min_severity": severity, "lang": lang}
     with _source(backend, uri, database) as source:
@@ -83,7 +78,7 @@ def gaps(
         else:
             from dangjian.queries.sharded import run_rules_sharded
 
-            progress = _Progress(fmt == "table" and sys.stderr.isatty(), lang)
+            progress = Progress(fmt == "table" and sys.stderr.isatty())
             try:
                 findings = run_rules_sharded(source, level=shard_level, area=area, size=shard_size, progress=progress,
                                              **options)
@@ -91,7 +86,7 @@ def gaps(
                 progress.close()
     summary = summarize(findings)
     if fmt == "json":
-        _emit_json({"as_of": as_of, "summary": summary, "findings": findings})
+        emit_json({"as_of": as_of, "summary": summary, "findings": findings})
     elif fmt == "csv":
         sys.stdout.write(_findings_csv(findings))
     elif fmt == "md":
@@ -132,55 +127,49 @@ def _md(text: str) -> str:
 
 
 def _findings_md(findings: list[dict], summary: dict, lang: str) -> str:
-    head = ["严重程度", "问题", "对象", "区域", "建议", "依据"] if lang == "zh" else \
-        ["severity", "finding", "entity", "area", "action", "source"]  # fmt: skip
+    head = [t(f"cli.md.{k}") for k in ("severity", "finding", "entity", "area", "action", "source")]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
+    sev = texts("severity")
     for f in findings:
-        cells = [SEV_LABEL[lang][f["severity"]], f["title"], f"{f['name']} ({f['entity']})",
+        cells = [sev[f["severity"]], f["title"], f"{f['name']} ({f['entity']})",
                  ">".join(f["area_path"]), f["action"], f["cite"]]  # fmt: skip
         lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
-    total = f"{'共' if lang == 'zh' else 'total'} {summary['total']}"
-    return "\n".join(lines) + f"\n\n{total}\n"
+    return "\n".join(lines) + f"\n\n{t('cli.md.total', n=summary['total'])}\n"
 
 
 def _print_findings(findings: list[dict], summary: dict, lang: str, limit: int) -> None:
-    zh = lang == "zh"
+    sev = texts("severity")
     table = Table(title=None)
-    for col in (["级别", "问题", "对象", "区域", "建议"] if zh else ["sev", "finding", "entity", "area", "action"]):
-        table.add_column(col, overflow="fold")
+    for col in ("severity", "finding", "entity", "area", "action"):
+        table.add_column(t(f"cli.table.{col}"), overflow="fold")
     shown = findings if limit <= 0 else findings[:limit]
     for f in shown:
         area = ">".join(f["area_path"][-2:])
-        table.add_row(SEV_LABEL[lang][f["severity"]], f["title"], f"{f['name']}\n{f['entity']}", area, f["action"])
+        table.add_row(sev[f["severity"]], f["title"], f"{f['name']}\n{f['entity']}", area, f["action"])
     if findings:
         out.print(table)
     if len(shown) < len(findings):
-        out.print((f"（仅显示前 {len(shown)} 条，共 {len(findings)} 条；--limit 0 显示全部）" if zh else
-                   f"(first {len(shown)} of {len(findings)}; --limit 0 shows all)"), markup=False)  # fmt: skip
-    by_sev = "，".join(f"{SEV_LABEL[lang][s]} {n}" for s, n in summary["by_severity"].items())
-    out.print((f"共发现问题 {summary['total']} 个（{by_sev}）" if zh else
-               f"{summary['total']} findings ({by_sev})"), markup=False)  # fmt: skip
+        out.print(t("cli.gaps.first", n=len(shown), total=len(findings)), markup=False)
+    by_sev = t("cli.list_sep").join(f"{sev[s]} {n}" for s, n in summary["by_severity"].items())
+    out.print(t("cli.gaps.total", n=summary["total"], by_severity=by_sev), markup=False)
     from dangjian.queries import rules_registry
 
     reg = rules_registry()
-    for title, key, labeler in ((("按区域" if zh else "by area"), "by_area", str),
-                                (("按规则" if zh else "by rule"), "by_rule", lambda r: reg[r].title[lang])):  # fmt: skip
-        t = Table(title=title, title_justify="left")
-        t.add_column("区域" if zh and key == "by_area" else "规则" if zh else key[3:])
-        t.add_column("数量" if zh else "count", justify="right")
+    for key, labeler in (("by_area", str), ("by_rule", lambda r: reg[r].title[lang])):
+        part = Table(title=t(f"cli.gaps.{key}"), title_justify="left")
+        part.add_column(t(f"cli.gaps.{key}_column"))
+        part.add_column(t("cli.count"), justify="right")
         items = list(summary[key].items())  # most findings first
         cap = limit if key == "by_area" and limit else len(items)
         for k, n in items[:cap]:
-            t.add_row(labeler(k), str(n))
+            part.add_row(labeler(k), str(n))
         if len(items) > cap:  # the table's --limit also caps the areas listed
-            t.add_row(f"…另有 {len(items) - cap} 个区域（--limit 0 显示全部）" if zh
-                      else f"… {len(items) - cap} more areas (--limit 0 shows all)", str(sum(n for _, n in items[cap:])))  # fmt: skip
+            part.add_row(t("cli.gaps.more_areas", n=len(items) - cap), str(sum(n for _, n in items[cap:])))
         if summary[key]:
-            out.print(t)
+            out.print(part)
 
 
-@app.command("rules")
-@handles_errors
+@command("rules")
 def rules_cmd(lang: LangOpt = "zh", as_json: JsonOpt = False) -> None:
     """The gap rules with their citations, severities and thresholds."""
     from dangjian.queries import rules_registry
@@ -190,26 +179,24 @@ def rules_cmd(lang: LangOpt = "zh", as_json: JsonOpt = False) -> None:
     rows = [{"id": r.id, "severity": r.severity, "title": r.title[lang], "cite": r.cite[lang],
              "params": r.params, "module": r.module} for r in reg.values()]  # fmt: skip
     if as_json:
-        _emit_json(rows)
+        emit_json(rows)
         return
     table = Table()
-    for i, col in enumerate(["规则", "级别", "名称", "依据", "阈值"] if lang == "zh" else
-                            ["rule", "sev", "title", "source", "thresholds"]):  # fmt: skip
-        table.add_column(col, overflow="fold", no_wrap=i == 0)
+    for i, col in enumerate(("rule", "severity", "title", "source", "thresholds")):
+        table.add_column(t(f"cli.rules.{col}"), overflow="fold", no_wrap=i == 0)
     for r in rows:
         params = ", ".join(f"{k}={v}" for k, v in r["params"].items())
-        table.add_row(r["id"], SEV_LABEL[lang][r["severity"]], r["title"], r["cite"], params)
+        table.add_row(r["id"], t(f"severity.{r['severity']}"), r["title"], r["cite"], params)
     out.print(table)
 
 
 
 
-@app.command()
-@handles_errors
+@command()
 def stats(
     db: DbOpt = None,
-    area: Annotated[str | None, typer.Option("--area", help="Area (id or name) [default: everything].")] = None,
-    report: Annotated[bool, typer.Option("--report", help="Write the opening paragraph of a work report.")] = False,
+    area: AreaOpt = None,
+    report: Annotated[bool, typer.Option("--report", help="help.stats.report")] = False,
     as_of: AsOfOpt = None,
     backend: BackendOpt = "embedded",
     uri: UriOpt = None,
@@ -218,54 +205,21 @@ def stats(
     as_json: JsonOpt = False,
 ) -> None:
     """Organizations, members and coverage rates of an area."""
-    from dangjian.queries.stats import area_stats, report_paragraph
+    from dangjian.queries.stats import area_stats, report_paragraph, stats_rows
 
     lang = _lang(lang)
     g, root = _graph_for(backend, uri, database, db, area=area)
     data = area_stats(g, root or area, as_of=_date(as_of))
     if as_json:
-        _emit_json({**data, "report": report_paragraph(data, lang)} if report else data)
+        emit_json({**data, "report": report_paragraph(data, lang)} if report else data)
         return
     if report:
         out.print(report_paragraph(data, lang), markup=False)
         return
-    m = model()
-    zh = lang == "zh"
-    t = Table(title=f"{data['name']}（{data['as_of']}）" if zh else f"{data['name']} ({data['as_of']})",
-              title_justify="left", show_header=False)  # fmt: skip
-    t.add_column()
-    t.add_column(justify="right")
-
-    def enum_rows(title: str, enum: str, counts: dict) -> None:
-        for k, n in counts.items():
-            label = m.enums[enum].label(k, lang) if k in m.enums[enum].values else \
-                ("不详" if zh else "unknown") if k in (None, "unknown") else k  # a roster without the column
-            t.add_row(f"{title}：{label}" if zh else f"{title}: {label}", str(n))
-
-    c, u, r = data["communities"], data["units"], data["two_way_reporting"]
-    t.add_row("社区（村）" if zh else "communities", f"{c['total']}")
-    t.add_row("建立党组织的社区" if zh else "with an organization", f"{c['with_org']}（{_pct(c['rate'])}）")
-    t.add_row("党组织" if zh else "organizations", str(data["organizations"]["total"]))
-    enum_rows("党组织" if zh else "organizations", "org_kind", data["organizations"]["by_kind"])
-    t.add_row("党员" if zh else "members", str(data["members"]["total"]))
-    enum_rows("党员" if zh else "members", "member_situation", data["members"]["by_situation"])
-    ages = {"under_35": "35岁以下", "35_to_60": "35至60岁", "over_60": "60岁以上", "unknown": "年龄不详"}
-    for k, n in data["members"]["by_age"].items():
-        t.add_row(ages[k] if zh else k.replace("_", " "), str(n))
-    enum_rows("学历" if zh else "education", "education", data["members"]["by_education"])
-    enum_rows("性别" if zh else "sex", "sex", data["members"]["by_sex"])
-    t.add_row("驻区单位" if zh else "resident units", str(u["total"]))
-    t.add_row("两新组织" if zh else "new economic/social orgs", str(u["two_new"]))
-    t.add_row("具备条件的两新组织建党组织" if zh else "eligible ones with an organization",
-              f"{u['two_new_eligible_with_org']}/{u['two_new_eligible']}（{_pct(u['two_new_org_rate'])}）")
-    t.add_row("两新组织工作覆盖率" if zh else "work coverage", _pct(u["two_new_work_coverage_rate"]))
-    t.add_row("在职党员双报到" if zh else "two-way reporting", f"{r['reported']}/{r['in_service_residents']}（{_pct(r['rate'])}）")
-    t.add_row("有效共建协议" if zh else "agreements in force", str(data["co_construction"]["agreements_in_force"]))
-    t.add_row("平均每社区共建单位" if zh else "partners per community", str(data["co_construction"]["partners_per_community"]))
-    out.print(t)
-
-
-def _pct(x) -> str:
-    return "—" if x is None else f"{x:g}%"
-
-
+    table = Table(title=t("cli.stats_title", name=data["name"], date=data["as_of"]), title_justify="left",
+                  show_header=False)  # fmt: skip
+    table.add_column()
+    table.add_column(justify="right")
+    for label, value in stats_rows(data, lang):
+        table.add_row(label, value)
+    out.print(table)

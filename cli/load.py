@@ -24,25 +24,20 @@ from dangjian.cli.common import (
     DbOpt,
     JsonOpt,
     LangOpt,
-    T,
-    Table,
+    RejectsOpt,
+    StrictOpt,
     _date,
-    _emit_json,
     _lang,
-    _Progress,
-    app,
-    err,
-    handles_errors,
-    out,
+    command,
 )
+from dangjian.cli.output import Progress, Table, emit_json, err, out
 from dangjian.graph import DangjianError, Workspace, default_db_path, model
-from dangjian.graph.explain import localized
+from dangjian.wording import t
 
 
-@app.command()
-@handles_errors
+@command()
 def template(
-    directory: Annotated[Path, typer.Argument(help="Folder to write the empty rosters into.")],
+    directory: Annotated[Path, typer.Argument(help="help.template.directory")],
     lang: LangOpt = "zh",
     as_json: JsonOpt = False,
 ) -> None:
@@ -52,23 +47,19 @@ def template(
     lang = _lang(lang)
     written = write_templates(directory, lang=lang)
     if as_json:
-        _emit_json({"files": [str(p) for p in written]})
+        emit_json({"files": [str(p) for p in written]})
         return
-    out.print(T[lang]["written"].format(n=len(written), dir=directory), markup=False)
+    out.print(t("cli.written", n=len(written), dir=directory), markup=False)
     for p in written:
         out.print(f"  {p}", markup=False)
 
 
-@app.command()
-@handles_errors
+@command()
 def load(
-    paths: Annotated[list[Path], typer.Argument(help="Roster files or folders (CSV, XLSX).")],
+    paths: Annotated[list[Path], typer.Argument(help="help.load.paths")],
     db: DbOpt = None,
-    rejects: Annotated[
-        Path | None,
-        typer.Option("--rejects", help="Where to write the rejects report [default: beside the workspace]."),
-    ] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Exit with code 3 when any row is rejected.")] = False,
+    rejects: RejectsOpt = None,
+    strict: StrictOpt = False,
     lang: LangOpt = "zh",
     as_json: JsonOpt = False,
 ) -> None:
@@ -78,18 +69,13 @@ def load(
     _run_load(lambda ws, **kw: load_paths(ws, paths, strict=strict, **kw), db, rejects, strict, lang, as_json)
 
 
-@app.command("load-divisions")
-@handles_errors
+@command("load-divisions")
 def load_divisions_cmd(
-    region: Annotated[str, typer.Option("--region", help="Division code prefix: 53 (a province), 5307 (a city), "
-                                                         "530702 (a district), 530702003 (a street).",
-                                        show_default=False)],
-    src: Annotated[Path | None, typer.Option("--from", help="Folder of the division tables (provinces.csv … "
-                                                            "villages.csv) [default: the extract shipped: 5307, 430111].",
-                                             show_default=False)] = None,
+    region: Annotated[str, typer.Option("--region", help="help.load_divisions.region", show_default=False)],
+    src: Annotated[Path | None, typer.Option("--from", help="help.opt.divisions_from", show_default=False)] = None,
     db: DbOpt = None,
-    rejects: Annotated[Path | None, typer.Option("--rejects", help="Where to write the rejects report.")] = None,
-    strict: Annotated[bool, typer.Option("--strict", help="Exit with code 3 when any row is rejected.")] = False,
+    rejects: RejectsOpt = None,
+    strict: StrictOpt = False,
     lang: LangOpt = "zh",
     as_json: JsonOpt = False,
 ) -> None:
@@ -98,9 +84,6 @@ def load_divisions_cmd(
     from dangjian.loaders.divisions import load_divisions
 
     _run_load(lambda ws, **kw: load_divisions(ws, region, src, **kw), db, rejects, strict, lang, as_json)
-
-
-WAIT_MESSAGE = {"zh": "另一个导入正在写入工作区，等待中…", "en": "another load is writing to the workspace; waiting…"}
 
 
 def _run_load(do_load, db: Path | None, rejects: Path | None, strict: bool, lang: str, as_json: bool) -> None:
@@ -115,13 +98,13 @@ def _run_load(do_load, db: Path | None, rejects: Path | None, strict: bool, lang
 
     lang = _lang(lang)
     db_path = db or default_db_path()
-    progress = _Progress(enabled=not as_json and err.is_terminal, lang=lang)
+    progress = Progress(enabled=not as_json and err.is_terminal)
     told: list[bool] = []
 
     def on_wait() -> None:
         if not told:
             told.append(True)
-            err.print(WAIT_MESSAGE[lang])
+            err.print(t("cli.waiting"))
 
     kw = {"lang": lang, "progress": progress, "rejects_path": rejects or default_rejects_path(str(db_path)),
           "rejects_unique": rejects is None}  # a default name never replaces another load's report
@@ -131,7 +114,7 @@ def _run_load(do_load, db: Path | None, rejects: Path | None, strict: bool, lang
     finally:
         progress.close()
     if as_json:
-        _emit_json({"workspace": str(db_path), **result.to_dict()})
+        emit_json({"workspace": str(db_path), **result.to_dict()})
     else:
         _print_load(result, lang)
     if strict and result.rejected:
@@ -146,8 +129,7 @@ def _load_into(db_path: Path, do_load, on_wait, lang: str, kw: dict):
                 ws.on_wait = on_wait
                 return do_load(ws, **kw)
         if db_path.is_symlink():
-            raise localized(DangjianError(f"{db_path} 是指向不存在文件的符号链接"), f"{db_path} 是指向不存在文件的符号链接",
-                            f"{db_path} is a symbolic link to a file that does not exist")  # fmt: skip
+            raise DangjianError("workspace.dangling_link", path=db_path)
         ws = Workspace.create_new(db_path)
         ws.on_wait = on_wait
         try:
@@ -158,9 +140,7 @@ def _load_into(db_path: Path, do_load, on_wait, lang: str, kw: dict):
         if ws.publish():
             return result
         # another load created the workspace meanwhile: load into that one instead
-    raise localized(DangjianError(f"工作区 {db_path} 在导入期间反复被创建又删除，请稍后重试"),
-                    f"工作区 {db_path} 在导入期间反复被创建又删除，请稍后重试",
-                    f"workspace {db_path} kept appearing and disappearing during the load; try again")  # fmt: skip
+    raise DangjianError("workspace.flickering", path=db_path)
 
 
 @contextlib.contextmanager
@@ -182,44 +162,33 @@ def _on_sigterm(signum, frame) -> None:
     raise KeyboardInterrupt
 
 
-_LOAD_TEXT = {
-    "zh": {"skipped_lines": "跳过", "failed": "未能读入的文件：{file}：{reason}", "note": "说明：{text}",
-           "report_at": "导入报告（拒绝 {r} 行，警告 {w} 条，跳过 {s} 行，未读入 {f} 个文件）已写入：{path}",
-           "nothing": "没有被拒绝或跳过的行。"},
-    "en": {"skipped_lines": "skipped", "failed": "file not read: {file}: {reason}", "note": "note: {text}",
-           "report_at": "load report ({r} rows rejected, {w} warnings, {s} lines skipped, {f} files not read): {path}",
-           "nothing": "no rows rejected or skipped."},
-}  # fmt: skip
-
-
 def _print_load(result, lang: str) -> None:
-    t, lt, m = T[lang], _LOAD_TEXT[lang], model()
+    m = model()
     table = Table(title=None, show_footer=True)
     cols = ("read", "new", "updated", "merged", "skipped", "rejected")
-    table.add_column(t["roster"], footer=t["total"])
+    table.add_column(t("cli.roster"), footer=t("cli.total"))
     for c in cols:
-        table.add_column(lt["skipped_lines"] if c == "skipped" else t[c], justify="right", footer=str(getattr(result, c)))
+        table.add_column(t(f"cli.{c}"), justify="right", footer=str(getattr(result, c)))
     for name, c in result.by_type.items():
         table.add_row(m.record(name).label(lang), *(str(getattr(c, k)) for k in cols))
     out.print(table)
     for f in result.failed_files:
-        out.print(lt["failed"].format(file=f["file"], reason=result.shown(f["reason"])), markup=False)
+        out.print(t("cli.file_failed", file=f["file"], reason=result.shown(f["reason"])), markup=False)
     for s in result.skipped_sheets:
-        out.print(t["skipped"].format(**s), markup=False)
+        out.print(t("cli.skipped_sheet", **s), markup=False)
     for s in result.sheets:
         if s["ignored_columns"]:
-            out.print(t["ignored"].format(cols="、".join(s["ignored_columns"]), **s), markup=False)
+            out.print(t("cli.ignored", cols="、".join(s["ignored_columns"]), **s), markup=False)
     for text in result.notes():
-        out.print(lt["note"].format(text=text), markup=False)
+        out.print(t("cli.note", text=text), markup=False)
     if result.rejects_path:
-        out.print(lt["report_at"].format(r=result.rejected, w=result.warnings, s=result.skipped,
-                                         f=len(result.failed_files), path=result.rejects_path), markup=False)  # fmt: skip
+        out.print(t("cli.report_at", r=result.rejected, w=result.warnings, s=result.skipped,
+                    f=len(result.failed_files), path=result.rejects_path), markup=False)  # fmt: skip
     elif not result.rejects:
-        out.print(lt["nothing"])
+        out.print(t("cli.nothing_rejected"))
 
 
-@app.command()
-@handles_errors
+@command()
 def info(db: DbOpt = None, lang: LangOpt = "zh", as_json: JsonOpt = False) -> None:
     """Counts of entities and relations in the workspace, by type."""
     lang = _lang(lang)
@@ -229,39 +198,29 @@ def info(db: DbOpt = None, lang: LangOpt = "zh", as_json: JsonOpt = False) -> No
         loads = ws.loads()
         version = ws.schema_version
     if as_json:
-        _emit_json({"workspace": str(db_path), "schema_version": version, "loads": len(loads), **counts})
+        emit_json({"workspace": str(db_path), "schema_version": version, "loads": len(loads), **counts})
         return
-    t, m = T[lang], model()
-    out.print(t["workspace"].format(path=db_path, v=version, n=len(loads)), markup=False)
+    m = model()
+    out.print(t("cli.workspace", path=db_path, v=version, n=len(loads)), markup=False)
     for kind, labeler in (("nodes", m.record), ("edges", m.edge)):
-        table = Table(title=t[kind], title_justify="left", show_footer=True)
-        table.add_column(t["type"], footer=t["total"])
-        table.add_column(t["count"], justify="right", footer=str(sum(counts[kind].values())))
+        table = Table(title=t(f"cli.{kind}"), title_justify="left", show_footer=True)
+        table.add_column(t("cli.type"), footer=t("cli.total"))
+        table.add_column(t("cli.count"), justify="right", footer=str(sum(counts[kind].values())))
         for name, n in sorted(counts[kind].items(), key=lambda kv: -kv[1]):
             table.add_row(labeler(name).label(lang), str(n))
         out.print(table)
 
 
-@contextlib.contextmanager
-
-
-@app.command()
-@handles_errors
+@command()
 def synth(
-    region: Annotated[str, typer.Option("--region", help="Division code prefix of the real areas (e.g. 5307).",
-                                        show_default=False)],
-    preset: Annotated[str, typer.Option("--preset", help="lijiang, yuhua, tongjiang or chengdu.")] = "lijiang",
-    output: Annotated[Path, typer.Option("-o", "--output", help="Folder to write the rosters into.",
-                                         show_default=False)] = Path("synth"),
-    scale: Annotated[float, typer.Option("--scale", help="Members per community, times this.")] = 1.0,
-    seed: Annotated[int, typer.Option("--seed", help="Same seed, same files.")] = 1,
-    communities: Annotated[int | None, typer.Option(
-        "--communities", help="Only this many communities of the region; at the preset's report size "
-                              "(lijiang 49, yuhua 78) the statistics equal the report's figures.",
-        show_default=False)] = None,
-    src: Annotated[Path | None, typer.Option("--from", help="Folder of the division tables "
-                                                            "[default: the extract shipped: 5307, 430111].",
-                                             show_default=False)] = None,
+    region: Annotated[str, typer.Option("--region", help="help.synth.region", show_default=False)],
+    preset: Annotated[str, typer.Option("--preset", help="help.synth.preset")] = "lijiang",
+    output: Annotated[Path, typer.Option("-o", "--output", help="help.synth.output", show_default=False)] = Path("synth"),
+    scale: Annotated[float, typer.Option("--scale", help="help.synth.scale")] = 1.0,
+    seed: Annotated[int, typer.Option("--seed", help="help.synth.seed")] = 1,
+    communities: Annotated[int | None, typer.Option("--communities", help="help.synth.communities",
+                                                    show_default=False)] = None,
+    src: Annotated[Path | None, typer.Option("--from", help="help.opt.divisions_from", show_default=False)] = None,
     as_of: AsOfOpt = None,
     as_json: JsonOpt = False,
 ) -> None:
@@ -274,11 +233,10 @@ def synth(
     about = {"communities": communities} if communities is not None else {}
     written = write_plan(plan, output, region=region, preset=preset, scale=scale, seed=seed, **about)
     if as_json:
-        _emit_json({"folder": str(output), "as_of": plan.as_of, "files": written})
+        emit_json({"folder": str(output), "as_of": plan.as_of, "files": written})
         return
     for name, n in written.items():
         out.print(f"{output / name}: {n}", markup=False)
-    out.print(f"load with: dangjian load {output}   (the gaps are listed in {output / 'ground_truth.json'}, "
-              f"as on {plan.as_of})", markup=False)
+    out.print(t("cli.synth_next", folder=output, truth=output / "ground_truth.json", date=plan.as_of), markup=False)
 
 

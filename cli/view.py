@@ -22,37 +22,32 @@ import typer
 from dangjian.cli.common import (
     AsOfOpt,
     BackendOpt,
+    ConfigOpt,
     DatabaseOpt,
     DbOpt,
     JsonOpt,
     LangOpt,
     UriOpt,
     _date,
-    _emit_json,
     _graph_for,
     _lang,
-    app,
-    handles_errors,
-    out,
+    command,
 )
+from dangjian.cli.output import emit_json, out
+from dangjian.wording import t
 
-VIEW_NAMES = "overview, community, tree, coconstruction or gaps"
 
-
-@app.command()
-@handles_errors
+@command()
 def view(
-    kind: Annotated[str, typer.Argument(help=f"Which view: {VIEW_NAMES}.", show_default=False)],
-    target: Annotated[str | None, typer.Argument(help="Area (id or name): the community for `community`; "
-                                                     "for the others [default: everything].")] = None,
-    output: Annotated[Path | None, typer.Option("-o", "--output", help="HTML file to write [default: ./KIND.html].",
-                                                show_default=False)] = None,
+    kind: Annotated[str, typer.Argument(help="help.view.kind", show_default=False)],
+    target: Annotated[str | None, typer.Argument(help="help.view.target")] = None,
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="help.view.output", show_default=False)] = None,
     db: DbOpt = None,
     as_of: AsOfOpt = None,
-    config: Annotated[Path | None, typer.Option("--config", help="Rule thresholds (YAML), see `dangjian rules`.")] = None,
-    severity: Annotated[str | None, typer.Option("--severity", help="gaps view: only this severity and above.")] = None,
-    members: Annotated[bool, typer.Option("--members", help="community view: one node per member.")] = False,
-    show_names: Annotated[bool, typer.Option("--show-names", help="Show members' full names (masked by default).")] = False,
+    config: ConfigOpt = None,
+    severity: Annotated[str | None, typer.Option("--severity", help="help.view.severity")] = None,
+    members: Annotated[bool, typer.Option("--members", help="help.view.members")] = False,
+    show_names: Annotated[bool, typer.Option("--show-names", help="help.view.show_names")] = False,
     backend: BackendOpt = "embedded",
     uri: UriOpt = None,
     database: DatabaseOpt = "neo4j",
@@ -65,9 +60,9 @@ def view(
 
     lang = _lang(lang)
     if kind not in VIEWS:
-        raise typer.BadParameter(f"use {VIEW_NAMES}", param_hint="KIND")
+        raise typer.BadParameter(t("cli.use_one_of", choices=", ".join(VIEWS)), param_hint="KIND")
     if severity is not None and severity not in SEVERITIES:
-        raise typer.BadParameter(f"use one of {', '.join(SEVERITIES)}", param_hint="--severity")
+        raise typer.BadParameter(t("cli.use_one_of", choices=", ".join(SEVERITIES)), param_hint="--severity")
     options: dict[str, Any] = {"as_of": _date(as_of), "lang": lang, "show_names": show_names,
                                "config": load_config(config)}  # fmt: skip
     if kind == "gaps":
@@ -80,11 +75,9 @@ def view(
     path = write_view(built, output or Path(f"{kind}.html"))
     summary = {**built.summary(), "path": str(path), "bytes": path.stat().st_size}
     if as_json:
-        _emit_json(summary)
+        emit_json(summary)
         return
-    if lang == "zh":
-        out.print(f"已写入视图「{built.title}」：{path}（节点 {summary['nodes']}，连线 {summary['edges']}）", markup=False)
-    else:
-        out.print(f"wrote {built.title}: {path} ({summary['nodes']} nodes, {summary['edges']} edges)", markup=False)
+    out.print(t("cli.view_written", title=built.title, path=path, nodes=summary["nodes"], edges=summary["edges"]),
+              markup=False)
 
 

@@ -1,15 +1,17 @@
 """One line for an error a user can fix: the file it concerns and its cause in plain words, in
 Chinese (and English for ``--lang en``).
 
-An error raised on purpose may carry both texts (:func:`localized`); :func:`message` picks one.
+An error raised on purpose owns its wording (dangjian.graph.errors); :func:`message` reads it in
+the language asked for.
 Errors of the operating system and of SQLite are explained by their code, so that a full disk, a
 read-only file or a locked workspace reads as such and not as an internal error.
 
 >>> import errno
 >>> os_error_text(OSError(errno.ENOSPC, "No space left on device", "/x/y.csv"))
 '无法写入 /x/y.csv：磁盘空间不足（No space left on device）'
->>> message(localized(ValueError("in English"), "中文", "in English"))
-'中文'
+>>> from dangjian.graph.errors import InputError
+>>> message(InputError("error.no_such_path", path="a.csv"), "en")
+'a.csv: no such file or folder'
 """
 
 from __future__ import annotations
@@ -19,52 +21,38 @@ import sqlite3
 from typing import Any
 
 from dangjian.graph.errors import DangjianError, WorkspaceError
+from dangjian.wording import Later, Worded, choose, has, t
 
-__all__ = ["localized", "message", "os_error_text", "sqlite_error_text", "WriteError", "write_error",
-           "workspace_error", "is_disk_full"]  # fmt: skip
+__all__ = ["message", "os_error_text", "sqlite_error_text", "WriteError", "write_error", "workspace_error",
+           "is_disk_full"]  # fmt: skip
 
-_OS_CAUSES = {
-    errno.ENOSPC: ("磁盘空间不足", "no space left on the disk"),
-    errno.EDQUOT: ("磁盘配额已用完", "disk quota exceeded"),
-    errno.EFBIG: ("文件超过允许的大小（磁盘空间或文件大小限制）", "file too large"),
-    errno.EACCES: ("没有权限", "permission denied"),
-    errno.EPERM: ("不允许的操作（文件可能被设为不可修改）", "operation not permitted"),
-    errno.EROFS: ("文件系统只读", "read-only file system"),
-    errno.ENOENT: ("文件或文件夹不存在", "no such file or folder"),
-    errno.EISDIR: ("这是一个文件夹", "is a folder"),
-    errno.ENOTDIR: ("路径中有一段不是文件夹", "not a folder"),
-    errno.EEXIST: ("已经存在", "already exists"),
-    errno.ENAMETOOLONG: ("文件名太长", "file name too long"),
-    errno.EIO: ("磁盘读写出错", "input/output error"),
-    errno.EMFILE: ("打开的文件太多", "too many open files"),
-    errno.ENOTEMPTY: ("文件夹不是空的", "folder not empty"),
-    errno.EBUSY: ("文件正被占用", "resource busy"),
-}
 _DISK_FULL = {errno.ENOSPC, errno.EDQUOT, errno.EFBIG}
 
 
 class WriteError(DangjianError, OSError):
     """A file could not be written (disk full, read-only, no permission). Still an ``OSError``, with
-    its ``errno``, for callers that catch those."""
+    its ``errno``, for callers that catch those; its text is the catalogue's."""
+
+    def __init__(self, key: str, errno_: int | None, strerror: str, filename: Any, **params: Any) -> None:
+        OSError.__init__(self, errno_, strerror, filename)
+        self.worded(key, params)
 
     def __str__(self) -> str:
-        return getattr(self, "zh", None) or OSError.__str__(self)
+        return self.text()
 
 
-def localized(exc: BaseException, zh: str, en: str) -> Any:
-    """``exc`` with its Chinese and English texts attached (its ``str`` is unchanged)."""
-    exc.zh, exc.en = zh, en  # type: ignore[attr-defined]
-    return exc
-
-
-def message(exc: BaseException, lang: str = "zh") -> str:
-    """The one-line text of ``exc`` in ``lang`` (its own text when it carries none)."""
-    if isinstance(exc, sqlite3.Error) and not hasattr(exc, "zh"):
+def message(exc: BaseException, lang: str | None = None) -> str:
+    """The one-line text of ``exc`` in ``lang`` (default: the language in use)."""
+    if isinstance(exc, Worded) and exc.key is not None:
+        text = exc.text(lang)
+    elif hasattr(exc, "zh"):  # an error that carries its two texts itself (the rules config's)
+        text = getattr(exc, "en" if choose(lang) == "en" else "zh")
+    elif isinstance(exc, sqlite3.Error):
         text = sqlite_error_text(exc, None, lang)
-    elif isinstance(exc, OSError) and not isinstance(exc, DangjianError) and not hasattr(exc, "zh"):
+    elif isinstance(exc, OSError) and not isinstance(exc, DangjianError):
         text = os_error_text(exc, lang)
     else:
-        text = getattr(exc, "en" if lang == "en" else "zh", None) or str(exc) or type(exc).__name__
+        text = str(exc) or type(exc).__name__
     return " ".join(text.split("\n")).strip()
 
 
@@ -76,50 +64,35 @@ def is_disk_full(exc: BaseException) -> bool:
     return False
 
 
-def _cause(exc: OSError, lang: str) -> str:
-    zh, en = _OS_CAUSES.get(exc.errno or -1, (None, None))
+def _cause(exc: OSError) -> Any:
+    """The cause of ``exc`` in plain words (its own text in Chinese beside them), read when shown."""
+    name = errno.errorcode.get(exc.errno or -1, "")
     detail = exc.strerror or str(exc)
-    if lang == "en":
-        return en or detail
-    return f"{zh}（{detail}）" if zh else detail
+    return Later("error.os.cause", cause=Later(f"os_cause.{name}"), detail=detail) if has(f"os_cause.{name}") \
+        else detail
 
 
-def os_error_text(exc: OSError, lang: str = "zh", path: Any = None) -> str:
+def os_error_text(exc: OSError, lang: str | None = None, path: Any = None) -> str:
     """``无法写入 FILE：CAUSE`` for an OSError (``读写`` when it is not known which)."""
     name = exc.filename if exc.filename is not None else path
-    writing = exc.errno in _DISK_FULL | {errno.EROFS}
-    if lang == "en":
-        verb = "cannot write" if writing else "cannot read or write"
-        return f"{verb} {name}: {_cause(exc, lang)}" if name is not None else f"{verb}: {_cause(exc, lang)}"
-    verb = "无法写入" if writing else "无法读写"
-    return f"{verb} {name}：{_cause(exc, lang)}" if name is not None else f"{verb}：{_cause(exc, lang)}"
+    key = "error.os.write" if exc.errno in _DISK_FULL | {errno.EROFS} else "error.os.read_write"
+    return t(key if name is not None else key + "_somewhere", lang, name=name, cause=_cause(exc))
 
 
-# SQLite primary result codes (the low byte of the extended code)
-_SQLITE_CAUSES = {
-    3: ("没有访问权限", "access permission denied"),  # PERM
-    5: ("正被另一个程序占用，请稍后再试", "busy: another program is using it; try again later"),  # BUSY
-    6: ("正被另一个程序占用，请稍后再试", "locked by another program; try again later"),  # LOCKED
-    8: ("只读，无法写入（检查文件和所在文件夹的写权限）", "read-only: cannot write (check the permissions of the "
-        "file and its folder)"),  # READONLY
-    10: ("读写磁盘出错（磁盘已满、已拔出或损坏？）", "disk I/O error (disk full, removed or failing?)"),  # IOERR
-    11: ("文件已损坏", "the file is damaged"),  # CORRUPT
-    13: ("磁盘空间不足，导入未完成，工作区保持原样", "no space left on the disk; nothing was changed"),  # FULL
-    14: ("无法打开（文件夹只读或不存在？）", "cannot be opened (folder read-only or missing?)"),  # CANTOPEN
-    26: ("不是 dangjian 工作区（不是 SQLite 文件）", "not a dangjian workspace (not an SQLite file)"),  # NOTADB
-}
-ENVIRONMENT_CODES = frozenset(_SQLITE_CAUSES)
+# SQLite primary result codes (the low byte of the extended code) the environment causes
+_SQLITE_CODES = {3: "PERM", 5: "BUSY", 6: "LOCKED", 8: "READONLY", 10: "IOERR", 11: "CORRUPT", 13: "FULL",
+                 14: "CANTOPEN", 26: "NOTADB"}  # fmt: skip
+ENVIRONMENT_CODES = frozenset(_SQLITE_CODES)
 
 
-def sqlite_error_text(exc: sqlite3.Error, path: Any = None, lang: str = "zh") -> str:
+def sqlite_error_text(exc: sqlite3.Error, path: Any = None, lang: str | None = None) -> str:
     """One line for an SQLite error on the workspace at ``path``: its cause by result code."""
     code = getattr(exc, "sqlite_errorcode", None)
-    zh, en = _SQLITE_CAUSES.get(code & 0xFF if code is not None else -1, (None, None))
-    if lang == "en":
-        where = f"workspace {path}" if path is not None else "workspace"
-        return f"{where}: {en} ({exc})" if en else f"{where}: {exc}"
-    where = f"工作区 {path} " if path is not None else "工作区"
-    return f"{where}{zh}（{exc}）" if zh else f"{where}出错：{exc}"
+    name = _SQLITE_CODES.get(code & 0xFF if code is not None else -1)
+    where = Later("error.sqlite.where_path" if path is not None else "error.sqlite.where", path=path)
+    if name is None:
+        return t("error.sqlite.other", lang, where=where, detail=exc)
+    return t("error.sqlite.known", lang, where=where, cause=Later(f"sqlite_cause.{name}"), detail=exc)
 
 
 def workspace_error(exc: sqlite3.Error, path: Any) -> WorkspaceError | None:
@@ -128,20 +101,16 @@ def workspace_error(exc: sqlite3.Error, path: Any) -> WorkspaceError | None:
     code = getattr(exc, "sqlite_errorcode", None)
     if code is None or code & 0xFF not in ENVIRONMENT_CODES:
         return None
-    zh, en = sqlite_error_text(exc, path, "zh"), sqlite_error_text(exc, path, "en")
-    return localized(WorkspaceError(zh), zh, en)
+    return WorkspaceError("error.sqlite.known", where=Later("error.sqlite.where_path", path=path),
+                          cause=Later(f"sqlite_cause.{_SQLITE_CODES[code & 0xFF]}"), detail=exc)
 
 
-def write_error(exc: OSError, path: Any = None, what_zh: str = "", what_en: str = "") -> WriteError:
-    """A :class:`WriteError` (one line, with the cause) for an OSError met while writing ``path``."""
+def write_error(exc: OSError, path: Any = None, what: str | None = None) -> WriteError:
+    """A :class:`WriteError` (one line, with the cause) for an OSError met while writing ``path``;
+    ``what`` names what was written (a key of the catalogue's ``written`` section)."""
     name = path if path is not None else exc.filename
-    if exc.errno in _DISK_FULL:
-        zh = f"磁盘空间不足，无法写入{what_zh} {name}，未留下不完整的文件（{exc.strerror or exc}）"
-        en = f"no space left on the disk: cannot write {what_en or ''} {name}; no partial file left ({exc.strerror or exc})"
-    else:
-        zh = f"无法写入{what_zh} {name}：{_cause(exc, 'zh')}"
-        en = f"cannot write {what_en or ''} {name}: {_cause(exc, 'en')}"
-    en = " ".join(en.split())
-    # strerror in plain words too, for callers that build their message from it
-    err = WriteError(exc.errno, _cause(exc, "zh"), name) if exc.errno is not None else WriteError(zh)
-    return localized(err, zh, en)
+    key = "error.disk_full_write" if exc.errno in _DISK_FULL else "error.cannot_write"
+    params = {"name": name, "cause": _cause(exc), "detail": exc.strerror or exc}
+    if what is not None:
+        key, params["what"] = key + "_what", Later(f"written.{what}")
+    return WriteError(key, exc.errno, str(_cause(exc)), name, **params)

@@ -37,7 +37,7 @@ from pathlib import Path
 from typing import Any
 
 from dangjian.graph.errors import DangjianError
-from dangjian.graph.explain import WriteError, localized, write_error
+from dangjian.graph.explain import WriteError, write_error
 from dangjian.graph.neo4j_mapping import (
     LABELS,
     MARK,
@@ -166,11 +166,9 @@ def _check_target(out: Path) -> None:
     """Refuse to replace anything but a missing or empty folder or an earlier export (``nodes/``
     and ``rels/`` of CSV files only)."""
     if "," in str(out):  # neo4j-admin splits its file lists on commas
-        en = f"{out}: a path with a comma cannot be given to neo4j-admin; choose another folder"
-        raise localized(DangjianError(en), f"{out}：neo4j-admin 不接受带逗号的路径，请换一个文件夹", en)
+        raise DangjianError("neo4j.export_comma", path=out)
     if out.exists() and not out.is_dir():
-        en = f"{out} is a file, not a folder"
-        raise localized(DangjianError(en), f"{out} 是文件，不是文件夹", en)
+        raise DangjianError("error.file_not_folder", path=out)
     if out.is_dir():
         for p in out.iterdir():
             if (
@@ -178,8 +176,7 @@ def _check_target(out: Path) -> None:
                 or not p.is_dir()
                 or any(not (c.is_file() and c.suffix == ".csv") for c in p.iterdir())
             ):
-                en = f"{out} holds files that are not a Neo4j export ({p.name}); give a new folder"
-                raise localized(DangjianError(en), f"{out} 里有不属于 Neo4j 导出的文件（{p.name}），请换一个新文件夹", en)
+                raise DangjianError("neo4j.export_foreign", path=out, name=p.name)
 
 
 def _replace(tmp: Path, out: Path) -> None:
@@ -215,7 +212,7 @@ def export_workspace(
     except WriteError:
         raise
     except OSError as exc:
-        raise write_error(exc, out, "Neo4j 导入文件到", "the Neo4j import files to") from exc
+        raise write_error(exc, out, "neo4j_import") from exc
 
 
 def _export(ws: Workspace, out: Path, personal: bool, progress: Callable[[int], object] | None) -> ExportResult:

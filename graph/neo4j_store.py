@@ -342,7 +342,7 @@ class Neo4jStore:
         except DangjianError:
             raise
         except Exception as exc:  # the driver's errors: one line for the user
-            raise Neo4jError(_one_line(exc)) from None
+            raise Neo4jError("neo4j.refused", detail=_one_line(exc)) from None
         return list(records) if raw else [r.data() for r in records]
 
     # -- push --------------------------------------------------------------------------------------
@@ -354,7 +354,7 @@ class Neo4jStore:
         lookups); otherwise merged. ``workers`` transactions are in flight at once, while the next
         batches are read from the workspace."""
         if batch_size < 1:
-            raise Neo4jError("batch size must be at least 1")
+            raise Neo4jError("neo4j.batch_size")
         result = PushResult(stamp=workspace_stamp(ws), database=self.database)
         for s in statements():
             if s.name.startswith(("constraint-drop:", "index-drop:", "constraint:", "index:")):
@@ -598,7 +598,7 @@ def _chunked(ids: Iterable[str], size: int = 50_000) -> Iterator[list[str]]:
 
 def _one_line(exc: BaseException) -> str:
     text = " ".join(str(exc).split()) or type(exc).__name__
-    return f"Neo4j: {text[:300]}"
+    return text[:300]
 
 
 def connect(uri: str, user: str, password: str, database: str = "neo4j", *, driver_factory: Any = None) -> Neo4jStore:
@@ -606,24 +606,23 @@ def connect(uri: str, user: str, password: str, database: str = "neo4j", *, driv
     to answer. Raises :class:`Neo4jError` with one line if it cannot connect or log in."""
     scheme = uri.partition("://")[0] if "://" in uri else ""
     if scheme not in SCHEMES:
-        raise Neo4jError(f"{uri}: a Neo4j URI starts with {', '.join(s + '://' for s in SCHEMES)}")
+        raise Neo4jError("neo4j.bad_uri", uri=uri, schemes=", ".join(s + "://" for s in SCHEMES))
     logging.getLogger("neo4j").addHandler(logging.NullHandler())  # its warnings: ours are one line
     if driver_factory is None:
         try:
             from neo4j import GraphDatabase
         except ImportError:
-            raise Neo4jError("没有安装 Neo4j 驱动：pip install 'dangjian[neo4j]'（the Neo4j driver is not "
-                             "installed: pip install 'dangjian[neo4j]'）") from None
+            raise Neo4jError("neo4j.no_driver") from None
         driver_factory = GraphDatabase.driver
     try:
         driver = driver_factory(uri, auth=(user, password), user_agent="dangjian")
     except Exception as exc:  # ConfigurationError, ValueError (a bad URI)
-        raise Neo4jError(f"cannot use {uri}: {_one_line(exc)}") from None
+        raise Neo4jError("neo4j.cannot_use", uri=uri, detail=_one_line(exc)) from None
     store = Neo4jStore(driver, database)
     try:
         driver.verify_connectivity()
         store.run("ping")  # the login and the database
     except Exception as exc:  # ServiceUnavailable, AuthError, a database that does not exist
         driver.close()
-        raise Neo4jError(f"cannot use {uri} as {user}: {_one_line(exc)}") from None
+        raise Neo4jError("neo4j.cannot_log_in", uri=uri, user=user, detail=_one_line(exc)) from None
     return store

@@ -59,7 +59,7 @@ def header_key(text: str) -> str:
 
 def _label(raw: dict | None, where: str) -> dict[str, str]:
     if not isinstance(raw, dict) or not all(isinstance(raw.get(lang), str) for lang in LANGS):
-        raise SchemaError(f"{where}: label needs zh and en")
+        raise SchemaError("schema.label", where=where)
     return {lang: raw[lang] for lang in LANGS}
 
 
@@ -294,10 +294,10 @@ def _enum(name: str, raw: dict) -> Enum:
         for text in (value, spec["zh"], spec["en"], *aliases):
             key = header_key(text)
             if lookup.get(key, value) != value:
-                raise SchemaError(f"enum {name}: {text!r} names both {lookup[key]} and {value}")
+                raise SchemaError("schema.enum_twice", name=name, text=text, a=lookup[key], b=value)
             lookup[key] = value
     if not values:
-        raise SchemaError(f"enum {name} has no values")
+        raise SchemaError("schema.enum_empty", name=name)
     return Enum(name, _label(raw.get("label"), f"enum {name}"), values, lookup)
 
 
@@ -313,23 +313,23 @@ def _property(owner: str, name: str, raw: dict, enums: dict[str, Enum]) -> Prope
     where = f"{owner}.{name}"
     unknown = set(raw) - _PROP_KEYS
     if unknown:
-        raise SchemaError(f"{where}: unknown keys {sorted(unknown)}")
+        raise SchemaError("schema.unknown_keys", where=where, keys=", ".join(sorted(unknown)))
     ptype = raw.get("type")
     if ptype not in PROPERTY_TYPES:
-        raise SchemaError(f"{where}: type {ptype!r} is not one of {sorted(PROPERTY_TYPES)}")
+        raise SchemaError("schema.bad_type", where=where, type=ptype, types=", ".join(sorted(PROPERTY_TYPES)))
     enum = None
     if ptype == "enum":
         enum = enums.get(raw.get("values"))
         if enum is None:
-            raise SchemaError(f"{where}: enum {raw.get('values')!r} is not defined")
+            raise SchemaError("schema.no_enum", where=where, enum=raw.get("values"))
     if ptype == "ref" and not raw.get("targets"):
-        raise SchemaError(f"{where}: a ref needs targets")
+        raise SchemaError("schema.ref_targets", where=where)
     if raw.get("direction", "out") not in ("in", "out"):
-        raise SchemaError(f"{where}: direction is in or out")
+        raise SchemaError("schema.direction", where=where)
     if raw.get("sensitive") not in (None, "mask", "hide"):
-        raise SchemaError(f"{where}: sensitive is mask or hide")
+        raise SchemaError("schema.sensitive", where=where)
     if raw.get("from_id") not in (None, *ID_FACTS):
-        raise SchemaError(f"{where}: from_id is one of {', '.join(ID_FACTS)}")
+        raise SchemaError("schema.from_id", where=where, facts=", ".join(ID_FACTS))
     return Property(
         name=name,
         type=ptype,
@@ -358,7 +358,7 @@ def _record(name: str, raw: dict, enums: dict[str, Enum], is_link: bool) -> Reco
         for pname, praw in (raw.get("properties") or {}).items()
     }
     if not is_link and ("id" not in props or "name" not in props):
-        raise SchemaError(f"node type {name} needs id and name properties")
+        raise SchemaError("schema.id_and_name", name=name)
     return RecordType(
         name=name,
         is_link=is_link,
@@ -393,7 +393,7 @@ def _style(group: str, raw: dict, label: Any) -> Style:
     try:
         return Style(group, str(raw["shape"]), str(raw["colour"]), int(raw["size"]), _label(label, f"style {group}"))
     except (KeyError, TypeError, ValueError):
-        raise SchemaError(f"style {group}: needs shape, colour, size and a label") from None
+        raise SchemaError("schema.style", group=group) from None
 
 
 def _alternatives(raw: list) -> tuple[tuple[str, ...], ...]:
@@ -409,53 +409,53 @@ def _check(m: Model) -> None:
         for p in rt.properties.values():
             for t in p.targets:
                 if t not in m.nodes:
-                    raise SchemaError(f"{rt.name}.{p.name}: target {t} is not a node type")
+                    raise SchemaError("schema.target", where=f"{rt.name}.{p.name}", target=t)
             if p.edge is not None:
                 et = m.edges.get(p.edge)
                 if et is None:
-                    raise SchemaError(f"{rt.name}.{p.name}: edge {p.edge} is not defined")
+                    raise SchemaError("schema.no_edge", where=f"{rt.name}.{p.name}", edge=p.edge)
                 ends = (set(p.targets), {rt.name})
                 src, dst = ends if p.direction == "in" else ends[::-1]
                 if not src <= set(et.from_types) or not dst <= set(et.to_types):
-                    raise SchemaError(f"{rt.name}.{p.name}: edge {p.edge} does not join these types")
+                    raise SchemaError("schema.edge_ends", where=f"{rt.name}.{p.name}", edge=p.edge)
             for other in (p.edge_valid_from, p.edge_valid_to):
                 if other is not None and other not in rt.properties:
-                    raise SchemaError(f"{rt.name}.{p.name}: no property {other}")
+                    raise SchemaError("schema.no_property", where=f"{rt.name}.{p.name}", name=other)
             if p.default_from and p.default_from["property"] not in rt.properties:
-                raise SchemaError(f"{rt.name}.{p.name}: default_from names no property")
+                raise SchemaError("schema.default_from", where=f"{rt.name}.{p.name}")
         for pname in (p for alt in rt.derive_id for p in alt):
             if pname not in rt.properties:
-                raise SchemaError(f"{rt.name}: derive_id names unknown property {pname}")
+                raise SchemaError("schema.derive_id", where=rt.name, name=pname)
         if rt.is_link:
             for end in (rt.link_from, rt.link_to, rt.link_edge_from):
                 if end not in rt.properties:
-                    raise SchemaError(f"link {rt.name}: {end!r} is not one of its properties")
+                    raise SchemaError("schema.link_end", link=rt.name, name=end)
             role = rt.properties[rt.link_edge_from].enum
             if role is None:
-                raise SchemaError(f"link {rt.name}: edge_from must be an enum")
+                raise SchemaError("schema.link_edge_from", link=rt.name)
             for value, spec in role.values.items():
                 if spec.get("edge") not in m.edges:
-                    raise SchemaError(f"link {rt.name}: {value} names no edge type")
+                    raise SchemaError("schema.link_edge", link=rt.name, value=value)
     for t, rt in m.nodes.items():  # the facts code asks of a type
         for edge, way in ([rt.area] if rt.area else []) + [(h.lstrip("<"), "in" if h[0] == "<" else "out")
                                                             for h in rt.home if h not in m.links]:  # fmt: skip
             et = m.edges.get(edge)
             if et is None or way not in ("in", "out") or t not in (et.from_types if way == "out" else et.to_types):
-                raise SchemaError(f"{t}: {edge} ({way}) is not one of its relations")
+                raise SchemaError("schema.home_edge", where=t, edge=edge, way=way)
         if rt.style is not None and rt.style not in m.styles:
-            raise SchemaError(f"{t}: style {rt.style} is not one of the styles")
+            raise SchemaError("schema.no_style", where=t, style=rt.style)
         if rt.person and rt.properties["name"].sensitive != "mask":
-            raise SchemaError(f"{t}: a person's name must be sensitive: mask")
+            raise SchemaError("schema.person_mask", where=t)
     for level in m.enums["area_level"].values:
         if m.enums["area_level"].attr(level, "style", "other") not in m.styles:
-            raise SchemaError(f"area level {level}: style is not one of the styles")
+            raise SchemaError("schema.level_style", level=level)
     for et in m.edges.values():
         for t in (*et.from_types, *et.to_types):
             if t not in m.nodes:
-                raise SchemaError(f"edge {et.name}: {t} is not a node type")
+                raise SchemaError("schema.edge_type", edge=et.name, name=t)
         for level in et.to_levels:
             if level not in m.enums["area_level"].values:
-                raise SchemaError(f"edge {et.name}: unknown area level {level}")
+                raise SchemaError("schema.edge_level", edge=et.name, level=level)
 
 
 def load_model(path: str | Path = SCHEMA_PATH) -> Model:
@@ -463,7 +463,7 @@ def load_model(path: str | Path = SCHEMA_PATH) -> Model:
     try:
         raw = yaml.safe_load(Path(path).read_text(encoding="utf-8"))
     except (OSError, yaml.YAMLError) as exc:
-        raise SchemaError(f"cannot read schema {path}: {exc}") from None
+        raise SchemaError("schema.cannot_read", path=path, detail=exc) from None
     enums = {name: _enum(name, spec) for name, spec in (raw.get("enums") or {}).items()}
     edges = {
         name: EdgeType(

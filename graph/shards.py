@@ -343,7 +343,7 @@ def _pull_shard(source: GraphSource, roots: Sequence[str], name: str | None) -> 
     p.add_nodes(roots)
     missing = [r for r in roots if p.type_of(r) != "Area"]
     if missing:
-        raise InputError(f"no area {missing[0]!r} to pull")
+        raise InputError("shards.no_area", area=missing[0])
     areas = p.closure(roots, "CONTAINS", "out", "Area")
     owned = _owned(p, areas)
     _context(p, owned)
@@ -356,7 +356,7 @@ def shard_levels(level: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
     ranks = {lv: spec.get("rank", 99) for lv, spec in levels.items()}
     roots = {"street": ("street", "township"), "district": ("district",)}.get(level)
     if roots is None:
-        raise InputError(f"shard level {level!r}: use street or district")
+        raise InputError("shards.bad_level", level=level)
     top = min(ranks[r] for r in roots)
     return roots, tuple(lv for lv, r in ranks.items() if r < top)
 

@@ -27,7 +27,7 @@ from typing import Any, NamedTuple
 import orjson
 
 from dangjian.graph.errors import WorkspaceError
-from dangjian.graph.explain import localized, workspace_error
+from dangjian.graph.explain import workspace_error
 from dangjian.graph.schema import model
 
 __all__ = ["Workspace", "NodeRow", "EdgeRow", "DEFAULT_DB", "default_db_path"]
@@ -135,27 +135,19 @@ class Workspace:
             return cls._connect(path, path, "rwc")
         p = Path(path)
         if p.is_dir():
-            raise _err(f"{path} is a folder, not a workspace file",
-                       f"{path} 是文件夹，不是工作区文件", f"{path} is a folder, not a workspace file")
+            raise WorkspaceError("workspace.is_folder", path=path)
         if not p.exists():
             if not create:
-                raise _err(f"no workspace at {path}: load rosters first (dangjian load)",
-                           f"没有工作区 {path}：请先导入台账（dangjian load）",
-                           f"no workspace at {path}: load rosters first (dangjian load)")
+                raise WorkspaceError("workspace.missing", path=path)
             if not p.parent.exists():
-                raise _err(f"cannot create {path}: folder {p.parent} does not exist",
-                           f"无法创建工作区 {path}：文件夹 {p.parent} 不存在",
-                           f"cannot create {path}: folder {p.parent} does not exist")
+                raise WorkspaceError("workspace.no_folder", path=path, folder=p.parent)
             _check_writable(p, creating=True)
             return cls._connect(path, path, "rwc")
         size = p.stat().st_size
         if size == 0 and not create:
-            raise _err(f"{path} 不是 dangjian 工作区（空文件）", f"{path} 不是 dangjian 工作区（空文件）",
-                       f"{path} is not a dangjian workspace (an empty file)")
+            raise WorkspaceError("workspace.empty_file", path=path)
         if size > 0 and not _is_sqlite(p):
-            raise _err(f"{path} is not a dangjian workspace (not an SQLite file)",
-                       f"{path} 不是 dangjian 工作区（不是 SQLite 文件）",
-                       f"{path} is not a dangjian workspace (not an SQLite file)")
+            raise WorkspaceError("workspace.not_sqlite", path=path)
         if create or write:
             _check_writable(p)
             return cls._connect(path, path, "rw")
@@ -188,7 +180,7 @@ class Workspace:
             known = workspace_error(exc, name)
             if known is not None:
                 raise known from None
-            raise WorkspaceError(f"cannot open workspace {name}: {exc}") from None
+            raise WorkspaceError("workspace.cannot_open", path=name, detail=exc) from None
         except WorkspaceError:
             with contextlib.suppress(Exception):
                 conn.close()
@@ -203,12 +195,9 @@ class Workspace:
         :meth:`create_new` or :meth:`remove_stale`). :meth:`discard` drops it."""
         target = Path(path)
         if target.is_dir():
-            raise _err(f"{path} is a folder, not a workspace file",
-                       f"{path} 是文件夹，不是工作区文件", f"{path} is a folder, not a workspace file")
+            raise WorkspaceError("workspace.is_folder", path=path)
         if not target.parent.exists():
-            raise _err(f"cannot create {path}: folder {target.parent} does not exist",
-                       f"无法创建工作区 {path}：文件夹 {target.parent} 不存在",
-                       f"cannot create {path}: folder {target.parent} does not exist")
+            raise WorkspaceError("workspace.no_folder", path=path, folder=target.parent)
         _check_writable(target, creating=True)
         cls.remove_stale(target)
         n, tmp = 1, _temp_name(target, os.getpid())
@@ -302,9 +291,7 @@ class Workspace:
         tables = {r[0] for r in self.conn.execute("SELECT name FROM sqlite_master WHERE type='table'")}
         if not tables:
             if self.readonly:
-                raise _err(f"{self.path} 不是 dangjian 工作区（没有数据表）",
-                           f"{self.path} 不是 dangjian 工作区（没有数据表）",
-                           f"{self.path} is not a dangjian workspace (it has no tables)")
+                raise WorkspaceError("workspace.no_tables", path=self.path)
             with self.transaction():
                 for stmt in filter(str.strip, _DDL.split(";")):
                     self.conn.execute(stmt)
@@ -315,20 +302,11 @@ class Workspace:
                 )
             return
         if app_id != APP_ID or "meta" not in tables:
-            raise _err(f"{self.path} is an SQLite file but not a dangjian workspace",
-                       f"{self.path} 是 SQLite 文件，但不是 dangjian 工作区",
-                       f"{self.path} is an SQLite file but not a dangjian workspace")
+            raise WorkspaceError("workspace.foreign_sqlite", path=self.path)
         row = self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()
         found = int(row[0]) if row else None
         if found != version:
-            raise _err(
-                f"workspace {self.path} uses schema version {found}; this dangjian uses version "
-                f"{version}. Load the rosters into a new workspace (--db NEW.db).",
-                f"工作区 {self.path} 的模式版本是 {found}，本程序使用版本 {version}：请把台账导入一个新的工作区"
-                f"（--db 新文件.db）",
-                f"workspace {self.path} uses schema version {found}; this dangjian uses version "
-                f"{version}. Load the rosters into a new workspace (--db NEW.db).",
-            )
+            raise WorkspaceError("workspace.other_version", path=self.path, found=found, version=version)
 
     def close(self) -> None:
         self.conn.close()
@@ -362,8 +340,7 @@ class Workspace:
         if timeout is None:
             timeout = self.lock_timeout
         if self.readonly:
-            raise _err(f"工作区 {self.path} 以只读方式打开，无法写入", f"工作区 {self.path} 以只读方式打开，无法写入",
-                       f"workspace {self.path} was opened read-only: cannot write")
+            raise WorkspaceError("workspace.opened_readonly", path=self.path)
         conn = self.conn
         try:
             conn.execute("PRAGMA busy_timeout=0")
@@ -380,11 +357,7 @@ class Workspace:
                 except sqlite3.OperationalError as exc2:
                     if not _busy(exc2):
                         raise
-                    raise _err(
-                        f"工作区 {self.path} 正被另一个导入占用，等待 {timeout:g} 秒后仍未释放",
-                        f"工作区 {self.path} 正被另一个导入占用，等待 {timeout:g} 秒后仍未释放",
-                        f"workspace {self.path} is held by another load; still busy after {timeout:g} seconds",
-                    ) from None
+                    raise WorkspaceError("workspace.busy", path=self.path, seconds=f"{timeout:g}") from None
             finally:
                 conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         except sqlite3.Error as exc:
@@ -533,11 +506,6 @@ class Workspace:
 BUSY_TIMEOUT_MS = 5000  # how long a reader waits for a writer's commit
 
 
-def _err(text: str, zh: str, en: str) -> WorkspaceError:
-    """A WorkspaceError whose ``str`` is ``text`` (the library's), with its Chinese and English."""
-    return localized(WorkspaceError(text), zh, en)
-
-
 def _busy(exc: sqlite3.OperationalError) -> bool:
     return "locked" in str(exc) or "busy" in str(exc)
 
@@ -567,10 +535,7 @@ def _recover(path: str, name: str) -> None:
         finally:
             conn.close()
     except sqlite3.Error as exc:
-        raise _err(f"工作区 {name} 有一次未完成的导入需要撤销，但无法写入：{exc}",
-                   f"工作区 {name} 有一次未完成的导入需要撤销，但无法写入（{exc}）；请给文件和所在文件夹写权限后重试",
-                   f"workspace {name} has an unfinished load to undo but cannot be written ({exc}); "
-                   "make the file and its folder writable and try again") from None
+        raise WorkspaceError("workspace.cannot_recover", path=name, detail=exc) from None
 
 
 def _no_write_bits(p: Path) -> bool:
@@ -584,16 +549,11 @@ def _check_writable(p: Path, creating: bool = False) -> None:
     folder = p.parent if str(p.parent) else Path(".")
     if not creating:
         if not os.access(p, os.W_OK) or _no_write_bits(p):
-            raise _err(f"工作区 {p} 只读，无法写入（文件没有写权限）", f"工作区 {p} 只读，无法写入（文件没有写权限），工作区未改动",
-                       f"workspace {p} is read-only: cannot write (the file is not writable); nothing was changed")
+            raise WorkspaceError("workspace.file_readonly", path=p)
     if not os.access(folder, os.W_OK | os.X_OK) or _no_write_bits(folder):
         if creating:
-            raise _err(f"无法创建工作区 {p}：文件夹 {folder} 只读", f"无法创建工作区 {p}：文件夹 {folder} 只读",
-                       f"cannot create workspace {p}: folder {folder} is read-only")
-        raise _err(f"工作区 {p} 只读，无法写入（所在文件夹 {folder} 只读，无法建立日志文件）",
-                   f"工作区 {p} 只读，无法写入（所在文件夹 {folder} 只读，无法建立日志文件），工作区未改动",
-                   f"workspace {p} is read-only: cannot write (its folder {folder} is read-only, so no journal "
-                   "can be made); nothing was changed")
+            raise WorkspaceError("workspace.folder_readonly_create", path=p, folder=folder)
+        raise WorkspaceError("workspace.folder_readonly", path=p, folder=folder)
 
 
 _IN_USE: set[str] = set()  # the temporary files of create_new this process is building

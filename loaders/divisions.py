@@ -96,8 +96,7 @@ def short_name(name: str, level: str) -> str:
 def _check_region(region: str) -> str:
     region = str(region).strip()
     if not re.fullmatch(r"|\d{2}|\d{4}|\d{6}|\d{9}|\d{12}", region):
-        raise InputError(f"region {region!r}: give a division code of 2, 4, 6, 9 or 12 digits (e.g. 5307), "
-                         "or an empty one for all of China")
+        raise InputError("divisions.bad_region", region=region)
     return region
 
 
@@ -124,7 +123,7 @@ def division_rows(src: str | os.PathLike, region: str) -> Iterator[dict[str, str
                         continue
                     official = (rec.get("name") or "").strip()
                     if not code or not official:
-                        raise InputError(f"{path}:{line}: a division with no code or no name")
+                        raise InputError("divisions.no_code", path=path, line=line)
                     level = _level(table, official)
                     name = short_name(official, level)
                     if table == "cities.csv" and official in _PLACEHOLDER_CITIES:
@@ -136,12 +135,11 @@ def division_rows(src: str | os.PathLike, region: str) -> Iterator[dict[str, str
                     yield {"code": code, "name": name, "official_name": official, "level": level,
                            "parent": "" if code == region else parent}  # fmt: skip
         except FileNotFoundError:
-            raise InputError(f"{path}: no such file (the division tables are {', '.join(t for t, *_ in TABLES)})") \
-                from None  # fmt: skip
+            raise InputError("divisions.no_file", path=path, tables=", ".join(t for t, *_ in TABLES)) from None
         except (UnicodeDecodeError, csv.Error) as exc:
-            raise InputError(f"{path}: not a UTF-8 CSV division table ({exc})") from None
+            raise InputError("divisions.not_utf8", path=path, detail=exc) from None
     if not found:
-        raise InputError(f"no division with code {region} in {src}")
+        raise InputError("divisions.no_division", region=region, src=src)
 
 
 def _province_names(path: Path) -> dict[str, str]:

@@ -27,6 +27,7 @@ from pathlib import Path
 from typing import Any
 
 from dangjian.graph.errors import InputError
+from dangjian.graph.explain import message
 from dangjian.graph.perf import paused_gc
 from dangjian.graph.privacy import NameGuard, mask_name
 from dangjian.graph.safe import spreadsheet_row
@@ -37,6 +38,7 @@ from dangjian.loaders.messages import render
 from dangjian.loaders.readers import Sheet, find_files, read_file
 from dangjian.loaders.roster import Reject, Row, filled, names_people, parse_rows, plan_sheet, shown_value
 from dangjian.loaders.template import AUX_SHEETS
+from dangjian.wording import t as text_of
 
 __all__ = ["load_paths", "load_sheets", "LoadResult", "write_rejects", "REJECT_COLUMNS"]
 
@@ -213,7 +215,7 @@ class _Load:
             try:
                 sheets = reader(f)
             except InputError as exc:
-                self.file_error(f, str(exc))
+                self.file_error(f, message(exc, self.lang))
                 continue
             recognised = 0
             for sheet in sheets:
@@ -230,13 +232,13 @@ class _Load:
                 recognised += 1
                 self.read_sheet(f, sheet, plan, sheets_info)
             if recognised == 0 and not any(s.hidden for s in sheets):
-                names = "、".join(rt.roster["zh"] for rt in self.m.records)
-                self.file_error(f, f"{f}：找不到台账表头（应为{names}之一的表头）")
+                names = text_of("report.kind_sep", self.lang).join(rt.roster[self.lang] for rt in self.m.records)
+                self.file_error(f, text_of("read.no_header", self.lang, path=f, names=names))
         if progress:
             progress("read", len(files), len(files))
         failed = self.of_kind("error")
         if failed and len(failed) == len(files):  # nothing could be read: the load is refused
-            more = f"（另有 {len(failed) - 1} 个文件也无法读取）" if len(failed) > 1 else ""
+            more = text_of("read.more_unreadable", self.lang, n=len(failed) - 1) if len(failed) > 1 else ""
             raise InputError(failed[0].params["message"] + more)
         return sheets_info, skipped
 
@@ -712,11 +714,11 @@ def check_output_path(path: str | os.PathLike) -> None:
     """Refuse, before anything is written, a report path that cannot be written."""
     p = Path(path)
     if p.is_dir():
-        raise InputError(f"无法写入导入报告 {p}：这是一个文件夹，请给出文件名（如 {p / 'rejects.csv'}）")
+        raise InputError("read.report_is_folder", path=p, example=p / "rejects.csv")
     if not p.parent.is_dir():
-        raise InputError(f"无法写入导入报告 {p}：文件夹 {p.parent} 不存在")
+        raise InputError("read.report_no_folder", path=p, folder=p.parent)
     if not os.access(p.parent, os.W_OK):
-        raise InputError(f"无法写入导入报告 {p}：没有文件夹 {p.parent} 的写入权限")
+        raise InputError("read.report_not_writable", path=p, folder=p.parent)
 
 
 def _temp_beside(path: Path) -> Path:

@@ -75,12 +75,12 @@ def find_files(paths: Iterable[str | os.PathLike]) -> list[Path]:
                 and not any(part.startswith(".") for part in f.relative_to(p).parts)
             )
             if not found:
-                raise InputError(f"{p}：文件夹中没有 CSV 或 Excel 文件")
+                raise InputError("read.empty_folder", path=p)
             out.extend(found)
         elif p.is_file():
             out.append(p)
         else:
-            raise InputError(f"{p}：没有这个文件或文件夹")
+            raise InputError("error.no_such_path", path=p)
     return out
 
 
@@ -90,14 +90,14 @@ def read_file(path: str | os.PathLike) -> list[Sheet]:
     try:
         data = p.read_bytes()
     except OSError as exc:
-        raise InputError(f"{p}：无法读取（{exc.strerror or exc}）") from None
+        raise InputError("read.cannot_read", path=p, detail=exc.strerror or exc) from None
     if not data.strip():
-        raise InputError(f"{p}：文件是空的")
+        raise InputError("read.empty_file", path=p)
     ext = p.suffix.lower()
     if ext in BOOK_EXTS or data[:4] == b"PK\x03\x04" or data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
         return _read_book(p, data)
     if ext not in CSV_EXTS:
-        raise InputError(f"{p}：不是台账文件（应为 .csv、.xlsx、.xls 或 .ods）")
+        raise InputError("read.not_roster", path=p)
     text, encoding, bad_lines = decode_lines(data, str(p))
     rows, lines, bad = _parse_csv(text, str(p))
     for i, (first, last) in enumerate(lines):
@@ -129,10 +129,10 @@ def decode_lines(data: bytes, where: str) -> tuple[str, str, set[int]]:
         try:
             return data.decode("utf-16"), "utf-16", set()
         except UnicodeDecodeError as exc:
-            raise InputError(f"{where}：第 {exc.start} 字节处不是有效的 UTF-16 文本") from None
+            raise InputError("read.bad_utf16", path=where, at=exc.start) from None
     sample = data[:65536]
     if sample.count(b"\x00") > max(2, len(sample) // 100):
-        raise InputError(f"{where}：是二进制文件，不是 CSV 台账")
+        raise InputError("read.binary", path=where)
     data = data.replace(b"\x00", b"")  # a stray NUL from a broken export is not data
     try:
         return data.decode("utf-8"), "utf-8", set()
@@ -161,7 +161,7 @@ def decode_lines(data: bytes, where: str) -> tuple[str, str, set[int]]:
 
     found = from_bytes(data).best()
     if found is None:
-        raise InputError(f"{where}：无法识别文本编码（不是 UTF-8、GB18030 或 Big5）")
+        raise InputError("read.unknown_encoding", path=where)
     return str(found), found.encoding, set()
 
 
@@ -244,7 +244,7 @@ def _parse_csv(text: str, where: str = "") -> tuple[list[list[Any]], list[tuple[
                 rows.append(rec)
                 spans.append((first + 1, last + 1))
         except csv.Error as exc:
-            raise InputError(f"{where}：CSV 格式错误（{exc}）") from None
+            raise InputError("read.bad_csv", path=where, detail=exc) from None
         if restart is None:
             break
         start = restart
@@ -295,7 +295,7 @@ def _read_book(p: Path, data: bytes) -> list[Sheet]:
             sheets.append(Sheet(str(p), shown or "?", rows, notes=notes, hidden=name in hidden))
     except Exception as exc:  # calamine raises its own error types for broken files
         first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
-        raise InputError(f"{p}：不是可读的电子表格（{first}）") from None
+        raise InputError("read.bad_workbook", path=p, detail=first) from None
     return sheets
 
 

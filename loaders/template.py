@@ -317,7 +317,7 @@ def write_templates(directory: str | os.PathLike, lang: str = "zh") -> list[Path
     """Write the empty rosters into ``directory`` (created if missing). Returns the files written."""
     out = Path(directory)
     if out.exists() and not out.is_dir():
-        raise InputError(f"{out} is a file, not a folder")
+        raise InputError("error.file_not_folder", path=out)
     out.mkdir(parents=True, exist_ok=True)
     m = model()
     written: list[Path] = []

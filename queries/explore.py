@@ -227,7 +227,7 @@ def path(g: nx.MultiDiGraph, a: str, b: str, *, lang: str = "zh") -> list[dict[s
     try:
         nodes = nx.shortest_path(g.to_undirected(as_view=True), src, dst)
     except nx.NetworkXNoPath:
-        raise NotFound(f"'{a}' and '{b}' are not connected") from None
+        raise NotFound("lookup.not_connected", a=a, b=b) from None
     m = model()
     steps = []
     for u, v in zip(nodes, nodes[1:], strict=False):

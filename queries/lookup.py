@@ -13,12 +13,14 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
+from typing import Any
 
 import networkx as nx
 
 from dangjian.graph.errors import DangjianError
 from dangjian.graph.privacy import mask_name
 from dangjian.graph.schema import model
+from dangjian.wording import Later
 
 __all__ = ["NotFound", "resolve", "short_name", "name_stem"]
 
@@ -29,8 +31,8 @@ _SUFFIXES = (("社区居民委员会", "社区"), ("社区居委会", "社区"),
 class NotFound(DangjianError):
     """No entity, or more than one, answers to a name."""
 
-    def __init__(self, message: str, candidates: list[str] | None = None):
-        super().__init__(message)
+    def __init__(self, key: str, candidates: list[str] | None = None, **params: Any):
+        super().__init__(key, **params)
         self.candidates = candidates or []
 
 
@@ -74,9 +76,9 @@ def resolve(g: nx.MultiDiGraph, text: str, types: Iterable[str] | None = None) -
         return hits[0]
     if hits:
         shown = [f"{h} ({_shown(g, h)})" for h in sorted(hits)[:8]]
-        raise NotFound(f"'{text}' names {len(hits)} entities: {', '.join(shown)}; use an id", hits)
+        raise NotFound("lookup.ambiguous", hits, text=text, n=len(hits), names=", ".join(shown))
     names = {str(d.get("name")): n for n, d in g.nodes(data=True)  # people's names are never suggested
              if d.get("name") and (wanted is None or d.get("type") in wanted) and not _masked(d)}  # fmt: skip
     near = difflib.get_close_matches(text, names, n=5, cutoff=0.5)
-    hint = f"; did you mean: {', '.join(near)}" if near else ""
-    raise NotFound(f"nothing is named '{text}'{hint}", [names[x] for x in near])
+    hint = Later("lookup.did_you_mean", names=", ".join(near)) if near else ""
+    raise NotFound("lookup.nothing", [names[x] for x in near], text=text, hint=hint)

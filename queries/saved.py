@@ -61,7 +61,7 @@ def saved_query(name: str) -> SavedQuery:
         if q.name == name:
             return q
     names = ", ".join(q.name for q in saved_queries())
-    raise DangjianError(f"no saved query {name!r} (saved queries: {names})")
+    raise DangjianError("neo4j.no_saved_query", name=name, names=names)
 
 
 def _defaults(q: SavedQuery, as_of: str) -> dict[str, Any]:
@@ -78,5 +78,5 @@ def run_saved(store: Any, name: str, *, as_of=None, **params: Any) -> list[dict[
     q = saved_query(name)
     unknown = set(params) - set(q.params)
     if unknown:
-        raise DangjianError(f"{name} has no parameter {sorted(unknown)[0]!r} (it has: {', '.join(q.params)})")
+        raise DangjianError("neo4j.no_parameter", name=name, param=sorted(unknown)[0], params=", ".join(q.params))
     return store.query(q.text, **{**_defaults(q, as_of_date(as_of)), **params})

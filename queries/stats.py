@@ -22,8 +22,9 @@ from dangjian.graph.schema import model
 from dangjian.queries.coconstruction import in_force, partners_by_community
 from dangjian.queries.index import COMMUNITY_LEVELS, GraphIndex
 from dangjian.queries.lookup import resolve
+from dangjian.wording import choose, t
 
-__all__ = ["area_stats", "report_paragraph", "AGE_BANDS"]
+__all__ = ["area_stats", "report_paragraph", "stats_rows", "AGE_BANDS"]
 
 AGE_BANDS = ("under_35", "35_to_60", "over_60", "unknown")
 
@@ -119,34 +120,73 @@ def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x:g}%"
 
 
-def report_paragraph(stats: dict[str, Any], lang: str = "zh") -> str:
-    """The paragraph a work report opens with, from :func:`area_stats`."""
+def report_paragraph(stats: dict[str, Any], lang: str | None = None) -> str:
+    """The paragraph a work report opens with, from :func:`area_stats` (the catalogue's
+    ``report.opening``, in ``lang``, default the language in use)."""
+    lang = choose(lang)
     c, o, m, u, r = (stats[k] for k in ("communities", "organizations", "members", "units", "two_way_reporting"))
     kinds = model().enums["org_kind"]
     by_kind = [(kinds.label(k, lang), n) for k in kinds.values if (n := o["by_kind"].get(k))]
     age = m["by_age"]
-    agreements = stats["co_construction"]["agreements_in_force"]
-    if lang == "en":
-        kinds_text = ", ".join(f"{n} {label}{('es' if label.endswith('ch') else 's') if n > 1 else ''}"
-                               for label, n in by_kind)  # fmt: skip
-        return (
-            f"{stats['name']} has {c['total']} communities, {c['with_org']} of them with a Party organization "
-            f"({_pct(c['rate'])}); {o['total']} organizations ({kinds_text}); {m['total']} members, "
-            f"{age.get('under_35', 0)} under 35, {age.get('35_to_60', 0)} aged 35–60 and {age.get('over_60', 0)} "
-            f"over 60, {m['college_or_above']} with college education or above. Of {u['total']} resident units, "
-            f"{u['two_new']} are new economic or social organizations; {u['two_new_eligible_with_org']} of the "
-            f"{u['two_new_eligible']} with 3 or more formal members have an organization "
-            f"({_pct(u['two_new_org_rate'])}). {r['reported']} of {r['in_service_residents']} in-service members "
-            f"have reported to the community where they live ({_pct(r['rate'])}); {agreements} co-construction "
-            f"agreements are in force."
-        )
-    kinds_text = "、".join(f"{label}{n}个" for label, n in by_kind)
-    return (
-        f"{stats['name']}共有社区{c['total']}个，其中{c['with_org']}个社区建立了党组织（覆盖率{_pct(c['rate'])}）；"
-        f"共有党组织{o['total']}个，其中{kinds_text}；党员{m['total']}名，其中35岁以下{age.get('under_35', 0)}名、"
-        f"35至60岁{age.get('35_to_60', 0)}名、60岁以上{age.get('over_60', 0)}名，大专以上学历{m['college_or_above']}名。"
-        f"驻区单位{u['total']}个，其中两新组织{u['two_new']}个，具备建立党组织条件的{u['two_new_eligible']}个中"
-        f"已建立党组织{u['two_new_eligible_with_org']}个（{_pct(u['two_new_org_rate'])}）；"
-        f"居住在辖区的在职党员{r['in_service_residents']}名，已到居住地社区报到{r['reported']}名（{_pct(r['rate'])}）；"
-        f"现有有效共驻共建协议{agreements}份。"
-    )
+    if lang == "en":  # English counts its nouns: 2 branches
+        items = [f"{n} {label}{('es' if label.endswith('ch') else 's') if n > 1 else ''}" for label, n in by_kind]
+    else:
+        items = [t("report.kind_item", lang, label=label, n=n) for label, n in by_kind]
+    return t("report.opening", lang, name=stats["name"], communities=c["total"], with_org=c["with_org"],
+             rate=_pct(c["rate"]), orgs=o["total"], kinds=t("report.kind_sep", lang).join(items), members=m["total"],
+             under_35=age.get("under_35", 0), mid=age.get("35_to_60", 0), over_60=age.get("over_60", 0),
+             college=m["college_or_above"], units=u["total"], two_new=u["two_new"],
+             eligible=u["two_new_eligible"], eligible_with_org=u["two_new_eligible_with_org"],
+             two_new_rate=_pct(u["two_new_org_rate"]), in_service=r["in_service_residents"], reported=r["reported"],
+             reported_rate=_pct(r["rate"]), agreements=stats["co_construction"]["agreements_in_force"])  # fmt: skip
+
+
+def stats_rows(stats: dict[str, Any], lang: str | None = None) -> list[tuple[str, str]]:
+    """The figures of :func:`area_stats` as (label, value) rows, labelled in ``lang`` (default: the
+    language in use): what ``dangjian stats`` prints as a table.
+
+    >>> rows = stats_rows(area_stats(_one_community(), as_of="2026-11-22"), "en")
+    >>> rows[:2]
+    [('communities', '1'), ('with an organization', '0 (0%)')]
+    """
+    lang = choose(lang)
+    m = model()
+
+    def label(key: str, **params: Any) -> str:
+        return t(f"stats.{key}", lang, **params)
+
+    def enum_rows(title: str, enum: str, counts: dict) -> list[tuple[str, str]]:
+        rows = []
+        for k, n in counts.items():
+            shown = m.enums[enum].label(k, lang) if k in m.enums[enum].values else \
+                label("unknown") if k in (None, "unknown") else k  # a roster without the column
+            rows.append((label("of", title=title, value=shown), str(n)))
+        return rows
+
+    c, u, r, o, mem = (stats[k] for k in ("communities", "units", "two_way_reporting", "organizations", "members"))
+    share = "stats.share"
+    rows = [(label("communities"), str(c["total"])),
+            (label("with_org"), t(share, lang, part=c["with_org"], rate=_pct(c["rate"]))),
+            (label("organizations"), str(o["total"])),
+            *enum_rows(label("organizations"), "org_kind", o["by_kind"]),
+            (label("members"), str(mem["total"])),
+            *enum_rows(label("members"), "member_situation", mem["by_situation"]),
+            *((label(f"age.{k}"), str(n)) for k, n in mem["by_age"].items()),
+            *enum_rows(label("education"), "education", mem["by_education"]),
+            *enum_rows(label("sex"), "sex", mem["by_sex"]),
+            (label("units"), str(u["total"])),
+            (label("two_new"), str(u["two_new"])),
+            (label("eligible_with_org"), t(share, lang, part=f"{u['two_new_eligible_with_org']}/{u['two_new_eligible']}",
+                                           rate=_pct(u["two_new_org_rate"]))),
+            (label("work_coverage"), _pct(u["two_new_work_coverage_rate"])),
+            (label("reporting"), t(share, lang, part=f"{r['reported']}/{r['in_service_residents']}",
+                                   rate=_pct(r["rate"]))),
+            (label("agreements"), str(stats["co_construction"]["agreements_in_force"])),
+            (label("partners"), str(stats["co_construction"]["partners_per_community"]))]  # fmt: skip
+    return rows
+
+
+def _one_community() -> nx.MultiDiGraph:
+    g = nx.MultiDiGraph()
+    g.add_node("c", type="Area", name="祥云社区", level="community")
+    return g

@@ -134,7 +134,7 @@ def test_errors_are_one_line(tmp_path):
         proc = subprocess.run([DJ, *args], capture_output=True, text=True, cwd=tmp_path,
                               env={**os.environ, "DANGJIAN_DB": ""})
         assert proc.returncode == 1, args
-        assert proc.stderr.startswith("error: ") and proc.stderr.strip().count("\n") == 0, proc.stderr
+        assert proc.stderr.startswith("错误：") and proc.stderr.strip().count("\n") == 0, proc.stderr
 
 
 def _examples_db(tmp_path) -> Path:
@@ -166,7 +166,7 @@ def test_gaps_formats_and_fail_on(tmp_path):
 
 def test_gaps_errors_are_one_line(tmp_path):
     db = _examples_db(tmp_path)
-    for args, message in ((["--area", "祥云社"], "did you mean: 祥云社区"), (["--rule", "nope"], "no rule 'nope'")):
+    for args, message in ((["--area", "祥云社"], "是否是：祥云社区"), (["--rule", "nope"], "no rule 'nope'")):
         proc = subprocess.run([DJ, "gaps", "--db", str(db), *args], capture_output=True, text=True)
         assert proc.returncode == 1 and message in proc.stderr, proc.stderr
         assert proc.stderr.strip().count("\n") == 0

@@ -106,7 +106,7 @@ def test_bad_regions_are_input_errors(region, tmp_path):
 
 
 def test_missing_tables_are_input_errors(tmp_path):
-    with pytest.raises(InputError, match="no such file"):
+    with pytest.raises(InputError, match="没有这个文件"):
         list(division_rows(tmp_path, "5307"))
 
 
@@ -118,7 +118,7 @@ def test_cli_load_divisions(tmp_path):
     data = json.loads(r.stdout)
     assert data["read"] == data["loaded"] == sum(_rows_with_prefix(shipped_divisions(), "430111").values())
     r = runner.invoke(app, ["load-divisions", "--region", "12", "--db", str(tmp_path / "x.db")])
-    assert r.exit_code == 1 and "no division with code 12" in r.stderr and not (tmp_path / "x.db").exists()
+    assert r.exit_code == 1 and "没有代码为 12 的区划" in r.stderr and not (tmp_path / "x.db").exists()
 
 
 @pytest.mark.skipif(not (FULL / "villages.csv").exists(), reason=f"the full division tables are not at {FULL}")

@@ -114,18 +114,18 @@ def test_show_masks_people_named_in_free_text(example):
 
 def test_ambiguous_and_unknown_names(example):
     _, g = example
-    with pytest.raises(NotFound, match="did you mean: 祥云社区"):
+    with pytest.raises(NotFound, match="是否是：祥云社区"):
         resolve(g, "祥云社")
     g2 = g.copy()
     g2.add_node("X9", type="Area", name="祥云社区", level="community")
-    with pytest.raises(NotFound, match="names 2 entities") as info:
+    with pytest.raises(NotFound, match="对应 2 个实体") as info:
         resolve(g2, "祥云社区")
     assert set(info.value.candidates) == {"530702003003", "X9"}
     # a person's name is never offered as a suggestion
     name = g.nodes["M0062"]["name"]
     with pytest.raises(NotFound) as info:
         resolve(g, name + "某")
-    assert name not in str(info.value).partition("did you mean")[2]
+    assert name not in str(info.value).partition("是否是")[2]
 
 
 def test_cli_stats_show_find_path(example):
@@ -144,7 +144,7 @@ def test_cli_stats_show_find_path(example):
     r = runner.invoke(app, ["path", "M0062", "彩云社区", *base, "--json"])
     assert json.loads(r.stdout)[-1]["to"] == "530702003006"
     r = runner.invoke(app, ["show", "祥云社", *base])
-    assert r.exit_code == 1 and "did you mean" in r.stderr
+    assert r.exit_code == 1 and "是否是" in r.stderr
     g = runner.invoke(app, ["show", "M0062", *base, "--json"])
     text = g.stdout
     import re

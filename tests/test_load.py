@@ -234,14 +234,14 @@ def test_workspace_of_another_version_is_refused(tmp_path):
     con.execute("UPDATE meta SET value='99' WHERE key='schema_version'")
     con.commit()
     con.close()
-    with pytest.raises(WorkspaceError, match="schema version 99"):
+    with pytest.raises(WorkspaceError, match="模式版本是 99"):
         Workspace.open(path)
 
 
 def test_a_file_that_is_not_a_workspace_is_refused(tmp_path):
     p = tmp_path / "notes.db"
     p.write_text("hello")
-    with pytest.raises(WorkspaceError, match="not a dangjian workspace"):
+    with pytest.raises(WorkspaceError, match="不是 dangjian 工作区"):
         Workspace.open(p)
     with pytest.raises(WorkspaceError, match="no workspace"):
         Workspace.open(tmp_path / "missing.db")

@@ -274,7 +274,7 @@ def test_cli_without_a_server_fails_in_one_line(city_db, monkeypatch):
     monkeypatch.setenv("NEO4J_PASSWORD", "x")
     monkeypatch.setenv("NEO4J_USERNAME", "neo4j")
     r = runner.invoke(app, ["gaps", "--backend", "neo4j", "--uri", "bolt://127.0.0.1:9"])
-    assert r.exit_code == 1 and r.output.count("\n") == 1 and r.output.startswith("error: cannot use")
+    assert r.exit_code == 1 and r.output.count("\n") == 1 and r.output.startswith("错误：无法使用")
     r = runner.invoke(app, ["gaps", "--backend", "mongo"])
     assert r.exit_code == 2
 

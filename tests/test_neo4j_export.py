@@ -234,7 +234,7 @@ def test_deterministic_and_replaces_an_earlier_export(loaded, tmp_path):
     with pytest.raises(DangjianError):
         export_workspace(loaded, tmp_path / "mine")
     assert (tmp_path / "mine" / "notes.txt").read_text() == "keep me"
-    with pytest.raises(DangjianError, match="comma"):
+    with pytest.raises(DangjianError, match="逗号"):
         export_workspace(loaded, tmp_path / "a,b")
 
 

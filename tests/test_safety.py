@@ -23,7 +23,8 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from dangjian.cli.main import WAIT_MESSAGE, app
+from dangjian.cli.main import app
+from dangjian.wording import t as wording_text
 from dangjian.graph.errors import WorkspaceError
 from dangjian.graph.safe import FORMULA_START
 from dangjian.graph.store import EdgeRow, NodeRow, Workspace
@@ -45,7 +46,7 @@ def assert_one_line_error(proc, *words: str) -> None:
     code = getattr(proc, "returncode", getattr(proc, "exit_code", None))
     stderr = proc.stderr
     assert code == 1, (code, stderr)
-    assert stderr.startswith("error: ") and stderr.strip().count("\n") == 0, stderr
+    assert stderr.startswith(("错误：", "error: ")) and stderr.strip().count("\n") == 0, stderr
     assert "Traceback" not in stderr and "internal error" not in stderr, stderr
     for w in words:
         assert w in stderr, (w, stderr)
@@ -301,7 +302,7 @@ def test_two_loads_at_once_both_take_effect(big, tmp_path, attempt):
     outs = [p.communicate(timeout=120) for p in procs]
     for p, (_, stderr) in zip(procs, outs, strict=True):
         assert p.returncode == 0, stderr
-        assert stderr in ("", WAIT_MESSAGE["zh"] + "\n"), stderr
+        assert stderr in ("", wording_text("cli.waiting", "zh") + "\n"), stderr
     with Workspace.open(db) as ws:
         props = ws.get_nodes([ORG])[ORG].props
     assert props["elected_on"] == "2024-01-02" and props["committee_size"] == 7, props
@@ -344,7 +345,7 @@ def test_a_second_load_waits_for_the_first_and_says_so_once(tmp_path):
         p = subprocess.Popen([DJ, "load", str(a), "--db", str(db), "--json"], stdout=subprocess.PIPE,
                              stderr=subprocess.PIPE, text=True)  # fmt: skip
         lines = _stderr_lines(p)
-        assert lines.get(timeout=60) == WAIT_MESSAGE["zh"] + "\n"
+        assert lines.get(timeout=60) == wording_text("cli.waiting", "zh") + "\n"
         time.sleep(0.5)
         assert p.poll() is None  # still waiting
     holder.close()
@@ -599,7 +600,7 @@ def test_main_turns_system_errors_into_their_cause(monkeypatch, capsys):
             cli.main()
         assert info.value.code == 1
         stderr = capsys.readouterr().err
-        assert stderr.startswith("error: ") and stderr.count("\n") == 1, stderr
+        assert stderr.startswith(("错误：", "error: ")) and stderr.count("\n") == 1, stderr
         for w in words:
             assert w in stderr
 

@@ -134,7 +134,7 @@ def test_stats_and_descriptions_from_shards(city):
 
 
 def test_a_missing_root_is_a_clear_error(city):
-    with pytest.raises(InputError, match="no area"):
+    with pytest.raises(InputError, match="没有可读取的区域"):
         pull_shard(EmbeddedSource(city), ["nope"])
     with pytest.raises(InputError, match="street or district"):
         run_rules_sharded(EmbeddedSource(city), level="grid")

@@ -156,7 +156,7 @@ def test_bad_input():
         synthesize(shipped_divisions(), "5307", "shanghai")
     with pytest.raises(InputError, match="scale"):
         synthesize(shipped_divisions(), "5307", "lijiang", scale=0)
-    with pytest.raises(InputError, match="no division"):
+    with pytest.raises(InputError, match="没有代码为"):
         synthesize(shipped_divisions(), "11", "lijiang")
     with pytest.raises(InputError, match="communities must be 1 to 65"):
         synthesize(shipped_divisions(), "530702", "lijiang", communities=66)

@@ -187,7 +187,7 @@ def test_cli_view_writes_file_and_reports(tmp_path, eg):
     r = runner.invoke(app, ["view", "community", "无此社区", "--db", str(db), "-o", str(tmp_path / "x.html")])
     assert r.exit_code == 1 and r.stderr.count("\n") == 1 and "Traceback" not in r.output
     r = runner.invoke(app, ["view", "tree", "--db", str(db), "-o", str(tmp_path / "nofolder" / "x.html")])
-    assert r.exit_code == 1 and "does not exist" in r.stderr
+    assert r.exit_code == 1 and "不存在" in r.stderr
 
 
 def test_free_text_and_people_ids_keep_no_secrets():
@@ -238,7 +238,7 @@ def test_int_ids_and_missing_names_render():
 
 def test_community_view_needs_a_community():
     g = hostile_graph()
-    with pytest.raises(ViewError, match="not a community"):
+    with pytest.raises(ViewError, match="不是社区或村"):
         build_view(g, "community", "测试街道", as_of=AS_OF)
     below = build_view(g, "community", "g1", as_of=AS_OF)  # a grid: drawn as its community
     assert below.title.startswith(HOSTILE["area"])

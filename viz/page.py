@@ -159,12 +159,12 @@ def write_view(view: View, path: str | os.PathLike) -> Path:
     """Write the page of ``view`` to ``path`` (atomically; nothing else is created)."""
     path = Path(path)
     if path.is_dir():
-        raise ViewError(f"{path} is a folder; give a file name such as {path / 'view.html'}")
+        raise ViewError("view.is_folder", path=path, example=path / "view.html")
     if not path.parent.is_dir():
-        raise ViewError(f"cannot write {path}: folder {path.parent} does not exist")
+        raise ViewError("view.no_folder", path=path, folder=path.parent)
     text = render(view)
     try:
         atomic_write_text(path, text)
     except OSError as exc:
-        raise ViewError(f"cannot write {path}: {exc.strerror or exc}") from None
+        raise ViewError("view.cannot_write", path=path, detail=exc.strerror or exc) from None
     return path

@@ -177,8 +177,7 @@ def community(g: nx.MultiDiGraph, target: str, *, as_of=None, lang: str = "zh", 
     if ix.attr(com, "level") not in COMMUNITY_LEVELS:
         above = ix.community_of(com)
         if above is None:  # a street or a district: too big for one community's view
-            raise ViewError(f"{ix.attr(com, 'name', com)} is not a community or village; try the overview or "
-                            f"gaps view of it")  # fmt: skip
+            raise ViewError("view.not_community", name=ix.attr(com, "name", com))
         com = above  # a grid, compound or building: its community
     areas = ix.area_subtree(com)
     for a in areas:
@@ -334,7 +333,7 @@ def gaps(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str =
     """Only the entities with findings (at ``min_severity`` or above), each under its community,
     with the area chain above for context."""
     if min_severity is not None and min_severity not in SEVERITIES:
-        raise ViewError(f"severity must be one of {', '.join(SEVERITIES)}")
+        raise ViewError("view.bad_severity", choices=", ".join(SEVERITIES))
     ix, c = _start(g, as_of, lang, show_names, config, min_severity, ordered=True)
     roots = _roots(ix, area)
     inside = {x for r in roots for x in ix.area_subtree(r)}
@@ -370,9 +369,9 @@ VIEWS = {"overview": overview, "community": community, "tree": tree, "coconstruc
 def build_view(g: nx.MultiDiGraph, kind: str, target: str | None = None, **options: Any) -> View:
     """``VIEWS[kind](g, target, **options)``; the community view needs a target."""
     if kind not in VIEWS:
-        raise ViewError(f"no view {kind!r} (views: {', '.join(VIEWS)})")
+        raise ViewError("view.no_view", kind=kind, views=", ".join(VIEWS))
     if options.get("lang", "zh") not in ("zh", "en"):
-        raise ViewError(f"language {options['lang']!r}: use zh or en")
+        raise ViewError("view.bad_lang", lang=options["lang"])
     if kind == "community" and target is None:
-        raise ViewError("the community view needs a community (an id or a name)")
+        raise ViewError("view.needs_community")
     return VIEWS[kind](g, target, **options)

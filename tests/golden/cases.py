@@ -60,7 +60,7 @@ CASES: list[tuple[str, list[str]]] = [
     ("view-coconstruction", ["view", "coconstruction", "--db", "d.db", "--as-of", AS_OF, "-o",
                              "views/coconstruction.html"]),
     ("view-gaps", ["view", "gaps", "--db", "d.db", "--as-of", AS_OF, "-o", "views/gaps.html"]),
-    ("synth", ["synth", "--region", "5307", "--preset", "lijiang", "--communities", "12", "--seed", "1", "-o",
+    ("synth", ["synth", "--region", "5307", "--preset", "lijiang", "--communities", "12", "--seed", "1", "--as-of", AS_OF, "-o",
                "city"]),
     ("load-city", ["load", "city", "--db", "c.db", "--rejects", "rejects-city.csv"]),
     ("gaps-city-json", ["gaps", "--db", "c.db", "--as-of", AS_OF, "--format", "json"]),

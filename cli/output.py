@@ -1,0 +1,150 @@
+"""What the CLI prints: consoles and tables that show every control, bidi and zero-width character
+as its escape, JSON written as it is encoded, progress bars on stderr. JSON never carries an
+invisible character raw:
+
+>>> print(_json_text({"名称": "祥云\u200b社区"}))
+{
+  "名称": "祥云\\u200b社区"
+}
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import re
+import sys
+import time
+from typing import Any
+
+from rich.console import Console
+from rich.table import Table as _RichTable
+from rich.text import Text
+
+from dangjian.graph.safe import printable
+from dangjian.wording import texts
+
+__all__ = ["Table", "SafeTable", "out", "err", "emit_json", "Progress", "quiet_stdout"]
+
+
+# -- output: everything the CLI prints goes through _SafeConsole.print, which shows every control,
+# bidi and zero-width character as its escape (dangjian.graph.safe.printable), and tables are
+# SafeTables, whose cells are sanitised the same way (and never read as rich markup).
+def _safe_text(value: Any) -> Any:
+    return Text(printable(value)) if isinstance(value, str) else value
+
+
+class SafeTable(_RichTable):
+    """A rich Table whose title, headers, footers and cells are printable text (never markup)."""
+
+    def __init__(self, *headers: Any, **kwargs: Any) -> None:
+        for key in ("title", "caption"):
+            if isinstance(kwargs.get(key), str):
+                kwargs[key] = _safe_text(kwargs[key])
+        super().__init__(*(_safe_text(h) for h in headers), **kwargs)
+
+    def add_column(self, header: Any = "", footer: Any = "", **kwargs: Any) -> None:
+        super().add_column(_safe_text(header), _safe_text(footer), **kwargs)
+
+    def add_row(self, *cells: Any, **kwargs: Any) -> None:
+        super().add_row(*(_safe_text(c) for c in cells), **kwargs)
+
+
+Table = SafeTable  # every table the commands draw
+
+
+class _SafeConsole(Console):
+    """A Console that prints text with its control characters escaped and never as markup."""
+
+    def print(self, *objects: Any, **kwargs: Any) -> None:  # noqa: A003 - rich's name
+        kwargs["markup"] = False
+        kwargs.setdefault("emoji", False)
+        super().print(*(_sanitized(obj) for obj in objects), **kwargs)
+
+
+def _sanitized(obj: Any) -> Any:
+    """``obj`` with its text printable: a string, a Text, or a rich Table not made as a SafeTable
+    (its title, headers, footers and cells sanitised in place)."""
+    if isinstance(obj, str):
+        return printable(obj)
+    if isinstance(obj, Text):
+        return Text(printable(obj.plain), style=obj.style) if printable(obj.plain) != obj.plain else obj
+    if isinstance(obj, _RichTable) and not isinstance(obj, SafeTable):
+        for key in ("title", "caption"):
+            setattr(obj, key, _safe_text(getattr(obj, key)))
+        for col in obj.columns:
+            col.header, col.footer = _safe_text(col.header), _safe_text(col.footer)
+            cells = getattr(col, "_cells", None)
+            if isinstance(cells, list):
+                cells[:] = [_sanitized(c) if isinstance(c, Text) else _safe_text(c) for c in cells]
+    return obj
+
+
+out = _SafeConsole(highlight=False, soft_wrap=True, markup=False, emoji=False)
+err = _SafeConsole(stderr=True, highlight=False, soft_wrap=True, markup=False, emoji=False)
+
+# What json.dumps leaves as it is and a terminal would act on: DEL, C1 controls, bidi, zero-width
+# (C0 controls json escapes itself). They can occur only inside strings, so escaping them as
+# \uXXXX keeps the JSON valid and equal.
+_JSON_UNSAFE = re.compile("[\x7f-\x9f\u00ad\u061c\u180e\u200b-\u200f\u2028-\u202e\u2060-\u2064"
+                          "\u2066-\u206f\ufeff\ufff9-\ufffb]")  # fmt: skip
+
+
+def quiet_stdout() -> None:
+    """After a broken pipe (``dangjian gaps | head``): nothing more to write there."""
+    with contextlib.suppress(OSError, ValueError):
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+
+
+def _json_text(data: Any) -> str:
+    return _JSON_UNSAFE.sub(_escaped, json.dumps(data, ensure_ascii=False, indent=2))
+
+
+def emit_json(data: Any) -> None:
+    """``data`` as JSON on stdout, written as it is encoded (a province's findings would otherwise be
+    held twice more, as one text and its escaped copy)."""
+    pieces: list[str] = []
+    size = 0
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data):
+        pieces.append(piece)
+        size += len(piece)
+        if size > 1 << 16:
+            sys.stdout.write(_JSON_UNSAFE.sub(_escaped, "".join(pieces)))
+            pieces, size = [], 0
+    sys.stdout.write(_JSON_UNSAFE.sub(_escaped, "".join(pieces)) + "\n")
+
+
+def _escaped(m: re.Match) -> str:
+    return f"\\u{ord(m.group()):04x}"
+
+
+class Progress:
+    """A progress bar on stderr that appears only once a command has taken more than a moment; each
+    stage is named by the catalogue's ``progress`` section."""
+
+    def __init__(self, enabled: bool):
+        self.enabled = enabled
+        self.start = time.monotonic()
+        self.bar = None
+        self.tasks: dict[str, Any] = {}
+        self.names = texts("progress")
+
+    def __call__(self, stage: str, done: int, total: int) -> None:
+        if not self.enabled:
+            return
+        if self.bar is None:
+            if time.monotonic() - self.start < 0.5:
+                return
+            from rich.progress import Progress
+
+            self.bar = Progress(console=err, transient=True)
+            self.bar.start()
+        if stage not in self.tasks:
+            self.tasks[stage] = self.bar.add_task(self.names.get(stage, stage), total=total)
+        self.bar.update(self.tasks[stage], completed=done, total=total)
+
+    def close(self) -> None:
+        if self.bar is not None:
+            self.bar.stop()
