@@ -24,10 +24,10 @@ import pytest
 from typer.testing import CliRunner
 
 from dangjian.cli.main import app
-from dangjian.wording import t as wording_text
 from dangjian.graph.errors import WorkspaceError
 from dangjian.graph.safe import FORMULA_START
 from dangjian.graph.store import EdgeRow, NodeRow, Workspace
+from dangjian.wording import t as wording_text
 
 runner = CliRunner()
 DJ = Path(sys.executable).with_name("dangjian")
