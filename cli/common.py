@@ -181,16 +181,33 @@ def _quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
+@functools.cache
+def _records() -> tuple[type, ...]:
+    """The types JSON writes as their ``to_dict()`` (imported on first use: the queries load with
+    the command that needs them)."""
+    from dangjian.queries.findings import Finding
+
+    return (Finding,)
+
+
+def _json_default(o: Any) -> Any:
+    """A finding as its ``to_dict()``, one at a time as the encoder reaches it (a province has
+    hundreds of thousands: no second copy of them all as dicts)."""
+    if isinstance(o, _records()):
+        return o.to_dict()
+    raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+
 def _json_text(data: Any) -> str:
-    return _JSON_UNSAFE.sub(_escaped, json.dumps(data, ensure_ascii=False, indent=2))
+    return _JSON_UNSAFE.sub(_escaped, json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
 
 
 def _emit_json(data: Any) -> None:
     """``data`` as JSON on stdout, written as it is encoded (a province's findings would otherwise be
-    held twice more, as one text and its escaped copy)."""
+    held twice more, as one text and its escaped copy). Findings are written as their ``to_dict()``."""
     pieces: list[str] = []
     size = 0
-    for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data):
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=2, default=_json_default).iterencode(data):
         pieces.append(piece)
         size += len(piece)
         if size > 1 << 16:

@@ -74,7 +74,7 @@ def show(
         more = f" …+{len(items) - 10}" if len(items) > 10 else ""
         out.print(f"{rel}（{len(items)}）：{names}{more}" if zh else f"{rel} ({len(items)}): {names}{more}", markup=False)
     for f in d["findings"]:
-        out.print(f"[{SEV_LABEL[lang][f['severity']]}] {f['title']}：{f['action']}（{f['cite']}）", markup=False)
+        out.print(f"[{SEV_LABEL[lang][f.severity]}] {f.title}：{f.action}（{f.cite}）", markup=False)
     if d["source"]:
         out.print(("来源：" if zh else "source: ") + " ".join(str(x) for x in d["source"]), markup=False)
 

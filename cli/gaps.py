@@ -13,7 +13,7 @@ from __future__ import annotations
 import json
 import sys
 from pathlib import Path
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -43,6 +43,9 @@ from dangjian.cli.common import (
 )
 from dangjian.graph import model
 from dangjian.graph.safe import printable, spreadsheet_cell
+
+if TYPE_CHECKING:  # the queries load on a command's first use, not on every start
+    from dangjian.queries.findings import Finding
 
 
 @app.command()
@@ -100,14 +103,14 @@ def gaps(
         _print_findings(findings, summary, lang, limit)
     if fail_on is not None:
         order = {s: i for i, s in enumerate(SEVERITIES)}
-        if any(order[f["severity"]] <= order[fail_on] for f in findings):
+        if any(order[f.severity] <= order[fail_on] for f in findings):
             raise typer.Exit(4)
 
 
 
 
-def _cell(f: dict, key: str) -> str:
-    v = f[key]
+def _cell(f: Finding, key: str) -> str:
+    v = getattr(f, key)
     if key == "area_path":
         return ">".join(v)
     if key == "facts":
@@ -115,7 +118,7 @@ def _cell(f: dict, key: str) -> str:
     return str(v)
 
 
-def _findings_csv(findings: list[dict]) -> str:
+def _findings_csv(findings: list[Finding]) -> str:
     import csv
     import io
 
@@ -131,27 +134,27 @@ def _md(text: str) -> str:
     return printable(text.replace("\n", " ")).replace("|", "\\|")
 
 
-def _findings_md(findings: list[dict], summary: dict, lang: str) -> str:
+def _findings_md(findings: list[Finding], summary: dict, lang: str) -> str:
     head = ["严重程度", "问题", "对象", "区域", "建议", "依据"] if lang == "zh" else \
         ["severity", "finding", "entity", "area", "action", "source"]  # fmt: skip
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     for f in findings:
-        cells = [SEV_LABEL[lang][f["severity"]], f["title"], f"{f['name']} ({f['entity']})",
-                 ">".join(f["area_path"]), f["action"], f["cite"]]  # fmt: skip
+        cells = [SEV_LABEL[lang][f.severity], f.title, f"{f.name} ({f.entity})", ">".join(f.area_path),
+                 f.action, f.cite]  # fmt: skip
         lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
     total = f"{'共' if lang == 'zh' else 'total'} {summary['total']}"
     return "\n".join(lines) + f"\n\n{total}\n"
 
 
-def _print_findings(findings: list[dict], summary: dict, lang: str, limit: int) -> None:
+def _print_findings(findings: list[Finding], summary: dict, lang: str, limit: int) -> None:
     zh = lang == "zh"
     table = Table(title=None)
     for col in (["级别", "问题", "对象", "区域", "建议"] if zh else ["sev", "finding", "entity", "area", "action"]):
         table.add_column(col, overflow="fold")
     shown = findings if limit <= 0 else findings[:limit]
     for f in shown:
-        area = ">".join(f["area_path"][-2:])
-        table.add_row(SEV_LABEL[lang][f["severity"]], f["title"], f"{f['name']}\n{f['entity']}", area, f["action"])
+        area = ">".join(f.area_path[-2:])
+        table.add_row(SEV_LABEL[lang][f.severity], f.title, f"{f.name}\n{f.entity}", area, f.action)
     if findings:
         out.print(table)
     if len(shown) < len(findings):

@@ -53,7 +53,7 @@ def examples(tmp_path_factory):
 def test_sharded_findings_equal_the_whole_graphs(city, level, size):
     """Whatever the level and however many areas a pull takes (one, some, all)."""
     whole = run_rules(city, as_of=AS_OF)
-    assert {f["rule"] for f in whole} >= set(PLANTED_RULES)  # every rule has something to find
+    assert {f.rule for f in whole} >= set(PLANTED_RULES)  # every rule has something to find
     assert run_rules_sharded(EmbeddedSource(city), level=level, size=size, as_of=AS_OF) == whole
 
 
