@@ -481,6 +481,43 @@ def test_rule_functions_take_the_graph_first_and_return_plain_data():
 
 
 
+FINDING_KEYS = ["rule", "severity", "title", "entity", "entity_type", "name", "community", "area_path", "facts",
+                "action", "cite"]  # fmt: skip
+
+
+def test_findings_are_finding_objects_whose_dicts_keep_the_json_keys_in_order():
+    """run_rules returns Finding objects; to_dict() gives the JSON output's keys, in its order, with
+    the finding's own values (not copies), and a dict gives the same finding back."""
+    import dataclasses
+    import json
+    import pickle
+
+    from dangjian.queries import Finding
+
+    b = B()
+    b.community("c1", name="彩云社区")
+    (m,) = b.members(1)
+    found = run_rules(b.g, as_of=DAY)
+    assert found and all(type(f) is Finding for f in found)
+    assert [fd.name for fd in dataclasses.fields(Finding)] == FINDING_KEYS
+    for f in found:
+        d = f.to_dict()
+        assert list(d) == FINDING_KEYS
+        assert all(d[k] is getattr(f, k) for k in FINDING_KEYS)
+        assert Finding(**d) == f and Finding(**d) is not f
+        assert pickle.loads(pickle.dumps(f)) == f  # a slots dataclass crosses processes and threads
+        assert list(json.loads(json.dumps(d, ensure_ascii=False))) == FINDING_KEYS
+    (f,) = [f for f in found if f.rule == "community-without-org"]
+    assert f.to_dict() == {
+        "rule": "community-without-org", "severity": "high", "title": f.title, "entity": "c1",
+        "entity_type": "Area", "name": "彩云社区", "community": "c1", "area_path": ["city", "dist", "st", "彩云社区"],
+        "facts": {"level": "community"}, "action": f.action, "cite": f.cite,
+    }  # fmt: skip
+    with pytest.raises(AttributeError):  # slots: a misspelt field is an error, not a new key
+        f.severty = "low"
+    assert {f.name for f in found if f.entity == m} == {"张*华"}  # a person's name masked
+
+
 def test_config_area_and_severity_filters(tmp_path):
     b = B()
     b.community("c1", name="祥云社区")
