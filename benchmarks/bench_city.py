@@ -92,7 +92,7 @@ def phase_gaps(db: str, rosters: str) -> dict:
     findings = run_rules(g, as_of=AS_OF)
     t2 = time.perf_counter()
     truth = {(f["rule"], f["entity"]) for f in json.loads((Path(rosters) / "ground_truth.json").read_text())["findings"]}
-    found = {(f["rule"], f["entity"]) for f in findings}
+    found = {(f.rule, f.entity) for f in findings}
     return {"graph_seconds": t1 - t0, "seconds": t2 - t1, "nodes": g.number_of_nodes(), "edges": g.number_of_edges(),
             "findings": len(findings), "exact": found == truth, "missed": len(truth - found),
             "extra": len(found - truth), "rss_kb": _rss_kb()}  # fmt: skip

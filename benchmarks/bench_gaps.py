@@ -109,8 +109,8 @@ class RulesChild:
     def __init__(self, db: str, as_of: str):
         from dangjian.graph.build import to_networkx
         from dangjian.graph.store import Workspace
+        from dangjian.queries import rules_registry
         from dangjian.queries.index import COMMUNITY_LEVELS
-        from dangjian.queries.registry import rules_registry
 
         self.source = source_digest()
         self.as_of = as_of
@@ -128,7 +128,7 @@ class RulesChild:
     def timed_run(self) -> dict:
         """One ``run_rules`` with the collector on, as in ``dangjian gaps``; the time spent in the
         collector and its full collections; the machine's speed just before."""
-        from dangjian.queries.registry import run_rules
+        from dangjian.queries import run_rules
 
         g, as_of = self.g, self.as_of
         calibration = calibrate(tries=1)
@@ -148,7 +148,7 @@ class RulesChild:
         gc.callbacks.remove(on_gc)
         counts: dict[str, int] = {}
         for f in findings:
-            counts[f["rule"]] = counts.get(f["rule"], 0) + 1
+            counts[f.rule] = counts.get(f.rule, 0) + 1
         if self.found is None:
             self.found = (len(findings), counts)
         elif (len(findings), counts) != self.found:
@@ -158,8 +158,8 @@ class RulesChild:
                 "gc_full": sum(1 for gen, _ in gc_log if gen == 2), "calibration": calibration}  # fmt: skip
 
     def rest(self, repeat: int, count: bool) -> dict:
+        from dangjian.queries import run_rules
         from dangjian.queries.index import GraphIndex
-        from dangjian.queries.registry import run_rules
 
         g, as_of, registry = self.g, self.as_of, self.registry
         if self.found is None:

@@ -67,7 +67,7 @@ def show(
         more = f" …+{len(items) - 10}" if len(items) > 10 else ""
         out.print(t("cli.show.neighbours", relation=rel, n=len(items), names=names, more=more), markup=False)
     for f in d["findings"]:
-        out.print(f"[{t('severity.' + f['severity'])}] {f['title']}：{f['action']}（{f['cite']}）", markup=False)
+        out.print(f"[{t('severity.' + f.severity)}] {f.title}：{f.action}（{f.cite}）", markup=False)
     if d["source"]:
         out.print(t("cli.show.source", source=" ".join(str(x) for x in d["source"])), markup=False)
 

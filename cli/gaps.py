@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import json
 import sys
-from typing import Annotated
+from typing import TYPE_CHECKING, Annotated
 
 import typer
 
@@ -39,6 +39,9 @@ from dangjian.cli.common import (
 from dangjian.cli.output import Progress, Table, emit_json, out
 from dangjian.graph.safe import printable, spreadsheet_cell
 from dangjian.wording import t, texts
+
+if TYPE_CHECKING:  # the queries load on a command's first use, not on every start
+    from dangjian.queries.findings import Finding
 
 
 @command()
@@ -95,14 +98,14 @@ def gaps(
         _print_findings(findings, summary, lang, limit)
     if fail_on is not None:
         order = {s: i for i, s in enumerate(SEVERITIES)}
-        if any(order[f["severity"]] <= order[fail_on] for f in findings):
+        if any(order[f.severity] <= order[fail_on] for f in findings):
             raise typer.Exit(4)
 
 
 
 
-def _cell(f: dict, key: str) -> str:
-    v = f[key]
+def _cell(f: Finding, key: str) -> str:
+    v = getattr(f, key)
     if key == "area_path":
         return ">".join(v)
     if key == "facts":
@@ -110,7 +113,7 @@ def _cell(f: dict, key: str) -> str:
     return str(v)
 
 
-def _findings_csv(findings: list[dict]) -> str:
+def _findings_csv(findings: list[Finding]) -> str:
     import csv
     import io
 
@@ -126,26 +129,25 @@ def _md(text: str) -> str:
     return printable(text.replace("\n", " ")).replace("|", "\\|")
 
 
-def _findings_md(findings: list[dict], summary: dict, lang: str) -> str:
+def _findings_md(findings: list[Finding], summary: dict, lang: str) -> str:
     head = [t(f"cli.md.{k}") for k in ("severity", "finding", "entity", "area", "action", "source")]
     lines = ["| " + " | ".join(head) + " |", "|" + "---|" * len(head)]
     sev = texts("severity")
     for f in findings:
-        cells = [sev[f["severity"]], f["title"], f"{f['name']} ({f['entity']})",
-                 ">".join(f["area_path"]), f["action"], f["cite"]]  # fmt: skip
+        cells = [sev[f.severity], f.title, f"{f.name} ({f.entity})", ">".join(f.area_path), f.action, f.cite]
         lines.append("| " + " | ".join(_md(c) for c in cells) + " |")
     return "\n".join(lines) + f"\n\n{t('cli.md.total', n=summary['total'])}\n"
 
 
-def _print_findings(findings: list[dict], summary: dict, lang: str, limit: int) -> None:
+def _print_findings(findings: list[Finding], summary: dict, lang: str, limit: int) -> None:
     sev = texts("severity")
     table = Table(title=None)
     for col in ("severity", "finding", "entity", "area", "action"):
         table.add_column(t(f"cli.table.{col}"), overflow="fold")
     shown = findings if limit <= 0 else findings[:limit]
     for f in shown:
-        area = ">".join(f["area_path"][-2:])
-        table.add_row(sev[f["severity"]], f["title"], f"{f['name']}\n{f['entity']}", area, f["action"])
+        area = ">".join(f.area_path[-2:])
+        table.add_row(sev[f.severity], f.title, f"{f.name}\n{f.entity}", area, f.action)
     if findings:
         out.print(table)
     if len(shown) < len(findings):

@@ -11,6 +11,7 @@ invisible character raw:
 from __future__ import annotations
 
 import contextlib
+import functools
 import json
 import os
 import re
@@ -98,8 +99,25 @@ def quiet_stdout() -> None:
         os.dup2(devnull, sys.stdout.fileno())
 
 
+@functools.cache
+def _records() -> tuple[type, ...]:
+    """The types JSON writes as their ``to_dict()`` (imported on first use: the queries load with
+    the command that needs them)."""
+    from dangjian.queries.findings import Finding
+
+    return (Finding,)
+
+
+def _json_default(o: Any) -> Any:
+    """A finding as its ``to_dict()``, one at a time as the encoder reaches it (a province has
+    hundreds of thousands: no second copy of them all as dicts)."""
+    if isinstance(o, _records()):
+        return o.to_dict()
+    raise TypeError(f"Object of type {type(o).__name__} is not JSON serializable")
+
+
 def _json_text(data: Any) -> str:
-    return _JSON_UNSAFE.sub(_escaped, json.dumps(data, ensure_ascii=False, indent=2))
+    return _JSON_UNSAFE.sub(_escaped, json.dumps(data, ensure_ascii=False, indent=2, default=_json_default))
 
 
 def emit_json(data: Any) -> None:
@@ -107,7 +125,7 @@ def emit_json(data: Any) -> None:
     held twice more, as one text and its escaped copy)."""
     pieces: list[str] = []
     size = 0
-    for piece in json.JSONEncoder(ensure_ascii=False, indent=2).iterencode(data):
+    for piece in json.JSONEncoder(ensure_ascii=False, indent=2, default=_json_default).iterencode(data):
         pieces.append(piece)
         size += len(piece)
         if size > 1 << 16:

@@ -5,7 +5,7 @@ organization covers.
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()
 >>> g.add_node("c1", type="Area", name="彩云社区", level="community")
->>> [f["entity"] for f in community_without_org(g, as_of="2026-11-22")]
+>>> [f.entity for f in community_without_org(g, as_of="2026-11-22")]
 ['c1']
 """
 

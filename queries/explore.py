@@ -203,9 +203,9 @@ def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str = "zh",
                                                    "type": _label(g, other, lang)})  # fmt: skip
     findings = []
     if with_findings:
-        from dangjian.queries.registry import run_rules
+        from dangjian.queries.run import run_rules
 
-        findings = [f for f in run_rules(g, as_of=ix.as_of, lang=lang, index=ix) if f["entity"] == n]
+        findings = [f for f in run_rules(g, as_of=ix.as_of, lang=lang, index=ix) if f.entity == n]
     return {
         "id": n,
         "type": t,

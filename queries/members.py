@@ -5,7 +5,7 @@ organization. Findings name members masked (张*华), never with ID or phone num
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()
 >>> g.add_node("m", type="Member", name="张小华", situation="retired", status="formal")
->>> [(f["entity"], f["name"]) for f in member_without_org(g, as_of="2026-11-22")]
+>>> [(f.entity, f.name) for f in member_without_org(g, as_of="2026-11-22")]
 [('m', '张*华')]
 """
 

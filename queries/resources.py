@@ -4,7 +4,7 @@
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()
 >>> g.add_node("c", type="Area", name="某社区", level="community", venue_area=120)
->>> [f["facts"]["tier"] for f in venue_under_standard(g, as_of="2026-01-01")]
+>>> [f.facts["tier"] for f in venue_under_standard(g, as_of="2026-01-01")]
 ['basic']
 """
 

@@ -8,7 +8,7 @@ database too big for memory (Neo4j) is audited one street or district at a time.
 >>> g.add_node("s", type="Area", name="祥和街道", level="street")
 >>> g.add_node("c", type="Area", name="祥云社区", level="community")
 >>> _ = g.add_edge("s", "c", 1, type="CONTAINS")
->>> sorted(f["rule"] for f in run_rules_sharded(EmbeddedSource(g), as_of="2026-11-22", min_severity="high"))
+>>> sorted(f.rule for f in run_rules_sharded(EmbeddedSource(g), as_of="2026-11-22", min_severity="high"))
 ['community-without-org', 'street-without-working-committee']
 """
 
@@ -35,9 +35,11 @@ from dangjian.graph.shards import (
     shard_levels,
     shard_roots,
 )
+from dangjian.queries.findings import Finding
 from dangjian.queries.index import COMMUNITY_LEVELS, GraphIndex
 from dangjian.queries.lookup import name_stem, resolve
-from dangjian.queries.registry import rank_findings, run_rules, sort_findings
+from dangjian.queries.ranking import rank_findings, sort_findings
+from dangjian.queries.run import run_rules
 
 __all__ = ["run_rules_sharded", "resolve_in", "pull_area", "pull_entity"]
 
@@ -56,8 +58,8 @@ def resolve_in(source: GraphSource, text: str, types: Iterable[str] | None = Non
 
 def run_rules_sharded(source: GraphSource, *, level: str = "street", area: str | None = None,
                       size: int = DEFAULT_SHARD_SIZE, progress: Callable[[str, int, int], None] | None = None,
-                      **options: Any) -> list[dict[str, Any]]:  # fmt: skip
-    """:func:`~dangjian.queries.registry.run_rules` over every shard at ``level`` (areas of that
+                      **options: Any) -> list[Finding]:  # fmt: skip
+    """:func:`~dangjian.queries.run.run_rules` over every shard at ``level`` (areas of that
     level pulled together in runs of about ``size``, see :func:`~dangjian.graph.shards.shard_groups`;
     0: one area a shard), or over the shard of ``area`` alone, keeping each shard's findings about
     what it owns. ``options``: ``as_of``, ``config``, ``rules``, ``min_severity``, ``lang``. The
@@ -73,17 +75,17 @@ def run_rules_sharded(source: GraphSource, *, level: str = "street", area: str |
         pulls = [functools.partial(pull_shard, source, g, ",".join(g)) for g in groups]
         shards = _pulled([*pulls, functools.partial(pull_rest, source, level)], source.concurrent)
         total = len(groups) + 1
-    found: dict[tuple[str, str], dict[str, Any]] = {}
+    found: dict[tuple[str, str], Finding] = {}
     _run(shards, found, total, root if area is not None else None, progress, options)
     return sort_findings(rank_findings(list(found.values())))
 
 
-def _run(shards: Iterable[Shard], found: dict, total: int, area: str | None,
+def _run(shards: Iterable[Shard], found: dict[tuple[str, str], Finding], total: int, area: str | None,
          progress: Callable[[str, int, int], None] | None, options: dict[str, Any]) -> None:  # fmt: skip
     for i, shard in enumerate(shards, start=1):
         for f in run_rules(shard.graph, area=area, **options):
-            if f["entity"] in shard.owned:
-                found.setdefault((f["rule"], f["entity"]), f)
+            if f.entity in shard.owned:
+                found.setdefault((f.rule, f.entity), f)
         shard.release()
         if progress:
             progress("shards", i, total)

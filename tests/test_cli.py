@@ -164,6 +164,24 @@ def test_gaps_formats_and_fail_on(tmp_path):
     assert "共发现问题" in r.stdout and "按区域" in r.stdout and "按规则" in r.stdout
 
 
+def test_json_writes_each_finding_as_its_to_dict(tmp_path):
+    """gaps --json and show --json write the findings as Finding.to_dict(): its keys in its order."""
+    from dangjian.graph.build import to_networkx
+    from dangjian.queries import run_rules
+
+    db = _examples_db(tmp_path)
+    with Workspace.open(db) as ws:
+        found = run_rules(to_networkx(ws), as_of="2026-11-22")
+    expected = json.loads(json.dumps([f.to_dict() for f in found], ensure_ascii=False))
+    r = runner.invoke(app, ["gaps", "--db", str(db), "--as-of", "2026-11-22", "--json"])
+    written = json.loads(r.stdout)["findings"]
+    assert r.exit_code == 0 and written == expected and len(written) > 10
+    assert all(list(w) == list(f.to_dict()) for w, f in zip(written, found, strict=True))
+    r = runner.invoke(app, ["show", "彩云社区", "--db", str(db), "--as-of", "2026-11-22", "--json"])
+    shown = json.loads(r.stdout)["findings"]
+    assert shown and shown == [f for f in expected if f["entity"] == "530702003006"]  # 彩云社区
+
+
 def test_gaps_errors_are_one_line(tmp_path):
     db = _examples_db(tmp_path)
     for args, message in ((["--area", "祥云社"], "是否是：祥云社区"), (["--rule", "nope"], "no rule 'nope'")):

@@ -93,8 +93,8 @@ def test_each_deliberate_gap_is_found_exactly_once_and_nothing_else_is_high(tmp_
         g = to_networkx(ws)
     findings = run_rules(g, as_of="2026-11-22")
     for rule_id, entity in DELIBERATE:
-        hits = [f for f in findings if f["entity"] == entity and f["rule"] == rule_id]
+        hits = [f for f in findings if f.entity == entity and f.rule == rule_id]
         assert len(hits) == 1, (rule_id, entity)
-        assert [f["entity"] for f in findings if f["rule"] == rule_id] == [entity]
-    high = {(f["rule"], f["entity"]) for f in findings if f["severity"] == "high"}
+        assert [f.entity for f in findings if f.rule == rule_id] == [entity]
+    high = {(f.rule, f.entity) for f in findings if f.severity == "high"}
     assert high <= DELIBERATE, high - DELIBERATE

@@ -95,7 +95,7 @@ def test_show_and_path(example):
     _, g = example
     d = describe(g, "M0062", as_of="2026-11-22")
     assert d["area_path"][-1] == "太和社区" and d["org_chain"][-1]["id"] == "PO-XH-001"
-    assert [f["rule"] for f in d["findings"]] == ["member-not-reported"]
+    assert [f.rule for f in d["findings"]] == ["member-not-reported"]
     assert "身份证号" not in d["properties"] and "联系电话" not in d["properties"]
     steps = path(g, "M0062", "彩云社区")
     assert steps[0]["from"] == "M0062" and steps[-1]["to"] == "530702003006"

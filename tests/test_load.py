@@ -243,7 +243,7 @@ def test_a_file_that_is_not_a_workspace_is_refused(tmp_path):
     p.write_text("hello")
     with pytest.raises(WorkspaceError, match="不是 dangjian 工作区"):
         Workspace.open(p)
-    with pytest.raises(WorkspaceError, match="no workspace"):
+    with pytest.raises(WorkspaceError, match="没有工作区"):
         Workspace.open(tmp_path / "missing.db")
 
 

@@ -246,7 +246,7 @@ def test_cli_commands_on_the_neo4j_backend(tmp_path, monkeypatch):
     assert "祥云社区" in run("view", "community", "祥云社区", "-o", str(out), *neo) and out.exists()
     for q in saved_queries():  # and the saved queries answer as the rules do
         with Workspace.open(db) as ws:
-            expected = {f["entity"] for f in run_rules(to_networkx(ws), as_of=AS_OF, rules=[q.rule])}
+            expected = {f.entity for f in run_rules(to_networkx(ws), as_of=AS_OF, rules=[q.rule])}
         assert {r["id"] for r in run_saved(store, q.name, as_of=AS_OF)} == expected, q.name
     store.close()
 

@@ -162,7 +162,7 @@ def test_sharded_gaps_from_the_server_equal_the_embedded_findings(store, pushed_
     src = Neo4jSource(store)
     got = run_rules_sharded(src, level=level, size=size, as_of=as_of)
     assert got == run_rules(pushed_city, as_of=as_of)
-    assert {f["rule"] for f in got} >= {"community-without-org", "member-not-reported", "unit-needs-own-branch"}
+    assert {f.rule for f in got} >= {"community-without-org", "member-not-reported", "unit-needs-own-branch"}
 
 
 @pytest.mark.parametrize("area", ["祥和街道", "530702003003"])
@@ -256,9 +256,9 @@ def test_saved_queries_and_rules_agree_on_a_member_with_two_residences(store, tm
         g = to_networkx(ws)
     assert len([e for e in g.out_edges("M0001", data="type") if e[2] == "LIVES_IN"]) == 2
     for q in saved_queries():
-        expected = {f["entity"] for f in run_rules(g, as_of=AS_OF, rules=[q.rule])}
+        expected = {f.entity for f in run_rules(g, as_of=AS_OF, rules=[q.rule])}
         assert {r["id"] for r in run_saved(store, q.name, as_of=AS_OF)} == expected, q.name
-    assert "M0001" not in {f["entity"] for f in run_rules(g, as_of=AS_OF, rules=["member-not-reported"])}
+    assert "M0001" not in {f.entity for f in run_rules(g, as_of=AS_OF, rules=["member-not-reported"])}
 
 
 def test_a_foreign_node_with_our_label_and_id_is_never_changed_or_pruned(store, tmp_path):
@@ -278,7 +278,7 @@ def test_a_foreign_node_with_our_label_and_id_is_never_changed_or_pruned(store, 
     assert src.nodes(["530702003003"])["530702003003"]["name"] == "祥云社区"
     assert run_rules_sharded(src, as_of=AS_OF) == run_rules(g, as_of=AS_OF)
     for q in saved_queries():  # the saved queries see only ours too (theirs has no organization either)
-        expected = {f["entity"] for f in run_rules(g, as_of=AS_OF, rules=[q.rule])}
+        expected = {f.entity for f in run_rules(g, as_of=AS_OF, rules=[q.rule])}
         assert {r["id"] for r in run_saved(store, q.name, as_of=AS_OF)} == expected, q.name
     fewer = tmp_path / "fewer"
     (fewer / "x").mkdir(parents=True)

@@ -72,7 +72,7 @@ class B:
 
     def run(self, rule, **settings):
         found = run_rules(self.g, as_of=DAY, rules=[rule], config={rule: settings} if settings else None)
-        return [f["entity"] for f in found]
+        return [f.entity for f in found]
 
 
 FIRED: set[str] = set()  # the rules that found something, since it was last cleared
@@ -81,7 +81,7 @@ FIRED: set[str] = set()  # the rules that found something, since it was last cle
 def run_rules(g, **options):
     """The library's run_rules, noting which rules fired."""
     found = _run_rules(g, **options)
-    FIRED.update(f["rule"] for f in found)
+    FIRED.update(f.rule for f in found)
     return found
 
 
@@ -141,8 +141,8 @@ def test_small_unit_uncovered():
     b.org("joint", branch_kind="joint", anchor="c1")
     b.edge("joint", "u4", "COVERS")
     found = run_rules(b.g, as_of=DAY, rules=["small-unit-uncovered"])
-    assert [f["entity"] for f in found] == ["u1", "u2"]
-    assert found[0]["facts"]["nearby_ids"] == ["u2"] and "u2" in found[0]["action"]
+    assert [f.entity for f in found] == ["u1", "u2"]
+    assert found[0].facts["nearby_ids"] == ["u2"] and "u2" in found[0].action
 
 
 def test_two_new_unit_no_coverage():
@@ -299,8 +299,8 @@ def test_leadership_cycle():
     b.org("d", parent="a")
     b.org("e", parent="e")
     found = run_rules(b.g, as_of=DAY, rules=["leadership-cycle"])
-    assert [f["entity"] for f in found] == ["a", "e"]
-    assert found[0]["facts"]["orgs"] == ["a", "b", "c"]
+    assert [f.entity for f in found] == ["a", "e"]
+    assert found[0].facts["orgs"] == ["a", "b", "c"]
 
 
 def test_org_without_superior():
@@ -362,7 +362,7 @@ def test_member_without_org():
     b.edge(left, "o", "MEMBER_OF", valid_to=YESTERDAY)
     assert sorted(b.run("member-without-org")) == sorted([loose, left])
     found = run_rules(b.g, as_of=DAY, rules=["member-without-org"])
-    assert {f["name"] for f in found} == {"张*华"}
+    assert {f.name for f in found} == {"张*华"}
 
 
 # --- co-construction --------------------------------------------------------------------------
@@ -384,8 +384,8 @@ def test_community_few_partners():
     _partnered(b, "c2", ["u2"], valid_to=YESTERDAY)
     b.unit("u9", where="c3")
     found = run_rules(b.g, as_of=DAY, rules=["community-few-partners"])
-    assert sorted(f["entity"] for f in found) == ["c2", "c3"]
-    assert all(f["facts"]["units"] == 1 for f in found)
+    assert sorted(f.entity for f in found) == ["c2", "c3"]
+    assert all(f.facts["units"] == 1 for f in found)
     assert sorted(b.run("community-few-partners", min_partners=2)) == ["c1", "c2", "c3"]
 
 
@@ -453,7 +453,7 @@ def test_venue_under_standard():
     b.community("c149", venue_area=149.5)
     b.community("cnone")
     found = run_rules(b.g, as_of=DAY, rules=["venue-under-standard"])
-    assert [f["entity"] for f in found] == ["c149"] and found[0]["facts"]["tier"] == "basic"
+    assert [f.entity for f in found] == ["c149"] and found[0].facts["tier"] == "basic"
     assert b.run("venue-under-standard", standard_m2=300) == ["c149", "c150"]
 
 
@@ -473,11 +473,49 @@ def test_rule_functions_take_the_graph_first_and_return_plain_data():
     b = B()
     b.community("c1", name="彩云社区")
     (f,) = community_without_org(b.g, as_of=DAY)
-    assert f["rule"] == "community-without-org" and f["severity"] == "high"
-    assert f["area_path"] == ["city", "dist", "st", "彩云社区"] and "彩云社区" in f["action"]
-    assert "一社区一党组织" in f["cite"]
+    assert f.rule == "community-without-org" and f.severity == "high"
+    assert f.area_path == ["city", "dist", "st", "彩云社区"] and "彩云社区" in f.action
+    assert "一社区一党组织" in f.cite
     (en,) = community_without_org(b.g, as_of=DAY, lang="en")
-    assert en["title"] == "Community with no Party organization"
+    assert en.title == "Community with no Party organization"
+
+
+
+FINDING_KEYS = ["rule", "severity", "title", "entity", "entity_type", "name", "community", "area_path", "facts",
+                "action", "cite"]  # fmt: skip
+
+
+def test_findings_are_finding_objects_whose_dicts_keep_the_json_keys_in_order():
+    """run_rules returns Finding objects; to_dict() gives the JSON output's keys, in its order, with
+    the finding's own values (not copies), and a dict gives the same finding back."""
+    import dataclasses
+    import json
+    import pickle
+
+    from dangjian.queries import Finding
+
+    b = B()
+    b.community("c1", name="彩云社区")
+    (m,) = b.members(1)
+    found = run_rules(b.g, as_of=DAY)
+    assert found and all(type(f) is Finding for f in found)
+    assert [fd.name for fd in dataclasses.fields(Finding)] == FINDING_KEYS
+    for f in found:
+        d = f.to_dict()
+        assert list(d) == FINDING_KEYS
+        assert all(d[k] is getattr(f, k) for k in FINDING_KEYS)
+        assert Finding(**d) == f and Finding(**d) is not f
+        assert pickle.loads(pickle.dumps(f)) == f  # a slots dataclass crosses processes and threads
+        assert list(json.loads(json.dumps(d, ensure_ascii=False))) == FINDING_KEYS
+    (f,) = [f for f in found if f.rule == "community-without-org"]
+    assert f.to_dict() == {
+        "rule": "community-without-org", "severity": "high", "title": f.title, "entity": "c1",
+        "entity_type": "Area", "name": "彩云社区", "community": "c1", "area_path": ["city", "dist", "st", "彩云社区"],
+        "facts": {"level": "community"}, "action": f.action, "cite": f.cite,
+    }  # fmt: skip
+    with pytest.raises(AttributeError):  # slots: a misspelt field is an error, not a new key
+        f.severty = "low"
+    assert {f.name for f in found if f.entity == m} == {"张*华"}  # a person's name masked
 
 
 def test_config_area_and_severity_filters(tmp_path):
@@ -490,8 +528,9 @@ def test_config_area_and_severity_filters(tmp_path):
                    encoding="utf-8")
     config = load_config(cfg)
     found = run_rules(b.g, as_of=DAY, config=config, rules=["community-without-org", "grid-without-group"])
-    assert {(f["entity"], f["severity"]) for f in found} == {("c1", "low"), ("c2", "low")}
-    assert [f["entity"] for f in run_rules(b.g, as_of=DAY, area="顺和社区", rules=["community-without-org"])] == ["c2"]
+    assert {(f.entity, f.severity) for f in found} == {("c1", "low"), ("c2", "low")}
+    in_area = run_rules(b.g, as_of=DAY, area="顺和社区", rules=["community-without-org"])
+    assert [f.entity for f in in_area] == ["c2"]
     assert run_rules(b.g, as_of=DAY, min_severity="medium", config=config, rules=["community-without-org"]) == []
 
 
@@ -517,7 +556,7 @@ def test_run_rules_reuses_an_index_of_the_same_graph_and_date():
     g.add_node("m", type="Member", name="张小华", situation="retired", status="formal")
     ix = GraphIndex(g, "2026-11-22")
     assert run_rules(g, as_of="2026-11-22", index=ix) == run_rules(g, as_of="2026-11-22")
-    assert run_rules(g, index=ix)[0]["entity"] in {"c", "m"}
+    assert run_rules(g, index=ix)[0].entity in {"c", "m"}
     with pytest.raises(ValueError):
         run_rules(g, as_of="2026-01-01", index=ix)
     with pytest.raises(ValueError):

@@ -53,7 +53,7 @@ def examples(tmp_path_factory):
 def test_sharded_findings_equal_the_whole_graphs(city, level, size):
     """Whatever the level and however many areas a pull takes (one, some, all)."""
     whole = run_rules(city, as_of=AS_OF)
-    assert {f["rule"] for f in whole} >= set(PLANTED_RULES)  # every rule has something to find
+    assert {f.rule for f in whole} >= set(PLANTED_RULES)  # every rule has something to find
     assert run_rules_sharded(EmbeddedSource(city), level=level, size=size, as_of=AS_OF) == whole
 
 
@@ -136,5 +136,5 @@ def test_stats_and_descriptions_from_shards(city):
 def test_a_missing_root_is_a_clear_error(city):
     with pytest.raises(InputError, match="没有可读取的区域"):
         pull_shard(EmbeddedSource(city), ["nope"])
-    with pytest.raises(InputError, match="street or district"):
+    with pytest.raises(InputError, match="street 或 district"):
         run_rules_sharded(EmbeddedSource(city), level="grid")

@@ -33,7 +33,7 @@ def _graph(tmp_path, plan):
 
 def _found(tmp_path, plan) -> tuple[set, object]:
     g, result = _graph(tmp_path, plan)
-    return {(f["rule"], f["entity"]) for f in run_rules(g, as_of=AS_OF)}, result
+    return {(f.rule, f.entity) for f in run_rules(g, as_of=AS_OF)}, result
 
 
 def _score(found: set, truth: set) -> dict[str, tuple[float, float]]:
@@ -88,7 +88,7 @@ def test_lijiang_at_report_size_gives_the_reports_figures(tmp_path, seed):
     truth = Counter(r for r, _ in plan.truth)
     assert truth["venue-under-standard"] == 7 and truth["member-not-reported"] == 2320 - 1262
     assert sum(1 for p in plan.rows["任职"] if p["职务"] == "第一书记") == 49
-    found = {(f["rule"], f["entity"]) for f in run_rules(g, as_of=AS_OF)}
+    found = {(f.rule, f.entity) for f in run_rules(g, as_of=AS_OF)}
     scores = _score(found, set(plan.truth))
     assert found == set(plan.truth), {r: x for r, x in scores.items() if x != (1.0, 1.0)}
 
@@ -107,7 +107,7 @@ def test_yuhua_at_report_size_gives_the_reports_figures(tmp_path, seed):
     assert (s["units"]["two_new_eligible"], s["units"]["two_new_eligible_with_org"]) == (39, 25)
     truth = Counter(r for r, _ in plan.truth)
     assert truth["community-without-org"] == 5 and truth["unit-needs-own-branch"] == 39 - 25
-    found = {(f["rule"], f["entity"]) for f in run_rules(g, as_of=AS_OF)}
+    found = {(f.rule, f.entity) for f in run_rules(g, as_of=AS_OF)}
     assert found == set(plan.truth)
 
 

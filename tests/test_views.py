@@ -242,7 +242,7 @@ def test_community_view_needs_a_community():
         build_view(g, "community", "测试街道", as_of=AS_OF)
     below = build_view(g, "community", "g1", as_of=AS_OF)  # a grid: drawn as its community
     assert below.title.startswith(HOSTILE["area"])
-    with pytest.raises(ViewError, match="language"):
+    with pytest.raises(ViewError, match="语言"):
         build_view(g, "overview", lang="fr")
 
 
@@ -293,13 +293,13 @@ def test_node_findings_follow_run_rules_order_worst_first(eg):
 
     ordered = run_rules(eg, as_of=AS_OF)
     unordered = run_rules(eg, as_of=AS_OF, ordered=False)
-    key = lambda f: (f["rule"], str(f["entity"]), f["action"])  # noqa: E731
+    key = lambda f: (f.rule, str(f.entity), f.action)  # noqa: E731
     assert sorted(map(key, unordered)) == sorted(map(key, ordered)) and len(ordered) > 10
     view = build_view(eg, "gaps", as_of=AS_OF)  # every entity with findings, each its own
     rows = {n["id"]: n for n in view.nodes}
     by_entity: dict = {}
     for f in ordered:
-        by_entity.setdefault(f["entity"], []).append([f["severity"], f["title"], f["cite"], f["action"]])
+        by_entity.setdefault(f.entity, []).append([f.severity, f.title, f.cite, f.action])
     several = [e for e, fs in by_entity.items() if len({f[0] for f in fs}) > 1 and e in rows]
     assert several  # the check below means something: entities with findings of two severities
     for e, fs in by_entity.items():

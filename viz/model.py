@@ -28,6 +28,7 @@ from dangjian.graph.build import node_attrs
 from dangjian.graph.privacy import NameGuard, mask_name
 from dangjian.graph.schema import model
 from dangjian.queries.explore import PEOPLE, name_guard, pinyin_keys
+from dangjian.queries.findings import Finding
 from dangjian.queries.registry import SEVERITIES
 
 __all__ = ["View", "Canvas", "SEVERITY_COLOURS", "PEOPLE", "redact"]
@@ -36,8 +37,8 @@ SEVERITY_COLOURS = {"high": "#d62728", "medium": "#ff7f0e", "low": "#d8b400"}
 SEVERITY_LABELS = {"zh": {"high": "高", "medium": "中", "low": "低"},
                    "en": {"high": "high", "medium": "medium", "low": "low"}}  # fmt: skip
 _SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
-_severity = operator.itemgetter("severity")
-_NONE: list[dict] = []  # no findings (shared, never changed)
+_severity = operator.attrgetter("severity")
+_NONE: list[Finding] = []  # no findings (shared, never changed)
 @dataclass
 class View:
     """One view, ready to be written as a page (see :func:`dangjian.viz.page.write_view`)."""
@@ -59,7 +60,7 @@ class Canvas:
     """Collects the nodes and edges of a view: each graph node at most once, labelled and described
     from the schema, people masked unless ``show_names``; ID and phone numbers never copied."""
 
-    def __init__(self, g: nx.MultiDiGraph, *, lang: str = "zh", findings: list[dict] | None = None,
+    def __init__(self, g: nx.MultiDiGraph, *, lang: str = "zh", findings: list[Finding] | None = None,
                  show_names: bool = False, paths: Any = None):  # fmt: skip
         self.g, self.lang, self.show_names = g, lang, show_names
         # the node attribute dicts (networkx's own, read only): no view object per lookup
@@ -71,10 +72,10 @@ class Canvas:
         self._vid: dict[str, str] = {}  # graph id -> id in the view (people get page-local ones)
         self._edge_keys: set[tuple[str, str, str]] = set()
         self._paths = paths
-        by_entity: dict[str, list[dict]] = {}
-        by_community: dict[str, list[dict]] = {}  # findings about anything in a community
+        by_entity: dict[str, list[Finding]] = {}
+        by_community: dict[str, list[Finding]] = {}  # findings about anything in a community
         for f in findings or ():
-            e, com = f["entity"], f["community"]
+            e, com = f.entity, f.community
             if e in by_entity:
                 by_entity[e].append(f)
             else:
@@ -158,7 +159,7 @@ class Canvas:
             self._shown_cache[t] = found
         return found
 
-    def worst(self, findings: list[dict]) -> str | None:
+    def worst(self, findings: list[Finding]) -> str | None:
         """The highest severity among ``findings`` (None for none)."""
         if not findings:
             return None
@@ -170,8 +171,9 @@ class Canvas:
         return model().style(d.get("type"), d.get("level")).group
 
     def node(self, n: str, *, parent: str | None = None, group: str | None = None, label: str | None = None,
-             size: float | None = None, findings: list[dict] | None = None, extra: list[list[str]] | None = None,
-             colour_by: list[dict] | None = None) -> dict[str, Any]:  # fmt: skip
+             size: float | None = None, findings: list[Finding] | None = None,
+             extra: list[list[str]] | None = None,
+             colour_by: list[Finding] | None = None) -> dict[str, Any]:  # fmt: skip
         """Add graph node ``n`` (once; a second call returns the first). ``findings`` default to
         the findings about ``n``; ``colour_by`` (default: those) sets the colour by severity."""
         if n in self._ids:
@@ -191,7 +193,7 @@ class Canvas:
             worst = self.worst(colour_by)
         elif findings is None:
             own = self.by_entity.get(n, _NONE)
-            worst = own[0]["severity"] if own else None  # the canvas keeps each entity's worst first
+            worst = own[0].severity if own else None  # the canvas keeps each entity's worst first
         else:
             own = findings
             worst = self.worst(own)
@@ -253,10 +255,10 @@ class Canvas:
             return ""
         return " ".join(pinyin_keys(name)).strip()
 
-    def finding_row(self, f: dict) -> list[str]:
+    def finding_row(self, f: Finding) -> list[str]:
         """[severity, its label, title, citation, action] of a finding, as the page shows it."""
-        sev = SEVERITY_LABELS[self.lang].get(f["severity"], f["severity"])
-        return [f["severity"], sev, f["title"], f["cite"], f["action"]]
+        sev = SEVERITY_LABELS[self.lang].get(f.severity, f.severity)
+        return [f.severity, sev, f.title, f.cite, f.action]
 
     def legend(self) -> list[dict[str, str]]:
         used = dict.fromkeys(item["group"] for item in self.nodes)
@@ -274,6 +276,6 @@ def redact(text: str) -> str:
     return _SECRETS.sub("***", text)
 
 
-def _finding_order(f: dict) -> tuple[int, str]:
+def _finding_order(f: Finding) -> tuple[int, str]:
     """A finding's place among the findings of its entity: by severity, then rule."""
-    return _SEVERITY_RANK[f["severity"]], f["rule"]
+    return _SEVERITY_RANK[f.severity], f.rule

@@ -28,7 +28,7 @@ import networkx as nx
 from dangjian.graph.errors import DangjianError
 from dangjian.graph.perf import paused_gc
 from dangjian.graph.schema import model
-from dangjian.queries import GraphIndex, run_rules
+from dangjian.queries import Finding, GraphIndex, run_rules
 from dangjian.queries.coconstruction import agreement_parties, in_force, partners_by_community
 from dangjian.queries.index import COMMUNITY_LEVELS
 from dangjian.queries.lookup import resolve
@@ -134,11 +134,11 @@ def overview(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: s
     return _finish("overview", title, c, lang, communities=len(communities), members=total)
 
 
-def _tally(findings: list[dict], lang: str) -> str:
+def _tally(findings: list[Finding], lang: str) -> str:
     """'4（高 1，中 3）': findings about anything inside a community, by severity."""
     if not findings:
         return "0"
-    found = [f["severity"] for f in findings]  # a few per community, thousands of communities: no Counter
+    found = [f.severity for f in findings]  # a few per community, thousands of communities: no Counter
     labels = SEVERITY_LABELS[lang]
     parts = ("，" if lang == "zh" else ", ").join(f"{labels[s]} {k}" for s in SEVERITIES if (k := found.count(s)))
     return f"{len(findings)}（{parts}）" if lang == "zh" else f"{len(findings)} ({parts})"
@@ -313,12 +313,12 @@ def coconstruction(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, l
         units = sorted(partners.get(com, ()))
         item = c.node(com)
         item["size"] = _size(12, 4 * len(units))
-        own = [f for f in c.by_entity.get(com, []) if f["rule"] in PARTNER_RULES]  # as the rules judge it
+        own = [f for f in c.by_entity.get(com, []) if f.rule in PARTNER_RULES]  # as the rules judge it
         worst = c.worst(own)
         item["color"] = SEVERITY_COLOURS[worst] if worst else "#2ca02c"
         item["severity"] = worst
         item["findings"] = [c.finding_row(f) for f in own]
-        few += any(f["rule"] == "community-few-partners" for f in own)
+        few += any(f.rule == "community-few-partners" for f in own)
         item["facts"][:0] = [["共建单位" if lang == "zh" else "Partners", str(len(units))]]
         for u in units:
             c.node(u, parent=com)
@@ -371,7 +371,7 @@ def build_view(g: nx.MultiDiGraph, kind: str, target: str | None = None, **optio
     if kind not in VIEWS:
         raise ViewError("view.no_view", kind=kind, views=", ".join(VIEWS))
     if options.get("lang", "zh") not in ("zh", "en"):
-        raise ViewError("view.bad_lang", lang=options["lang"])
+        raise ViewError("view.bad_lang", language=options["lang"])
     if kind == "community" and target is None:
         raise ViewError("view.needs_community")
     return VIEWS[kind](g, target, **options)
