@@ -24,6 +24,7 @@ from typing import Any
 import yaml
 
 from dangjian.graph.errors import SchemaError
+from dangjian.wording import choose
 
 __all__ = [
     "Model",
@@ -76,13 +77,14 @@ class Enum:
         """The value that ``text`` names (by value, label or alias), or None."""
         return self._lookup.get(header_key(text))
 
-    def label(self, value: str, lang: str = "zh") -> str:
-        return self.values[value][lang]
+    def label(self, value: str, lang: str | None = None) -> str:
+        return self.values[value][choose(lang)]
 
     def attr(self, value: str, name: str, default: Any = None) -> Any:
         return self.values[value].get(name, default)
 
-    def choices(self, lang: str = "zh") -> list[str]:
+    def choices(self, lang: str | None = None) -> list[str]:
+        lang = choose(lang)
         return [v[lang] for v in self.values.values()]
 
 
@@ -109,8 +111,8 @@ class Property:
     recommended: bool = False  # not required, but its absence from a roster is worth a note
     from_id: str | None = None  # a fact an ID number tells (birth_date, sex), taken when empty
 
-    def label(self, lang: str = "zh") -> str:
-        return self.labels[lang]
+    def label(self, lang: str | None = None) -> str:
+        return self.labels[choose(lang)]
 
     @property
     def is_ref(self) -> bool:
@@ -136,8 +138,8 @@ class RecordType:
     home: tuple[str, ...] = ()  # the other relations that place it: edge types, "<EDGE" inward, or link types
     person: bool = False
 
-    def label(self, lang: str = "zh") -> str:
-        return self.labels[lang]
+    def label(self, lang: str | None = None) -> str:
+        return self.labels[choose(lang)]
 
     def prop(self, name: str) -> Property:
         return self.properties[name]
@@ -166,8 +168,8 @@ class EdgeType:
     to_types: tuple[str, ...]
     to_levels: tuple[str, ...] = ()
 
-    def label(self, lang: str = "zh") -> str:
-        return self.labels[lang]
+    def label(self, lang: str | None = None) -> str:
+        return self.labels[choose(lang)]
 
 
 @dataclass(frozen=True)
@@ -180,8 +182,8 @@ class Style:
     size: int
     labels: dict[str, str]
 
-    def label(self, lang: str = "zh") -> str:
-        return self.labels[lang]
+    def label(self, lang: str | None = None) -> str:
+        return self.labels[choose(lang)]
 
 
 @dataclass(frozen=True)

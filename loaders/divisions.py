@@ -31,6 +31,7 @@ from dangjian.graph.schema import model
 from dangjian.graph.store import Workspace
 from dangjian.loaders.load import LoadResult, Progress, load_sheets
 from dangjian.loaders.readers import Sheet
+from dangjian.wording import choose
 
 __all__ = ["load_divisions", "division_rows", "division_sheet", "short_name", "level_of_village",
            "shipped_divisions", "TABLES"]  # fmt: skip
@@ -159,12 +160,13 @@ def division_sheet(src: str | os.PathLike, region: str, lang: str = "zh") -> She
     return Sheet(label, "区域" if lang == "zh" else "areas", [header, *rows], "utf-8")
 
 
-def load_divisions(ws: Workspace, region: str, src: str | os.PathLike | None = None, *, lang: str = "zh",
+def load_divisions(ws: Workspace, region: str, src: str | os.PathLike | None = None, *, lang: str | None = None,
                    rejects_path: str | os.PathLike | None = None, progress: Progress | None = None,
                    **options) -> LoadResult:  # fmt: skip
     """Load the official areas under ``region`` (a code prefix: 53 云南省, 5307 丽江市, 530702003 祥和街道)
     from the tables in ``src`` (default: the shipped extract) into ``ws``, in one transaction.
     Loading them again changes nothing; rosters loaded later attach to the same ids. ``options``
     are :func:`~dangjian.loaders.load.load_sheets`'s (``rejects_unique``, ``strict``, ``on_wait``)."""
+    lang = choose(lang)
     sheet = division_sheet(src if src is not None else shipped_divisions(), region, lang)
     return load_sheets(ws, [sheet], lang=lang, rejects_path=rejects_path, progress=progress, **options)

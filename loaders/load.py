@@ -38,6 +38,7 @@ from dangjian.loaders.messages import render
 from dangjian.loaders.readers import Sheet, find_files, read_file
 from dangjian.loaders.roster import Reject, Row, filled, names_people, parse_rows, plan_sheet, shown_value
 from dangjian.loaders.template import AUX_SHEETS
+from dangjian.wording import choose
 from dangjian.wording import t as text_of
 
 __all__ = ["load_paths", "load_sheets", "LoadResult", "write_rejects", "REJECT_COLUMNS"]
@@ -642,7 +643,7 @@ def load_paths(
     ws: Workspace,
     paths: Iterable[str | os.PathLike],
     *,
-    lang: str = "zh",
+    lang: str | None = None,
     rejects_path: str | os.PathLike | None = None,
     rejects_unique: bool = False,
     progress: Progress | None = None,
@@ -664,7 +665,7 @@ def load_paths(
         return _load(ws, files, lang, rejects_path, rejects_unique, progress, read_file, strict, on_wait)
 
 
-def load_sheets(ws: Workspace, sheets: list[Sheet], *, lang: str = "zh",
+def load_sheets(ws: Workspace, sheets: list[Sheet], *, lang: str | None = None,
                 rejects_path: str | os.PathLike | None = None, rejects_unique: bool = False,
                 progress: Progress | None = None, strict: bool = False,
                 on_wait: Callable[[], None] | None = None) -> LoadResult:  # fmt: skip
@@ -681,7 +682,7 @@ def load_sheets(ws: Workspace, sheets: list[Sheet], *, lang: str = "zh",
 def _load(ws, files, lang, rejects_path, rejects_unique, progress, reader, strict, on_wait) -> LoadResult:
     if rejects_path is not None:
         check_output_path(rejects_path)
-    job = _Load(ws, lang, strict)
+    job = _Load(ws, choose(lang), strict)
     sheets, skipped = job.read(files, progress, reader)  # the files: no need to hold the workspace
     names = [str(f) for f in files]
     tmp = None

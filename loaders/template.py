@@ -22,6 +22,7 @@ from typing import Any
 from dangjian.graph.errors import InputError
 from dangjian.graph.fileio import atomic_write
 from dangjian.graph.schema import Model, Property, RecordType, model
+from dangjian.wording import choose
 
 __all__ = [
     "write_templates", "AUX_SHEETS", "WORKBOOK_NAME", "header_row", "EXAMPLE_MARK", "FIRST_ROW",
@@ -313,8 +314,10 @@ def _print_setup(ws, title_rows: str | None = "1:1") -> None:
 # -- the workbook -------------------------------------------------------------------------------
 
 
-def write_templates(directory: str | os.PathLike, lang: str = "zh") -> list[Path]:
-    """Write the empty rosters into ``directory`` (created if missing). Returns the files written."""
+def write_templates(directory: str | os.PathLike, lang: str | None = None) -> list[Path]:
+    """Write the empty rosters into ``directory`` (created if missing), in ``lang`` (default: the
+    language in use). Returns the files written."""
+    lang = choose(lang)
     out = Path(directory)
     if out.exists() and not out.is_dir():
         raise InputError("error.file_not_folder", path=out)

@@ -21,6 +21,7 @@ from dangjian.graph.privacy import NameGuard, mask_name
 from dangjian.graph.schema import model
 from dangjian.queries.index import GraphIndex
 from dangjian.queries.lookup import NotFound, resolve
+from dangjian.wording import choose
 
 __all__ = ["describe", "find", "path", "shown_name", "pinyin_keys", "name_guard", "PEOPLE"]
 
@@ -113,10 +114,11 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     return "".join(syllables), "".join(x[0] for x in syllables if x)
 
 
-def find(g: nx.MultiDiGraph, text: str, *, limit: int = 20, lang: str = "zh") -> list[dict[str, Any]]:
+def find(g: nx.MultiDiGraph, text: str, *, limit: int = 20, lang: str | None = None) -> list[dict[str, Any]]:
     """Entities whose id or name contains ``text``, or whose name's pinyin or pinyin initials
     start with it (areas, organizations, units, agreements, activities). Exact matches first.
     Traditional and simplified characters match each other (祥雲社區 finds 祥云社区)."""
+    lang = choose(lang)
     q = simplified(text.strip().lower())
     if not q:
         return []
@@ -155,10 +157,11 @@ def _chain(ix: GraphIndex, org: str) -> list[str]:
     return out
 
 
-def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str = "zh",
+def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str | None = None,
              with_findings: bool = True) -> dict[str, Any]:  # fmt: skip
     """What ``text`` (an id or a unique name) is, where it sits, its organization chain, its
     neighbours by relation, and the gap findings about it."""
+    lang = choose(lang)
     n = resolve(g, text)
     ix = GraphIndex(g, as_of)
     d = g.nodes[n]
@@ -220,9 +223,10 @@ def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str = "zh",
     }
 
 
-def path(g: nx.MultiDiGraph, a: str, b: str, *, lang: str = "zh") -> list[dict[str, Any]]:
+def path(g: nx.MultiDiGraph, a: str, b: str, *, lang: str | None = None) -> list[dict[str, Any]]:
     """The shortest chain of relations joining two entities (either direction), each step naming
     its relation. Raises :class:`~dangjian.queries.lookup.NotFound` when they are not connected."""
+    lang = choose(lang)
     src, dst = resolve(g, a), resolve(g, b)
     try:
         nodes = nx.shortest_path(g.to_undirected(as_view=True), src, dst)

@@ -25,6 +25,7 @@ import yaml
 
 from dangjian.queries.findings import Finding, make_findings
 from dangjian.queries.index import GraphIndex
+from dangjian.wording import choose
 
 __all__ = ["Rule", "rule", "rules_registry", "SEVERITIES"]
 
@@ -59,7 +60,8 @@ _REGISTRY: dict[str, Rule] = {}
 
 def rule(rule_id: str) -> Callable[[Core], Callable[..., list[Finding]]]:
     """Register ``core(index, params) -> [(entity, facts)]`` as the public rule function
-    ``f(G, *, as_of=None, lang="zh", index=None, **params) -> [finding]``."""
+    ``f(G, *, as_of=None, lang=None, index=None, **params) -> [finding]`` (``lang``: default the
+    language in use)."""
     meta = _meta()["rules"][rule_id]
 
     def wrap(core: Core) -> Callable[..., list[Finding]]:
@@ -67,12 +69,12 @@ def rule(rule_id: str) -> Callable[[Core], Callable[..., list[Finding]]]:
             raise RuntimeError(f"rules.yaml puts {rule_id} in {meta['module']}, its code is in {core.__module__}")
 
         @functools.wraps(core)
-        def run(g: nx.MultiDiGraph, *, as_of=None, lang: str = "zh", index: GraphIndex | None = None,
+        def run(g: nx.MultiDiGraph, *, as_of=None, lang: str | None = None, index: GraphIndex | None = None,
                 severity: str | None = None, **params: Any) -> list[Finding]:
             ix = index if index is not None else GraphIndex(g, as_of)
             p = {**meta.get("params", {}), **params}
             r = _REGISTRY[rule_id]
-            return make_findings(ix, r, core(ix, p), lang, severity or r.severity)
+            return make_findings(ix, r, core(ix, p), choose(lang), severity or r.severity)
 
         run.__doc__ = (core.__doc__ or "") + f"\n\nRule ``{rule_id}``: {meta['title']['en']}."
         _REGISTRY[rule_id] = Rule(rule_id, meta["module"], meta["severity"], meta["title"], meta["cite"],

@@ -23,13 +23,14 @@ from dangjian.queries.index import GraphIndex, as_of_date
 from dangjian.queries.lookup import resolve
 from dangjian.queries.ranking import rank_findings, sort_findings
 from dangjian.queries.registry import SEVERITIES, rules_registry
+from dangjian.wording import choose
 
 __all__ = ["run_rules"]
 
 
 def run_rules(g: nx.MultiDiGraph, *, as_of=None, config: dict[str, dict[str, Any]] | None = None,
               rules: Iterable[str] | None = None, area: str | None = None, min_severity: str | None = None,
-              lang: str = "zh", index: GraphIndex | None = None,
+              lang: str | None = None, index: GraphIndex | None = None,
               ordered: bool = True) -> list[Finding]:  # fmt: skip
     """Run the rules (all, or those named) on ``g`` as of a date; findings sorted by severity,
     area and rule. ``area`` (an id or name) keeps the findings inside that area; ``min_severity``
@@ -40,7 +41,7 @@ def run_rules(g: nx.MultiDiGraph, *, as_of=None, config: dict[str, dict[str, Any
     if index is not None and (index.g is not g or (as_of is not None and as_of_date(as_of) != index.as_of)):
         raise ValueError("index was built for another graph or date")
     with paused_gc():  # tens of thousands of findings, no cycles: see dangjian.graph.perf
-        return _run(g, as_of, config or {}, rules, area, min_severity, lang, index, ordered)
+        return _run(g, as_of, config or {}, rules, area, min_severity, choose(lang), index, ordered)
 
 
 def _run(g, as_of, config, rules, area, min_severity, lang, index=None, ordered=True) -> list[Finding]:

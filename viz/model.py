@@ -30,12 +30,11 @@ from dangjian.graph.schema import model
 from dangjian.queries.explore import PEOPLE, name_guard, pinyin_keys
 from dangjian.queries.findings import Finding
 from dangjian.queries.registry import SEVERITIES
+from dangjian.wording import choose, t
 
 __all__ = ["View", "Canvas", "SEVERITY_COLOURS", "PEOPLE", "redact"]
 
 SEVERITY_COLOURS = {"high": "#d62728", "medium": "#ff7f0e", "low": "#d8b400"}
-SEVERITY_LABELS = {"zh": {"high": "高", "medium": "中", "low": "低"},
-                   "en": {"high": "high", "medium": "medium", "low": "low"}}  # fmt: skip
 _SEVERITY_RANK = {s: i for i, s in enumerate(SEVERITIES)}
 _severity = operator.attrgetter("severity")
 _NONE: list[Finding] = []  # no findings (shared, never changed)
@@ -60,9 +59,9 @@ class Canvas:
     """Collects the nodes and edges of a view: each graph node at most once, labelled and described
     from the schema, people masked unless ``show_names``; ID and phone numbers never copied."""
 
-    def __init__(self, g: nx.MultiDiGraph, *, lang: str = "zh", findings: list[Finding] | None = None,
+    def __init__(self, g: nx.MultiDiGraph, *, lang: str | None = None, findings: list[Finding] | None = None,
                  show_names: bool = False, paths: Any = None):  # fmt: skip
-        self.g, self.lang, self.show_names = g, lang, show_names
+        self.g, self.lang, self.show_names = g, choose(lang), show_names
         # the node attribute dicts (networkx's own, read only): no view object per lookup
         self._nd: dict[Any, dict[str, Any]] = node_attrs(g)
         self.nodes: list[dict[str, Any]] = []
@@ -129,7 +128,7 @@ class Canvas:
                 out.append([label, enum.label(value, self.lang)])
                 continue
             if isinstance(value, bool) and enum is None:
-                out.append([label, ("是" if value else "否") if self.lang == "zh" else ("yes" if value else "no")])
+                out.append([label, t("yes" if value else "no", self.lang)])
                 continue
             if free and enum is None and isinstance(value, str) and not self.show_names:
                 value = self.guard(value)
@@ -257,7 +256,7 @@ class Canvas:
 
     def finding_row(self, f: Finding) -> list[str]:
         """[severity, its label, title, citation, action] of a finding, as the page shows it."""
-        sev = SEVERITY_LABELS[self.lang].get(f.severity, f.severity)
+        sev = t(f"severity.{f.severity}", self.lang)
         return [f.severity, sev, f.title, f.cite, f.action]
 
     def legend(self) -> list[dict[str, str]]:

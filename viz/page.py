@@ -27,21 +27,14 @@ import orjson
 
 from dangjian.graph.fileio import atomic_write_text
 from dangjian.graph.perf import paused_gc
-from dangjian.viz.model import SEVERITY_COLOURS, SEVERITY_LABELS, View
+from dangjian.viz.model import SEVERITY_COLOURS, View
 from dangjian.viz.views import ViewError
+from dangjian.wording import LANGS, t, texts
 
 __all__ = ["render", "write_view", "vis_assets", "VIS_VERSION"]
 
 VIS_VERSION = "9.1.2"  # the vis-network build shipped inside pyvis 0.3.x
 _HERE = Path(__file__).resolve().parent
-_TEXT = {
-    "zh": {"nodes": "节点", "edges": "连线", "legend": "图例（勾选以显示）", "details": "详情", "findings": "发现的问题",
-           "noFindings": "无", "cite": "依据", "search": "搜索名称或拼音（如 xysq）", "noMatch": "没有匹配的节点",
-           "clickHint": "点击节点查看详情"},
-    "en": {"nodes": "nodes", "edges": "edges", "legend": "Legend (tick to show)", "details": "Details",
-           "findings": "Findings", "noFindings": "none", "cite": "Source", "search": "Search name or pinyin (e.g. xysq)",
-           "noMatch": "No matching node", "clickHint": "Click a node to see its details"},
-}  # fmt: skip
 
 
 @functools.lru_cache(maxsize=1)
@@ -120,9 +113,9 @@ def _compact(view: View, lang: str) -> dict:
         "title": view.title,
         "counts": {"nodes": len(view.nodes), "edges": len(view.edges)},
         "stats": view.stats,
-        "text": _TEXT[lang],
+        "text": texts("page", lang),
         "legend": view.legend,
-        "severities": [{"severity": k, "label": SEVERITY_LABELS[lang][k], "color": c}
+        "severities": [{"severity": k, "label": t(f"severity.{k}", lang), "color": c}
                        for k, c in SEVERITY_COLOURS.items()],  # fmt: skip
         "S": list(table),
         "nodes": nodes,
@@ -133,7 +126,7 @@ def _compact(view: View, lang: str) -> dict:
 @paused_gc()  # the page's data: a dict and a list or two per node, no cycles
 def render(view: View) -> str:
     """The page of ``view`` as a string."""
-    lang = view.lang if view.lang in _TEXT else "zh"
+    lang = view.lang if view.lang in LANGS else "zh"
     js, css = vis_assets()
     page_css, page_js, pieces = _page_parts()
     parts = {

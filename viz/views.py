@@ -34,7 +34,8 @@ from dangjian.queries.index import COMMUNITY_LEVELS
 from dangjian.queries.lookup import resolve
 from dangjian.queries.registry import SEVERITIES
 from dangjian.viz.layout import tree_layout
-from dangjian.viz.model import SEVERITY_COLOURS, SEVERITY_LABELS, Canvas, View
+from dangjian.viz.model import SEVERITY_COLOURS, Canvas, View
+from dangjian.wording import LANGS, choose, t, texts
 
 __all__ = ["overview", "community", "tree", "coconstruction", "gaps", "VIEWS", "build_view", "ViewError"]
 
@@ -46,19 +47,12 @@ class ViewError(DangjianError):
     """A view that cannot be built or written as asked."""
 
 
-_TITLES = {
-    "overview": ("总览", "Overview"),
-    "community": ("社区", "Community"),
-    "tree": ("组织体系", "Organization tree"),
-    "coconstruction": ("共驻共建", "Co-construction"),
-    "gaps": ("问题清单", "Gaps"),
-}
-
-
-def _start(g: nx.MultiDiGraph, as_of, lang: str, show_names: bool, config: dict | None = None,
+def _start(g: nx.MultiDiGraph, as_of, lang: str | None, show_names: bool, config: dict | None = None,
            min_severity: str | None = None, ordered: bool = False) -> tuple[GraphIndex, Canvas]:  # fmt: skip
     """The index and a canvas holding the findings (``ordered``: in run_rules's order, for a view
-    that lists entities in the order of their first finding; the canvas orders each entity's own)."""
+    that lists entities in the order of their first finding; the canvas orders each entity's own),
+    in ``lang`` (default: the language in use)."""
+    lang = choose(lang)
     ix = GraphIndex(g, as_of)
     findings = run_rules(g, as_of=ix.as_of, lang=lang, config=config, min_severity=min_severity, index=ix,
                          ordered=ordered)  # fmt: skip
@@ -73,7 +67,7 @@ def _roots(ix: GraphIndex, area: str | None) -> list[str]:
 
 
 def _title(kind: str, lang: str, what: list[str], ix: GraphIndex) -> str:
-    head = _TITLES[kind][0 if lang == "zh" else 1]
+    head = t(f"view.title.{kind}", lang)
     names = "、".join(str(ix.attr(a, "name", a)) for a in what[:3]) + ("…" if len(what) > 3 else "")
     return f"{names} · {head}" if names else head
 
@@ -109,12 +103,13 @@ def _upper_tree(ix: GraphIndex, c: Canvas, roots: list[str], communities: list[s
 
 
 @paused_gc()  # thousands of small dicts and lists, no cycles: see dangjian.graph.perf
-def overview(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str = "zh",
+def overview(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str | None = None,
              show_names: bool = False, config: dict | None = None) -> View:  # fmt: skip
     """The area tree of ``area`` (default: everything) down to its communities, each community
     with the organizations anchored in it; communities coloured by the worst finding inside them
     and sized by the members living there."""
     ix, c = _start(g, as_of, lang, show_names, config)
+    lang = c.lang
     roots = _roots(ix, area)
     communities = [x for r in roots for x in ix.area_subtree(r) if ix.attr(x, "level") in COMMUNITY_LEVELS]
     _upper_tree(ix, c, roots, communities)
@@ -125,8 +120,8 @@ def overview(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: s
         item = c.node(com)
         item["size"] = _size(12, n)
         inside = c.by_community.get(com, [])
-        item["facts"][:0] = [["居住党员" if lang == "zh" else "Members living here", str(n)],
-                             ["社区内问题" if lang == "zh" else "Findings inside", _tally(inside, lang)]]  # fmt: skip
+        item["facts"][:0] = [[t("view.members_living", lang), str(n)],
+                             [t("view.findings_inside", lang), _tally(inside, lang)]]  # fmt: skip
         for o in ix.orgs_anchored(com):
             c.node(o, parent=com)
             c.edge(o, com, "ANCHORED_IN")
@@ -139,9 +134,9 @@ def _tally(findings: list[Finding], lang: str) -> str:
     if not findings:
         return "0"
     found = [f.severity for f in findings]  # a few per community, thousands of communities: no Counter
-    labels = SEVERITY_LABELS[lang]
-    parts = ("，" if lang == "zh" else ", ").join(f"{labels[s]} {k}" for s in SEVERITIES if (k := found.count(s)))
-    return f"{len(findings)}（{parts}）" if lang == "zh" else f"{len(findings)} ({parts})"
+    labels = texts("severity", lang)
+    parts = t("cli.list_sep", lang).join(f"{labels[s]} {k}" for s in SEVERITIES if (k := found.count(s)))
+    return t("view.tally", lang, n=len(findings), parts=parts)
 
 
 def _org_family(ix: GraphIndex, anchors: list[str]) -> list[str]:
@@ -168,11 +163,12 @@ def _layout_parent_org(ix: GraphIndex, c: Canvas, o: str, fallback: str | None) 
 
 
 @paused_gc()
-def community(g: nx.MultiDiGraph, target: str, *, as_of=None, lang: str = "zh", show_names: bool = False,
+def community(g: nx.MultiDiGraph, target: str, *, as_of=None, lang: str | None = None, show_names: bool = False,
               members: bool = False, config: dict | None = None) -> View:  # fmt: skip
     """One community: its areas, organizations, units, partners, agreements, posts and members
     (totals by situation; one node per member with ``members=True``)."""
     ix, c = _start(g, as_of, lang, show_names, config)
+    lang = c.lang
     com = resolve(g, target, types=["Area"])
     if ix.attr(com, "level") not in COMMUNITY_LEVELS:
         above = ix.community_of(com)
@@ -218,13 +214,13 @@ def _placed_here(ix: GraphIndex, c: Canvas, areas: list[str]) -> None:
     """Any other type the schema places in an area by one relation (a type added in the schema
     alone), drawn in the area it is placed in, with that relation."""
     m = model()
-    for t in m.nodes:
-        rel = m.area_edge(t)
-        if t in _DRAWN or m.is_person(t) or rel is None or rel[1] != "out":
+    for kind in m.nodes:
+        rel = m.area_edge(kind)
+        if kind in _DRAWN or m.is_person(kind) or rel is None or rel[1] != "out":
             continue
         for a in areas:
             for x in ix.inn[rel[0]].get(a, ()):
-                if ix.attr(x, "type") == t:
+                if ix.attr(x, "type") == kind:
                     c.node(x, parent=a)
                     c.edge(x, a, rel[0])
 
@@ -246,13 +242,13 @@ def _members(ix: GraphIndex, c: Canvas, orgs: list[str], one_by_one: bool, lang:
         for m in ms:
             by.setdefault(ix.attr(m, "situation") or "", []).append(m)
         for s, group in sorted(by.items()):
-            s_label = situations.label(s, lang) if s in situations.values else ("其他" if lang == "zh" else "other")
+            s_label = situations.label(s, lang) if s in situations.values else t("view.other", lang)
             key = f"members:{o}:{s}"
-            label = f"{s_label}党员 {len(group)}" if lang == "zh" else f"{s_label} members: {len(group)}"
+            label = t("view.members_group", lang, situation=s_label, n=len(group))
             formal = ix.formal_count(group)
             c.aggregate(key, label, parent=o, size=_size(8, len(group)),
-                        facts=[["人数" if lang == "zh" else "Members", str(len(group))],
-                               ["正式党员" if lang == "zh" else "Formal", str(formal)]])  # fmt: skip
+                        facts=[[t("view.members", lang), str(len(group))],
+                               [t("view.formal", lang), str(formal)]])  # fmt: skip
             c.edge(key, o, "MEMBER_OF")
     return total
 
@@ -265,9 +261,8 @@ def _agreements(ix: GraphIndex, c: Canvas, com: str, orgs: list[str]) -> None:
         signers = [o for o in sides if o in mine]
         if not signers:
             continue
-        c.node(a, parent=signers[0], extra=[["有效" if c.lang == "zh" else "In force",
-                                             ("是" if in_force(ix, a) else "否") if c.lang == "zh"
-                                             else ("yes" if in_force(ix, a) else "no")]])  # fmt: skip
+        c.node(a, parent=signers[0], extra=[[t("view.in_force", c.lang),
+                                             t("yes" if in_force(ix, a) else "no", c.lang)]])  # fmt: skip
         for o in signers:
             c.edge(o, a, "PARTY_TO")
         for u in units:
@@ -276,11 +271,12 @@ def _agreements(ix: GraphIndex, c: Canvas, com: str, orgs: list[str]) -> None:
 
 
 @paused_gc()
-def tree(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str = "zh",
+def tree(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str | None = None,
          show_names: bool = False, config: dict | None = None) -> View:  # fmt: skip
     """The organizations of an area (anchored in it, below it or in its units) and all they lead,
     laid out as the leadership tree."""
     ix, c = _start(g, as_of, lang, show_names, config)
+    lang = c.lang
     roots = _roots(ix, area)
     areas = [x for r in roots for x in ix.area_subtree(r)]
     units = [u for a in areas for u in ix.inn["LOCATED_IN"].get(a, ())]
@@ -298,12 +294,13 @@ def tree(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str =
 
 
 @paused_gc()
-def coconstruction(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str = "zh",
+def coconstruction(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str | None = None,
                    show_names: bool = False, config: dict | None = None) -> View:  # fmt: skip
     """Communities of an area and their partner units (agreements in force), coloured by the
     findings of the partner rules (community-few-partners, community-single-partner): a community
     the rules pass is green."""
     ix, c = _start(g, as_of, lang, show_names, config)
+    lang = c.lang
     roots = _roots(ix, area)
     communities = [x for r in roots for x in ix.area_subtree(r) if ix.attr(x, "level") in COMMUNITY_LEVELS]
     partners = partners_by_community(ix)
@@ -319,22 +316,23 @@ def coconstruction(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, l
         item["severity"] = worst
         item["findings"] = [c.finding_row(f) for f in own]
         few += any(f.rule == "community-few-partners" for f in own)
-        item["facts"][:0] = [["共建单位" if lang == "zh" else "Partners", str(len(units))]]
+        item["facts"][:0] = [[t("view.partners", lang), str(len(units))]]
         for u in units:
             c.node(u, parent=com)
-            c.edge(com, u, "PARTY_TO", label="共建" if lang == "zh" else "partners")
+            c.edge(com, u, "PARTY_TO", label=t("view.partners_edge", lang))
     title = _title("coconstruction", lang, roots, ix)
     return _finish("coconstruction", title, c, lang, communities=len(communities), few_partners=few)
 
 
 @paused_gc()
-def gaps(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str = "zh", show_names: bool = False,
+def gaps(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str | None = None, show_names: bool = False,
          config: dict | None = None, min_severity: str | None = None) -> View:  # fmt: skip
     """Only the entities with findings (at ``min_severity`` or above), each under its community,
     with the area chain above for context."""
     if min_severity is not None and min_severity not in SEVERITIES:
         raise ViewError("view.bad_severity", choices=", ".join(SEVERITIES))
     ix, c = _start(g, as_of, lang, show_names, config, min_severity, ordered=True)
+    lang = c.lang
     roots = _roots(ix, area)
     inside = {x for r in roots for x in ix.area_subtree(r)}
     entities = [e for e in c.by_entity if ix.area_of(e) in inside or (area is None and ix.area_of(e) is None)]
@@ -357,7 +355,7 @@ def gaps(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str =
             continue
         c.node(e, parent=home)
         if home is not None:
-            c.edge(e, home, "LOCATED_IN", label="所在" if lang == "zh" else "in", dashes=True)
+            c.edge(e, home, "LOCATED_IN", label=t("view.located_edge", lang), dashes=True)
     n_findings = sum(len(c.by_entity[e]) for e in entities)
     return _finish("gaps", _title("gaps", lang, roots, ix), c, lang, entities=len(entities), findings=n_findings)
 
@@ -370,7 +368,7 @@ def build_view(g: nx.MultiDiGraph, kind: str, target: str | None = None, **optio
     """``VIEWS[kind](g, target, **options)``; the community view needs a target."""
     if kind not in VIEWS:
         raise ViewError("view.no_view", kind=kind, views=", ".join(VIEWS))
-    if options.get("lang", "zh") not in ("zh", "en"):
+    if options.get("lang") not in (None, *LANGS):
         raise ViewError("view.bad_lang", language=options["lang"])
     if kind == "community" and target is None:
         raise ViewError("view.needs_community")
