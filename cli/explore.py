@@ -17,44 +17,24 @@ from typing import Annotated
 
 import typer
 
-from dangjian.cli.common import (
-    AsOfOpt,
-    BackendOpt,
-    DatabaseOpt,
-    DbOpt,
-    JsonOpt,
-    LangOpt,
-    UriOpt,
-    _date,
-    _graph,
-    _graph_for,
-    _lang,
-    command,
-)
-from dangjian.cli.output import Table, emit_json, err, out
+from dangjian.cli.common import command
+from dangjian.cli.options import Run
+from dangjian.cli.output import Table, out
+from dangjian.graph import DangjianError
 from dangjian.wording import t
 
 
-@command()
-def show(
-    target: Annotated[str, typer.Argument(help="help.show.target")],
-    db: DbOpt = None,
-    as_of: AsOfOpt = None,
-    backend: BackendOpt = "embedded",
-    uri: UriOpt = None,
-    database: DatabaseOpt = "neo4j",
-    lang: LangOpt = "zh",
-    as_json: JsonOpt = False,
-) -> None:
+@command(shared=("backend", "as_of", "lang", "json"))
+def show(run: Run, target: Annotated[str, typer.Argument(help="help.show.target")]) -> None:
     """What an entity is, where it sits, its organization chain, neighbours and findings."""
     from dangjian.queries.explore import describe
 
-    lang = _lang(lang)
-    g, n = _graph_for(backend, uri, database, db, entity=target, as_of=_date(as_of))
-    d = describe(g, n or target, as_of=_date(as_of), lang=lang)
-    if as_json:
-        emit_json(d)
-        return
+    g, n = run.graph_for(entity=target)
+    d = describe(g, n or target, as_of=run.date)
+    run.output(d, lambda: _print_entity(d))
+
+
+def _print_entity(d: dict) -> None:
     out.print(f"{d['name']}  [{d['type_label']} {d['id']}]", markup=False)
     if d["area_path"]:
         out.print(t("cli.show.where", path=" > ".join(d["area_path"])), markup=False)
@@ -72,25 +52,22 @@ def show(
         out.print(t("cli.show.source", source=" ".join(str(x) for x in d["source"])), markup=False)
 
 
-@command()
+@command(shared=("db", "lang", "json"))
 def find(
+    run: Run,
     text: Annotated[str, typer.Argument(help="help.find.text")],
-    db: DbOpt = None,
     limit: Annotated[int, typer.Option("--limit", help="help.find.limit")] = 20,
-    lang: LangOpt = "zh",
-    as_json: JsonOpt = False,
 ) -> None:
     """Find entities by name, id, pinyin or pinyin initials."""
     from dangjian.queries.explore import find as find_entities
 
-    lang = _lang(lang)
-    hits = find_entities(_graph(db), text, limit=limit, lang=lang)
-    if as_json:
-        emit_json(hits)
-        return
-    if not hits:
-        err.print(t("cli.error_line", message=t("cli.find.nothing", text=text)))
-        raise typer.Exit(1)
+    hits = find_entities(run.graph(), text, limit=limit)
+    if not hits and not run.as_json:
+        raise DangjianError("cli.find.nothing", text=text)
+    run.output(hits, lambda: _print_hits(hits))
+
+
+def _print_hits(hits: list[dict]) -> None:
     table = Table()
     for i, col in enumerate(("id", "type", "name")):
         table.add_column(t(f"cli.find.{col}"), no_wrap=i == 0)
@@ -99,22 +76,20 @@ def find(
     out.print(table)
 
 
-@command()
+@command(shared=("db", "lang", "json"))
 def path(
+    run: Run,
     a: Annotated[str, typer.Argument(help="help.path.a")],
     b: Annotated[str, typer.Argument(help="help.path.b")],
-    db: DbOpt = None,
-    lang: LangOpt = "zh",
-    as_json: JsonOpt = False,
 ) -> None:
     """How two entities are connected, naming each relation."""
     from dangjian.queries.explore import path as find_path
 
-    lang = _lang(lang)
-    steps = find_path(_graph(db), a, b, lang=lang)
-    if as_json:
-        emit_json(steps)
-        return
+    steps = find_path(run.graph(), a, b)
+    run.output(steps, lambda: _print_steps(steps))
+
+
+def _print_steps(steps: list[dict]) -> None:
     if not steps:
         out.print(t("cli.path.same"))
         return
@@ -122,5 +97,3 @@ def path(
     for s in steps:
         arrow = f"—{s['relation_label']}→" if s["forward"] else f"←{s['relation_label']}—"
         out.print(f"  {arrow} {s['to_name']} ({s['to']})", markup=False)
-
-

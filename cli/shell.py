@@ -43,7 +43,8 @@ def _word(text: str | None) -> str | None:
 
 
 # the framing words of typer's help records, in the language in use
-_FRAMING = (("[default: ", "cli.help.default"), ("env var: ", "cli.help.env"), ("required]", "cli.help.required"))
+_FRAMING = (("[default: ", "cli.help.default"), ("; default: ", "cli.help.default_after"), ("env var: ", "cli.help.env"),
+            ("required]", "cli.help.required"))
 
 
 def _framed(record: tuple[str, str] | None) -> tuple[str, str] | None:

@@ -19,65 +19,36 @@ from typing import Annotated, Any
 
 import typer
 
-from dangjian.cli.common import (
-    AsOfOpt,
-    BackendOpt,
-    ConfigOpt,
-    DatabaseOpt,
-    DbOpt,
-    JsonOpt,
-    LangOpt,
-    UriOpt,
-    _date,
-    _graph_for,
-    _lang,
-    command,
-)
-from dangjian.cli.output import emit_json, out
+from dangjian.cli.common import command
+from dangjian.cli.options import ConfigOpt, Run, one_of
+from dangjian.cli.output import out
 from dangjian.wording import t
 
 
-@command()
+@command(shared=("backend", "as_of", "lang", "json"))
 def view(
+    run: Run,
     kind: Annotated[str, typer.Argument(help="help.view.kind", show_default=False)],
     target: Annotated[str | None, typer.Argument(help="help.view.target")] = None,
     output: Annotated[Path | None, typer.Option("-o", "--output", help="help.view.output", show_default=False)] = None,
-    db: DbOpt = None,
-    as_of: AsOfOpt = None,
     config: ConfigOpt = None,
     severity: Annotated[str | None, typer.Option("--severity", help="help.view.severity")] = None,
     members: Annotated[bool, typer.Option("--members", help="help.view.members")] = False,
     show_names: Annotated[bool, typer.Option("--show-names", help="help.view.show_names")] = False,
-    backend: BackendOpt = "embedded",
-    uri: UriOpt = None,
-    database: DatabaseOpt = "neo4j",
-    lang: LangOpt = "zh",
-    as_json: JsonOpt = False,
 ) -> None:
     """Write an interactive network view as one offline HTML file."""
     from dangjian.queries import SEVERITIES, load_config
     from dangjian.viz import VIEWS, build_view, write_view
 
-    lang = _lang(lang)
-    if kind not in VIEWS:
-        raise typer.BadParameter(t("cli.use_one_of", choices=", ".join(VIEWS)), param_hint="KIND")
-    if severity is not None and severity not in SEVERITIES:
-        raise typer.BadParameter(t("cli.use_one_of", choices=", ".join(SEVERITIES)), param_hint="--severity")
-    options: dict[str, Any] = {"as_of": _date(as_of), "lang": lang, "show_names": show_names,
-                               "config": load_config(config)}  # fmt: skip
-    if kind == "gaps":
-        options["min_severity"] = severity
-    if kind == "community":
-        options["members"] = members
-    g, _ = _graph_for(backend, uri, database, db, entity=target if kind == "community" and target else None,
-                      area=target, as_of=options["as_of"])  # the community view: the shard of its community
+    one_of(kind, VIEWS, "KIND")
+    one_of(severity, SEVERITIES, "--severity")
+    options: dict[str, Any] = {"as_of": run.date, "show_names": show_names, "config": load_config(config),
+                               **({"min_severity": severity} if kind == "gaps" else {}),
+                               **({"members": members} if kind == "community" else {})}  # fmt: skip
+    # the community view reads the shard of its community
+    g, _ = run.graph_for(entity=target if kind == "community" and target else None, area=target)
     built = build_view(g, kind, target, **options)
     path = write_view(built, output or Path(f"{kind}.html"))
     summary = {**built.summary(), "path": str(path), "bytes": path.stat().st_size}
-    if as_json:
-        emit_json(summary)
-        return
-    out.print(t("cli.view_written", title=built.title, path=path, nodes=summary["nodes"], edges=summary["edges"]),
-              markup=False)
-
-
+    run.output(summary, lambda: out.print(t("cli.view_written", title=built.title, path=path, nodes=summary["nodes"],
+                                            edges=summary["edges"]), markup=False))  # fmt: skip

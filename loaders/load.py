@@ -38,21 +38,15 @@ from dangjian.loaders.messages import render
 from dangjian.loaders.readers import Sheet, find_files, read_file
 from dangjian.loaders.roster import Reject, Row, filled, names_people, parse_rows, plan_sheet, shown_value
 from dangjian.loaders.template import AUX_SHEETS
-from dangjian.wording import choose
+from dangjian.wording import LANGS, choose
 from dangjian.wording import t as text_of
+from dangjian.wording import texts as texts_of
 
 __all__ = ["load_paths", "load_sheets", "LoadResult", "write_rejects", "REJECT_COLUMNS"]
 
 Progress = Callable[[str, int, int], None]
-REJECT_COLUMNS = {
-    "zh": ["文件", "工作表", "行号", "列", "值", "处理", "原因"],
-    "en": ["file", "sheet", "row", "column", "value", "outcome", "reason"],
-}
-KIND_LABELS = {
-    "zh": {"reject": "拒绝", "warning": "警告", "skip": "跳过", "merge": "合并", "note": "说明", "error": "未读入"},
-    "en": {"reject": "rejected", "warning": "warning", "skip": "skipped", "merge": "merged", "note": "note",
-           "error": "not read"},
-}
+#: the load report's columns, by language (the catalogue's report_columns)
+REJECT_COLUMNS = {lang: list(texts_of("report_columns", lang).values()) for lang in LANGS}
 
 
 @dataclass
@@ -97,8 +91,8 @@ class LoadResult:
 
     def notes(self) -> list[str]:
         """The sheet-level notes (absent columns, merged cells filled, hidden sheets), rendered."""
-        return [self.shown(f"{Path(r.source[0]).name} [{r.source[1]}]：" if self.lang == "zh" else
-                           f"{Path(r.source[0]).name} [{r.source[1]}]: ") + self.reason(r)
+        return [self.shown(text_of("cli.sheet_note", self.lang, file=Path(r.source[0]).name, sheet=r.source[1]))
+                + self.reason(r)
                 for r in self.of_kind("note")]  # fmt: skip
 
     def reason(self, r: Reject) -> str:
@@ -682,7 +676,8 @@ def load_sheets(ws: Workspace, sheets: list[Sheet], *, lang: str | None = None,
 def _load(ws, files, lang, rejects_path, rejects_unique, progress, reader, strict, on_wait) -> LoadResult:
     if rejects_path is not None:
         check_output_path(rejects_path)
-    job = _Load(ws, choose(lang), strict)
+    lang = choose(lang)
+    job = _Load(ws, lang, strict)
     sheets, skipped = job.read(files, progress, reader)  # the files: no need to hold the workspace
     names = [str(f) for f in files]
     tmp = None
@@ -752,7 +747,7 @@ def _place(tmp: Path, path: Path, unique: bool) -> Path:
 
 def _write_report(result: LoadResult, path: Path) -> None:
     lang = result.lang
-    kinds = KIND_LABELS[lang]
+    kinds = texts_of("outcome", lang)
     with open(path, "w", encoding="utf-8-sig", newline="") as fh:
         w = csv.writer(fh)
         w.writerow(REJECT_COLUMNS[lang])
