@@ -31,7 +31,7 @@ from dangjian.graph.schema import model
 from dangjian.graph.store import Workspace
 from dangjian.loaders.load import LoadResult, Progress, load_sheets
 from dangjian.loaders.readers import Sheet
-from dangjian.wording import choose
+from dangjian.wording import choose, t
 
 __all__ = ["load_divisions", "division_rows", "division_sheet", "short_name", "level_of_village",
            "shipped_divisions", "TABLES"]  # fmt: skip
@@ -156,8 +156,8 @@ def division_sheet(src: str | os.PathLike, region: str, lang: str = "zh") -> She
     level_enum = props["level"].enum
     rows = [[r["code"], r["name"], level_enum.label(r["level"], lang), r["parent"], r["official_name"]]
             for r in division_rows(src, region)]  # fmt: skip
-    label = f"{Path(src)} ({'区划代码' if lang == 'zh' else 'division codes'} {region})"
-    return Sheet(label, "区域" if lang == "zh" else "areas", [header, *rows], "utf-8")
+    label = t("divisions.sheet_label", lang, src=Path(src), region=region)
+    return Sheet(label, t("divisions.sheet", lang), [header, *rows], "utf-8")
 
 
 def load_divisions(ws: Workspace, region: str, src: str | os.PathLike | None = None, *, lang: str | None = None,

@@ -354,8 +354,7 @@ class _Load:
         if len(found) == 1:
             return found.pop()
         shown = shown_value(p, text)
-        target = "或".join(self.label(t) for t in p.targets) if self.lang == "zh" else \
-            " or ".join(self.label(t) for t in p.targets)  # fmt: skip
+        target = text_of("read.or", self.lang).join(self.label(t) for t in p.targets)
         if len(found) > 1:
             cands = "、".join(sorted(i for i, _ in found)[:5])
             return self.problem(row, prop, shown, "ambiguous_ref", target=target, candidates=cands)
@@ -395,8 +394,7 @@ class _Load:
             names.append(mask_name(name) if names_people(p) else name)
         hint = ""
         if names:
-            sep = "、" if self.lang == "zh" else ", "
-            hint = ("；是否想填：" if self.lang == "zh" else "; did you mean: ") + sep.join(names)
+            hint = text_of("read.did_you_mean", self.lang, names=text_of("report.kind_sep", self.lang).join(names))
         self._hints[key] = hint
         return hint
 

@@ -24,6 +24,7 @@ from dangjian.graph.privacy import looks_like_name, mask_name
 from dangjian.graph.safe import has_invisible, strip_invisible
 from dangjian.graph.schema import Property, RecordType, header_key, model
 from dangjian.loaders import normalize as nz
+from dangjian.wording import t as text_of
 
 __all__ = ["Row", "Reject", "SheetPlan", "plan_sheet", "parse_rows", "filled", "mask_name", "HEADER_SCAN_ROWS",
            "KINDS", "footer_word", "names_people"]  # fmt: skip
@@ -173,7 +174,7 @@ def shown_value(prop: Property, cell: Any, lang: str = "zh") -> str:
     if prop.enum is not None and cell in prop.enum.values:
         return prop.enum.label(cell, lang)
     if isinstance(cell, bool):
-        return ("是" if cell else "否") if lang == "zh" else ("yes" if cell else "no")
+        return text_of("yes" if cell else "no", lang)
     text = "" if cell is None else nz.clean_text(strip_invisible(str(cell)) if isinstance(cell, str) else cell)
     if prop.sensitive == "hide" and text:
         return "***"
@@ -187,7 +188,7 @@ def _converter(prop: Property, lang: str) -> Callable[[Any], Any]:
     t = prop.type
     if t == "enum":
         enum = prop.enum
-        choices = "、".join(enum.choices(lang)) if lang == "zh" else ", ".join(enum.choices(lang))
+        choices = text_of("report.kind_sep", lang).join(enum.choices(lang))
 
         def conv_enum(cell: Any) -> str:
             text = nz.clean_text(cell)

@@ -22,16 +22,17 @@ from typing import Any
 from dangjian.graph.errors import InputError
 from dangjian.graph.fileio import atomic_write
 from dangjian.graph.schema import Model, Property, RecordType, model
-from dangjian.wording import choose
+from dangjian.wording import LANGS, choose, t, texts
 
 __all__ = [
     "write_templates", "AUX_SHEETS", "WORKBOOK_NAME", "header_row", "EXAMPLE_MARK", "FIRST_ROW",
     "LAST_ROW", "example_row",
 ]  # fmt: skip
 
-WORKBOOK_NAME = {"zh": "台账模板.xlsx", "en": "rosters.xlsx"}
-INSTRUCTIONS = {"zh": "说明", "en": "Instructions"}
-CHOICES = {"zh": "选项", "en": "Choices"}
+# the workbook's name and its two extra sheets, by language (the catalogue's template section)
+WORKBOOK_NAME = {lang: t("template.workbook", lang) for lang in LANGS}
+INSTRUCTIONS = {lang: t("template.instructions", lang) for lang in LANGS}
+CHOICES = {lang: t("template.choices", lang) for lang in LANGS}
 AUX_SHEETS = frozenset({*INSTRUCTIONS.values(), *CHOICES.values()})  # the loader skips these
 
 # Row 1 is the header, row FIRST_ROW the example row. Validations, prompts and the text format of
@@ -50,82 +51,10 @@ _REQUIRED_FILL = "FCE4D6"
 _EXAMPLE_COLOUR = "808080"
 _SHORT_LIST = 100  # display width up to which an error message names the choices
 
-_TYPE_NAMES = {
-    "zh": {"id": "编号", "text": "文本", "int": "整数", "number": "数字", "date": "日期", "bool": "是/否",
-           "enum": "选项", "ref": "引用", "id_number": "身份证号", "phone": "电话"},
-    "en": {"id": "identifier", "text": "text", "int": "whole number", "number": "number", "date": "date",
-           "bool": "yes/no", "enum": "choice", "ref": "reference", "id_number": "ID number", "phone": "phone"},
-}  # fmt: skip
-_HOW = {
-    "zh": {"date": "如 2010-07-01、2010年7月", "ref": "填编号或唯一名称：{targets}", "bool": "是 或 否",
-           "id_number": "18位，按文本格式保存", "phone": "手机或座机号码，按文本格式保存",
-           "id": "本台账内唯一", "derived_id": "；可留空，由其他列生成", "int": "不小于 0 的整数", "number": "不小于 0 的数字",
-           "multiple": "；多个用、分隔", "from_id": "；留空时从身份证号读出"},
-    "en": {"date": "such as 2010-07-01 or 2010年7月", "ref": "an ID or unique name of: {targets}",
-           "bool": "yes or no (是/否)", "id_number": "18 characters, stored as text",
-           "phone": "a mobile or landline number, stored as text",
-           "id": "unique in this roster", "derived_id": "; may be left blank to be made from other columns",
-           "int": "a whole number, 0 or more", "number": "a number, 0 or more",
-           "multiple": "; several separated by 、", "from_id": "; taken from the ID number when left blank"},
-}  # fmt: skip
-_T = {
-    "zh": {
-        "yes": "是", "no": "否", "required": "必填", "recommended": "建议填写", "optional": "选填", "sep": "、",
-        "recommended_short": "建议",
-        "example": "示例：", "sample_text": "{label}示例", "person": "张三",
-        "pick": "请从下拉列表中选择：{choices}", "pick_many": "请从下拉列表中选择（共 {n} 项）",
-        "bad_choice": "{label}：不是可选值", "bad_number": "{label}：不是有效的数字",
-        "bad_id_number": "{label}：位数不对", "id_number_error": "身份证号应为 18 位（旧证 15 位），请按文本填写",
-        "prompt_choose": "从下拉列表选择", "enter": "请填写{what}",
-        "guide_header": ["台账", "列", "必填", "类型", "填写说明", "示例"],
-        "title": "社区党建台账模板：填写说明",
-        "paragraphs": [
-            "本工作簿是 dangjian（社区党建知识图谱）的空白台账。除本说明外，每个工作表是一种台账：{rosters}。"
-            "表头在第 1 行，请不要改动表头和工作表名称；不需要的台账可以留空。",
-            "表头带 * 且标色的列为必填，其余列可以留空。选中单元格时会提示这一列怎么填。",
-            "第 2 行是灰色斜体的示例行，第一格以“示例”开头，载入时会被跳过。请从第 3 行开始填写，"
-            "也可以直接覆盖示例行（覆盖时去掉第一格里的“示例”）。",
-            "有下拉列表的列只能从列表中选择；数字列只能填不小于 0 的数字。引用其他台账的列（类型为“引用”）"
-            "填对方的编号或唯一名称；对方须在本工作簿、同时载入的其他台账或已有的工作区中。",
-            "日期写成 2010-07-01 或 2010年7月，也可以用 Excel 日期。",
-            "{text_types}列已设为文本格式，请按文本填写（身份证号若被 Excel 存成数字会丢失末位，载入时被拒收）。",
-            "填好后保存，运行 dangjian load {book} 载入（也可以载入整个文件夹；同名的 CSV 文件是同样的台账，"
-            "每种一个文件）。有问题的行不会载入，会列在拒收报告里，写明行号、列和原因。",
-            "下表列出每张台账的每一列。",
-        ],
-    },
-    "en": {
-        "yes": "yes", "no": "no", "required": "required", "recommended": "recommended", "optional": "optional",
-        "sep": ", ", "recommended_short": "recommended",
-        "example": "示例 example: ", "sample_text": "sample {label}", "person": "Zhang San",
-        "pick": "Choose from the drop-down list: {choices}", "pick_many": "Choose from the drop-down list ({n} choices)",
-        "bad_choice": "{label}: not a choice", "bad_number": "{label}: not a valid number",
-        "bad_id_number": "{label}: wrong length",
-        "id_number_error": "An ID number has 18 characters (15 for old cards); enter it as text",
-        "prompt_choose": "choose from the drop-down list", "enter": "Enter {what}",
-        "guide_header": ["Roster", "Column", "Required", "Type", "How to fill", "Example"],
-        "title": "Party-building rosters: how to fill them in",
-        "paragraphs": [
-            "This workbook holds the blank rosters of dangjian (a knowledge graph of community Party-building). "
-            "Besides these instructions, each sheet is one roster: {rosters}. The header is on row 1: do not "
-            "change the headers or the sheet names; rosters you do not need can stay empty.",
-            "Columns whose header is marked * and coloured are required; the others may be left blank. "
-            "Selecting a cell shows how to fill its column.",
-            "Row 2 is an example row in grey italics; its first cell starts with 示例 (example) and the loader "
-            "skips it. Fill from row 3, or overwrite the example row (removing 示例 from its first cell).",
-            "Columns with a drop-down list take only its choices; number columns take only numbers, 0 or more. "
-            "Reference columns (type reference) take the ID or unique name of an entity in this workbook, in "
-            "another roster loaded with it or already in the workspace.",
-            "Write dates as 2010-07-01 or 2010年7月, or use Excel dates.",
-            "{text_types} columns are formatted as text: enter them as text (an ID number stored as a number "
-            "by Excel has lost its last digits and is rejected).",
-            "Save the workbook and load it with: dangjian load {book} (or load the whole folder; the CSV files "
-            "beside it are the same rosters, one file each). Rows with problems are not loaded: the rejects "
-            "report lists them with row, column and reason.",
-            "The table below lists every column of every roster.",
-        ],
-    },
-}  # fmt: skip
+_TYPE_NAMES = {lang: texts("template.type", lang) for lang in LANGS}
+_HOW = {lang: texts("template.how", lang) for lang in LANGS}
+_T = {lang: {**texts("template.text", lang), "guide_header": list(texts("template.guide_header", lang).values()),
+             "paragraphs": list(texts("template.paragraph", lang).values())} for lang in LANGS}  # fmt: skip
 _LIMITS = {"title": 32, "prompt": 255, "error": 225}  # Excel's limits on validation texts
 
 

@@ -22,6 +22,7 @@ from dangjian.graph.schema import model
 from dangjian.queries.index import GraphIndex
 from dangjian.queries.lookup import NotFound, resolve
 from dangjian.wording import choose
+from dangjian.wording import t as text_of
 
 __all__ = ["describe", "find", "path", "shown_name", "pinyin_keys", "name_guard", "PEOPLE"]
 
@@ -201,7 +202,7 @@ def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str | None = No
         for u, v, e in edges:
             other = v if direction == "out" else u
             label = m.edge(e["type"]).label(lang) if e["type"] in m.edges else e["type"]
-            key = label if direction == "out" else (f"{label}（来自）" if lang == "zh" else f"{label} (from)")
+            key = label if direction == "out" else text_of("cli.show.from", lang, relation=label)
             neighbours.setdefault(key, []).append({"id": other, "name": shown_name(g, other),
                                                    "type": _label(g, other, lang)})  # fmt: skip
     findings = []

@@ -40,6 +40,8 @@ def _catalogue() -> dict[str, tuple[str, str]]:
 
     def walk(prefix: str, node: Any) -> None:
         for key, value in node.items():
+            if not isinstance(key, str):  # YAML reads a bare yes, no, on, off as true or false
+                raise ValueError(f"{CATALOGUE}: key {key!r} under '{prefix}' must be quoted")
             name = f"{prefix}{key}"
             if isinstance(value, dict) and set(value) == {"zh", "en"}:
                 flat[name] = (str(value["zh"]), str(value["en"]))
