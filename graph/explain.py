@@ -21,7 +21,7 @@ import sqlite3
 from typing import Any
 
 from dangjian.graph.errors import DangjianError, WorkspaceError
-from dangjian.wording import Later, Worded, choose, has, t
+from dangjian.wording import Later, Worded, has, t
 
 __all__ = ["message", "os_error_text", "sqlite_error_text", "WriteError", "write_error", "workspace_error",
            "is_disk_full"]  # fmt: skip
@@ -45,8 +45,6 @@ def message(exc: BaseException, lang: str | None = None) -> str:
     """The one-line text of ``exc`` in ``lang`` (default: the language in use)."""
     if isinstance(exc, Worded) and exc.key is not None:
         text = exc.text(lang)
-    elif hasattr(exc, "zh"):  # an error that carries its two texts itself (the rules config's)
-        text = getattr(exc, "en" if choose(lang) == "en" else "zh")
     elif isinstance(exc, sqlite3.Error):
         text = sqlite_error_text(exc, None, lang)
     elif isinstance(exc, OSError) and not isinstance(exc, DangjianError):

@@ -49,13 +49,13 @@ def _run(g, as_of, config, rules, area, min_severity, lang, index=None, ordered=
     chosen = list(rules) if rules is not None else list(registry)
     for rid in chosen:
         if rid not in registry:
-            raise ConfigError(f"no rule {rid!r} (see: dangjian rules)")
+            raise ConfigError("config.unknown_rule", rule=rid)
     ix = index if index is not None else GraphIndex(g, as_of)
     inside = None
     if area is not None:
         inside = set(ix.area_subtree(resolve(g, area, types=["Area"])))
     if min_severity is not None and min_severity not in SEVERITIES:
-        raise ConfigError(f"severity must be one of {', '.join(SEVERITIES)}")
+        raise ConfigError("config.severity", choices=", ".join(SEVERITIES))
     findings: list[Finding] = []
     for rid in chosen:
         settings = dict(config.get(rid, {}))

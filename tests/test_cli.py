@@ -184,7 +184,7 @@ def test_json_writes_each_finding_as_its_to_dict(tmp_path):
 
 def test_gaps_errors_are_one_line(tmp_path):
     db = _examples_db(tmp_path)
-    for args, message in ((["--area", "祥云社"], "是否是：祥云社区"), (["--rule", "nope"], "no rule 'nope'")):
+    for args, message in ((["--area", "祥云社"], "是否是：祥云社区"), (["--rule", "nope"], "没有规则“nope”")):
         proc = subprocess.run([DJ, "gaps", "--db", str(db), *args], capture_output=True, text=True)
         assert proc.returncode == 1 and message in proc.stderr, proc.stderr
         assert proc.stderr.strip().count("\n") == 0

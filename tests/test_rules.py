@@ -538,14 +538,19 @@ def test_config_area_and_severity_filters(tmp_path):
     ("rules:\n  no-such-rule: {}\n", "no rule 'no-such-rule'"),
     ("rules:\n  branch-too-large: {max: 3}\n", "no setting 'max'"),
     ("rules:\n  branch-too-large: {severity: urgent}\n", "severity of branch-too-large"),
-    ("rules: [1, 2]\n", "expected a 'rules:' mapping"),
-    ("rules: {a: [}\n", "cannot read rules config"),
+    ("rules: [1, 2]\n", "'rules' must map rule ids to settings"),
+    ("rules: {a: [}\n", "is not valid YAML"),
 ])
 def test_bad_config_files(tmp_path, text, message):
+    from dangjian.wording import using
+
     cfg = tmp_path / "rules.yaml"
     cfg.write_text(text, encoding="utf-8")
-    with pytest.raises(ConfigError, match=message):
+    with using("en"), pytest.raises(ConfigError, match=message):
         load_config(cfg)
+    with pytest.raises(ConfigError, match=str(cfg)) as caught:  # and in Chinese by default
+        load_config(cfg)
+    assert not caught.value.text().isascii()
 
 
 def test_run_rules_reuses_an_index_of_the_same_graph_and_date():
