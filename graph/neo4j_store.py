@@ -32,6 +32,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import networkx as nx
+
 from dangjian.graph.errors import DangjianError
 from dangjian.graph.neo4j_mapping import (
     LABELS,
@@ -598,6 +600,13 @@ class Neo4jSource:
                 attrs, source = _attrs(r["props"], _NODE_KEYS)
                 out[r["id"]] = {**attrs, "type": label, "name": attrs.get("name"), "source": source}
         return out
+
+    def candidates(self, keys: Sequence[str]) -> nx.MultiDiGraph:
+        """The nodes :meth:`lookup` finds for each of ``keys``, as a graph with no edge."""
+        g = nx.MultiDiGraph()
+        for key in dict.fromkeys(keys):
+            g.add_nodes_from(self.lookup(key).items())
+        return g
 
 
 def _chunked(ids: Iterable[str], size: int = 50_000) -> Iterator[list[str]]:

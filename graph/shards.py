@@ -17,7 +17,7 @@ shard (the areas above that level, areas under none of them, and what hangs from
 nothing). An entity owned by two shards (a member living in one street and a member of an
 organization of another) gets the same finding from both; merging keeps one.
 
-The source of a shard is anything with the four methods of :class:`GraphSource`:
+The source of a shard is anything with the methods of :class:`GraphSource`:
 :class:`EmbeddedSource` (a networkx graph, for tests and for comparing) and
 :class:`dangjian.graph.neo4j_store.Neo4jSource`.
 
@@ -101,8 +101,11 @@ class GraphSource(Protocol):
         """A size of each area's subtree (the relations that end in its areas), for
         :func:`shard_groups`."""
 
-    def lookup(self, text: str, limit: int = 50) -> dict[str, dict[str, Any]]:
-        """Nodes whose id or name is ``text``, or whose name starts with it (up to ``limit``)."""
+    def candidates(self, keys: Sequence[str]) -> nx.MultiDiGraph:
+        """The graph a name is resolved in (:func:`dangjian.queries.sharded.resolve_in`; its edges are
+        not read): at least every node whose id is one of ``keys`` or whose name starts with one. A
+        source holding the whole graph answers with all of it, near names then suggested from every
+        node."""
 
 
 @dataclass
@@ -172,9 +175,8 @@ class EmbeddedSource:
     def closure_edges(self, ids: Iterable[str], rel: str, direction: str) -> list[Edge] | None:
         return None  # stepping through the graph in memory is as quick
 
-    def lookup(self, text: str, limit: int = 50) -> dict[str, dict[str, Any]]:
-        hits = [(n, d) for n, d in self.g.nodes(data=True) if n == text or str(d.get("name") or "").startswith(text)]
-        return dict(sorted(hits, key=lambda x: (x[0] != text and x[1].get("name") != text, x[0]))[:limit])
+    def candidates(self, keys: Sequence[str]) -> nx.MultiDiGraph:
+        return self.g  # the whole graph is at hand
 
     def weights(self, roots: Sequence[str]) -> dict[str, int]:
         """The relations that end in the areas of each root's subtree (as the Neo4j source counts)."""

@@ -25,7 +25,6 @@ import networkx as nx
 
 from dangjian.graph.shards import (
     DEFAULT_SHARD_SIZE,
-    EmbeddedSource,
     GraphSource,
     Shard,
     pull_around,
@@ -46,14 +45,10 @@ __all__ = ["run_rules_sharded", "resolve_in", "pull_area", "pull_entity"]
 
 def resolve_in(source: GraphSource, text: str, types: Iterable[str] | None = None) -> str:
     """The id ``text`` names in the source, as :func:`~dangjian.queries.lookup.resolve` finds it
-    (among the nodes whose id or name is ``text`` or starts like it)."""
-    if isinstance(source, EmbeddedSource):  # the whole graph is at hand
-        return resolve(source.g, text, types)
-    lookup = source.lookup
-    g = nx.MultiDiGraph()
-    for key in dict.fromkeys((text.strip(), name_stem(text.strip()))):  # 义和居委会 is found as 义和…
-        g.add_nodes_from(lookup(key).items())
-    return resolve(g, text, types)
+    (among the source's :meth:`~dangjian.graph.shards.GraphSource.candidates` for ``text`` and its
+    stem: 义和居委会 is found as 义和…; an embedded source answers with its whole graph)."""
+    key = text.strip()
+    return resolve(source.candidates([key, name_stem(key)]), text, types)
 
 
 def run_rules_sharded(source: GraphSource, *, level: str = "street", area: str | None = None,
