@@ -48,7 +48,7 @@ from dangjian.graph.neo4j_mapping import (
 )
 from dangjian.graph.privacy import NameGuard
 from dangjian.graph.schema import model
-from dangjian.graph.shards import CLOSURES, PULL_PATTERNS, Edge
+from dangjian.graph.shards import AREA, CLOSURES, PULL_PATTERNS, TREES, Edge
 from dangjian.graph.store import EdgeRow, NodeRow, Workspace
 
 __all__ = ["Neo4jError", "Statement", "statements", "Neo4jStore", "Neo4jSource", "PushResult", "connect",
@@ -95,9 +95,7 @@ def _literal(columns: Sequence[str], first: int) -> str:
 
 
 def _orphan_text(label: str) -> str:
-    if label == "Area":
-        return (f"MATCH (n:Area:{MARK}) WHERE n.pushed IS NOT NULL "
-                f"AND NOT EXISTS {{ (n)<-[r:CONTAINS]-(:Area:{MARK}) WHERE r.pushed IS NOT NULL }} RETURN n.id AS id")
+    """The nodes of ``label`` with none of their home relations (as the embedded source finds them)."""
     outs = sorted({e for e, way in model().home_edges(label) if way == "out"})
     ins = sorted({e for e, way in model().home_edges(label) if way == "in"})
     conds = ["n.pushed IS NOT NULL"]
@@ -155,7 +153,8 @@ def _build_statements() -> dict[str, Statement]:
         for key in ("pushed", "name"):
             out.append(Statement(f"index:{label}.{key}", f"CREATE INDEX dangjian_{label}_{key} IF NOT EXISTS "
                                                          f"FOR (n:{label}) ON (n.{key})"))  # fmt: skip
-    out.append(Statement("index:Area.level", "CREATE INDEX dangjian_Area_level IF NOT EXISTS FOR (n:Area) ON (n.level)"))
+    out.append(Statement(f"index:{AREA}.level", f"CREATE INDEX dangjian_{AREA}_level IF NOT EXISTS "
+                                                f"FOR (n:{AREA}) ON (n.level)"))  # fmt: skip
     out.append(Statement("any-pushed", f"MATCH (n:{MARK}) RETURN count(n) > 0 AS found"))
     for label in LABELS:  # rows are lists in node_columns order; keys come from the schema, values are parameters
         cols = node_columns(label)
@@ -206,12 +205,12 @@ def _build_statements() -> dict[str, Statement]:
             {"ids": ["x"], "except": ["y"]}))  # fmt: skip
     for rel, way, label in CLOSURES:
         out.append(Statement(f"closure-{way}:{rel}", _closure_text(way, rel, label), {"ids": ["x"]}))
-    out.append(Statement("weights", f"UNWIND $ids AS id MATCH (s:Area:{MARK} {{id: id}}) WHERE s.pushed IS NOT NULL "
-                                    f"MATCH (s)-[:CONTAINS*0..]->(a:Area:{MARK}) "
+    out.append(Statement("weights", f"UNWIND $ids AS id MATCH (s:{AREA}:{MARK} {{id: id}}) WHERE s.pushed IS NOT NULL "
+                                    f"MATCH (s)-[:{TREES[AREA]}*0..]->(a:{AREA}:{MARK}) "
                                     "WITH id, sum(COUNT { (a)<--() }) AS weight RETURN collect([id, weight]) AS rows",
                          {"ids": ["x"]}))  # fmt: skip
     out.append(Statement("ping", "RETURN 1 AS ok"))
-    out.append(Statement("areas-at", f"MATCH (n:Area:{MARK}) WHERE n.pushed IS NOT NULL AND n.level IN $levels "
+    out.append(Statement("areas-at", f"MATCH (n:{AREA}:{MARK}) WHERE n.pushed IS NOT NULL AND n.level IN $levels "
                                      "RETURN n.id AS id",
                          {"levels": ["street"]}))  # fmt: skip
     return {s.name: s for s in out}

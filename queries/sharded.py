@@ -24,6 +24,7 @@ from typing import Any
 import networkx as nx
 
 from dangjian.graph.shards import (
+    AREA,
     DEFAULT_SHARD_SIZE,
     GraphSource,
     Shard,
@@ -61,7 +62,7 @@ def run_rules_sharded(source: GraphSource, *, level: str = "street", area: str |
     findings equal those of the whole graph, whatever ``level`` and ``size``."""
     shard_levels(level)  # checks the level
     if area is not None:
-        root = resolve_in(source, area, ["Area"])
+        root = resolve_in(source, area, [AREA])
         shards: Iterable[Shard] = [pull_shard(source, [root], root)]
         total = 1
     else:
@@ -113,9 +114,9 @@ def pull_area(source: GraphSource, area: str | None = None) -> tuple[nx.MultiDiG
     """(the graph of ``area``'s shard, its id); with no area, the graph under every top area."""
     if area is None:
         orphans = source.nodes(source.orphan_ids())
-        tops = [a for a, d in orphans.items() if d.get("type") == "Area"]
+        tops = [a for a, d in orphans.items() if d.get("type") == AREA]
         return (pull_shard(source, sorted(tops), "all").graph if tops else nx.MultiDiGraph()), None
-    root = resolve_in(source, area, ["Area"])
+    root = resolve_in(source, area, [AREA])
     return pull_shard(source, [root], root).graph, root
 
 
