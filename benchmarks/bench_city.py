@@ -112,7 +112,7 @@ def phase_view(db: str, out: str) -> dict:
             "rss_kb": _rss_kb()}  # fmt: skip
 
 
-#: the naive peer: roster -> (id column or None, name column, reference columns); from synth/generate.py's HEADERS
+#: the naive peer: roster -> (id column or None, name column, reference columns), named as in roster_headers()
 NAIVE_ROSTERS = {
     "区域": ("区域编码", "区域名称", ("上级区域",)),
     "党组织": ("组织编码", "党组织名称", ("上级党组织", "所在区域", "所在单位", "联合单位")),
@@ -130,10 +130,11 @@ def phase_naive(rosters: str, out: str) -> dict:
     import pandas as pd
     from pyvis.network import Network
 
-    from dangjian.synth.generate import HEADERS
+    from dangjian.synth.generate import roster_headers
 
+    headers = roster_headers()
     for kind, (key, name, refs) in NAIVE_ROSTERS.items():  # not timed: the peer's columns exist
-        missing = {c for c in (key, name, *refs) if c} - set(HEADERS[kind])
+        missing = {c for c in (key, name, *refs) if c} - set(headers[kind])
         assert not missing, f"{kind}: no column {missing} in the synthesized rosters"
     t0 = time.perf_counter()
     frames = {kind: pd.read_csv(Path(rosters) / f"{kind}.csv", dtype=str, keep_default_na=False)

@@ -32,6 +32,8 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Any
 
+import networkx as nx
+
 from dangjian.graph.errors import DangjianError
 from dangjian.graph.neo4j_mapping import (
     LABELS,
@@ -46,8 +48,8 @@ from dangjian.graph.neo4j_mapping import (
 )
 from dangjian.graph.privacy import NameGuard
 from dangjian.graph.schema import model
-from dangjian.graph.shards import CLOSURES, PULL_PATTERNS, Edge
-from dangjian.graph.store import Workspace
+from dangjian.graph.shards import AREA, CLOSURES, PULL_PATTERNS, TREES, Edge
+from dangjian.graph.store import EdgeRow, NodeRow, Workspace
 
 __all__ = ["Neo4jError", "Statement", "statements", "Neo4jStore", "Neo4jSource", "PushResult", "connect",
            "node_columns", "rel_columns", "DEFAULT_BATCH", "DEFAULT_WORKERS"]  # fmt: skip
@@ -93,9 +95,7 @@ def _literal(columns: Sequence[str], first: int) -> str:
 
 
 def _orphan_text(label: str) -> str:
-    if label == "Area":
-        return (f"MATCH (n:Area:{MARK}) WHERE n.pushed IS NOT NULL "
-                f"AND NOT EXISTS {{ (n)<-[r:CONTAINS]-(:Area:{MARK}) WHERE r.pushed IS NOT NULL }} RETURN n.id AS id")
+    """The nodes of ``label`` with none of their home relations (as the embedded source finds them)."""
     outs = sorted({e for e, way in model().home_edges(label) if way == "out"})
     ins = sorted({e for e, way in model().home_edges(label) if way == "in"})
     conds = ["n.pushed IS NOT NULL"]
@@ -153,7 +153,8 @@ def _build_statements() -> dict[str, Statement]:
         for key in ("pushed", "name"):
             out.append(Statement(f"index:{label}.{key}", f"CREATE INDEX dangjian_{label}_{key} IF NOT EXISTS "
                                                          f"FOR (n:{label}) ON (n.{key})"))  # fmt: skip
-    out.append(Statement("index:Area.level", "CREATE INDEX dangjian_Area_level IF NOT EXISTS FOR (n:Area) ON (n.level)"))
+    out.append(Statement(f"index:{AREA}.level", f"CREATE INDEX dangjian_{AREA}_level IF NOT EXISTS "
+                                                f"FOR (n:{AREA}) ON (n.level)"))  # fmt: skip
     out.append(Statement("any-pushed", f"MATCH (n:{MARK}) RETURN count(n) > 0 AS found"))
     for label in LABELS:  # rows are lists in node_columns order; keys come from the schema, values are parameters
         cols = node_columns(label)
@@ -204,12 +205,12 @@ def _build_statements() -> dict[str, Statement]:
             {"ids": ["x"], "except": ["y"]}))  # fmt: skip
     for rel, way, label in CLOSURES:
         out.append(Statement(f"closure-{way}:{rel}", _closure_text(way, rel, label), {"ids": ["x"]}))
-    out.append(Statement("weights", f"UNWIND $ids AS id MATCH (s:Area:{MARK} {{id: id}}) WHERE s.pushed IS NOT NULL "
-                                    f"MATCH (s)-[:CONTAINS*0..]->(a:Area:{MARK}) "
+    out.append(Statement("weights", f"UNWIND $ids AS id MATCH (s:{AREA}:{MARK} {{id: id}}) WHERE s.pushed IS NOT NULL "
+                                    f"MATCH (s)-[:{TREES[AREA]}*0..]->(a:{AREA}:{MARK}) "
                                     "WITH id, sum(COUNT { (a)<--() }) AS weight RETURN collect([id, weight]) AS rows",
                          {"ids": ["x"]}))  # fmt: skip
     out.append(Statement("ping", "RETURN 1 AS ok"))
-    out.append(Statement("areas-at", f"MATCH (n:Area:{MARK}) WHERE n.pushed IS NOT NULL AND n.level IN $levels "
+    out.append(Statement("areas-at", f"MATCH (n:{AREA}:{MARK}) WHERE n.pushed IS NOT NULL AND n.level IN $levels "
                                      "RETURN n.id AS id",
                          {"levels": ["street"]}))  # fmt: skip
     return {s.name: s for s in out}
@@ -362,61 +363,30 @@ class Neo4jStore:
         verb = "merge" if self.run("any-pushed")[0]["found"] else "create"
         counts = ws.counts()
         guard = None if personal else NameGuard(ws.people_names())  # people named in notes and the like
+        node_keys = {label: node_columns(label)[1:] for label in LABELS}
+        rel_keys = {rel: rel_columns(rel)[3:] for rel in REL_TYPES}
+
+        def node_row(row: NodeRow) -> list[Any]:
+            rec = node_record(row, personal, guard)
+            return [rec["id"], *map(rec["props"].get, node_keys[row.type])]
+
+        def rel_row(item: tuple[int, EdgeRow]) -> list[Any]:
+            rec = edge_record(*item, personal, guard)
+            props, keys = rec["props"], rel_keys[item[1].type]
+            extra = {k: v for k, v in props.items() if k not in keys and k != "pushed"} or None
+            return [rec["src"], rec["dst"], rec["eid"], *map(props.get, keys), extra]
+
         with _Sender(self, max(1, workers), result.stamp) as send:
-            total, done = sum(counts["nodes"].values()), 0
-
-            def nodes_sent(label: str, n: int, _: list) -> None:
-                nonlocal done
-                result.nodes[label] = result.nodes.get(label, 0) + n
-                done += n
-                if progress:
-                    progress("nodes", done, total)
-
-            buffers: dict[str, list[list[Any]]] = {label: [] for label in LABELS}
-            columns = {label: node_columns(label)[1:] for label in LABELS}
-            for row in ws.iter_nodes():
-                rows = buffers.get(row.type)
-                if rows is None:
-                    continue
-                rec = node_record(row, personal, guard)
-                props = rec["props"]
-                rows.append([rec["id"], *map(props.get, columns[row.type])])
-                if len(rows) >= batch_size:
-                    send(f"{verb}-nodes:{row.type}", row.type, rows, nodes_sent)
-                    buffers[row.type] = []
-            for label, rows in buffers.items():
-                if rows:
-                    send(f"{verb}-nodes:{label}", label, rows, nodes_sent)
+            nodes = _Stage(send, "nodes", f"{verb}-nodes:", LABELS, batch_size, sum(counts["nodes"].values()),
+                           progress, wrote=lambda n, answer: n)  # fmt: skip
+            nodes.feed(((row.type, row) for row in ws.iter_nodes()), node_row)  # a node of no label: left out
             send.drain()  # every node is in before a relationship looks for its ends
-            total, done = sum(counts["edges"].values()), 0
-
-            def rels_sent(rel: str, n: int, answer: list) -> None:
-                nonlocal done
-                written = answer[0]["n"] if answer else 0
-                result.relationships[rel] = result.relationships.get(rel, 0) + written
-                result.skipped += n - written
-                done += n
-                if progress:
-                    progress("relationships", done, total)
-
-            rel_buffers: dict[str, list[list[Any]]] = {rel: [] for rel in REL_TYPES}
-            rel_columns_ = {rel: rel_columns(rel)[3:] for rel in REL_TYPES}
-            for eid, e in ws.iter_edges():
-                rows = rel_buffers.get(e.type)
-                if rows is None:
-                    result.skipped += 1
-                    continue
-                rec = edge_record(eid, e, personal, guard)
-                props = rec["props"]
-                keys = rel_columns_[e.type]
-                extra = {k: v for k, v in props.items() if k not in keys and k != "pushed"} or None
-                rows.append([rec["src"], rec["dst"], rec["eid"], *map(props.get, keys), extra])
-                if len(rows) >= batch_size:
-                    send(f"{verb}-rels:{e.type}", e.type, rows, rels_sent)
-                    rel_buffers[e.type] = []
-            for rel, rows in rel_buffers.items():
-                if rows:
-                    send(f"{verb}-rels:{rel}", rel, rows, rels_sent)
+            rels = _Stage(send, "relationships", f"{verb}-rels:", REL_TYPES, batch_size,
+                          sum(counts["edges"].values()), progress,
+                          wrote=lambda n, answer: answer[0]["n"] if answer else 0)  # fmt: skip
+            rels.feed(((e.type, (eid, e)) for eid, e in ws.iter_edges()), rel_row)
+        result.nodes, result.relationships = nodes.written, rels.written
+        result.skipped = rels.skipped + rels.unknown  # of no type, or an end that is not there
         for rel in REL_TYPES:
             result.pruned_relationships += self._prune(f"prune-rels:{rel}", result.stamp, batch_size)
         for label in LABELS:
@@ -434,6 +404,47 @@ class Neo4jStore:
     def counts(self) -> dict[str, int]:
         """Nodes a push wrote, by label."""
         return {label: self.run(f"count:{label}")[0]["n"] for label in LABELS}
+
+
+class _Stage:
+    """One stage of a push (``nodes``, then ``relationships``): the rows of each label or type of
+    ``keys``, sent ``size`` at a time through ``send`` as the statement ``prefix + key``. As each
+    batch is answered it counts, by key, the rows Neo4j wrote (``written``: ``wrote(rows sent,
+    answer)``), and those it did not (``skipped``), and reports ``progress`` of ``total``; the items
+    of no key are counted (``unknown``) and never sent."""
+
+    def __init__(self, send: _Sender, name: str, prefix: str, keys: Iterable[str], size: int, total: int,
+                 progress: Progress | None, wrote: Callable[[int, list], int]):  # fmt: skip
+        self.send, self.name, self.prefix, self.size = send, name, prefix, size
+        self.total, self.progress, self.wrote = total, progress, wrote
+        self.buffers: dict[str, list[list[Any]]] = {key: [] for key in keys}
+        self.written: dict[str, int] = {}
+        self.skipped = self.unknown = self.done = 0
+
+    def feed(self, items: Iterable[tuple[str, Any]], row: Callable[[Any], list[Any]]) -> None:
+        """Send the ``row`` of each ``(key, item)``, then what is left of every key."""
+        buffers = self.buffers
+        for key, item in items:
+            rows = buffers.get(key)
+            if rows is None:
+                self.unknown += 1
+                continue
+            rows.append(row(item))
+            if len(rows) >= self.size:
+                self.send(self.prefix + key, key, rows, self._sent)
+                buffers[key] = []
+        for key, rows in buffers.items():
+            if rows:
+                self.send(self.prefix + key, key, rows, self._sent)
+                buffers[key] = []
+
+    def _sent(self, key: str, n: int, answer: list) -> None:
+        written = self.wrote(n, answer)
+        self.written[key] = self.written.get(key, 0) + written
+        self.skipped += n - written
+        self.done += n
+        if self.progress:
+            self.progress(self.name, self.done, self.total)
 
 
 class _Sender:
@@ -588,6 +599,13 @@ class Neo4jSource:
                 attrs, source = _attrs(r["props"], _NODE_KEYS)
                 out[r["id"]] = {**attrs, "type": label, "name": attrs.get("name"), "source": source}
         return out
+
+    def candidates(self, keys: Sequence[str]) -> nx.MultiDiGraph:
+        """The nodes :meth:`lookup` finds for each of ``keys``, as a graph with no edge."""
+        g = nx.MultiDiGraph()
+        for key in dict.fromkeys(keys):
+            g.add_nodes_from(self.lookup(key).items())
+        return g
 
 
 def _chunked(ids: Iterable[str], size: int = 50_000) -> Iterator[list[str]]:

@@ -17,7 +17,7 @@ shard (the areas above that level, areas under none of them, and what hangs from
 nothing). An entity owned by two shards (a member living in one street and a member of an
 organization of another) gets the same finding from both; merging keeps one.
 
-The source of a shard is anything with the four methods of :class:`GraphSource`:
+The source of a shard is anything with the methods of :class:`GraphSource`:
 :class:`EmbeddedSource` (a networkx graph, for tests and for comparing) and
 :class:`dangjian.graph.neo4j_store.Neo4jSource`.
 
@@ -46,23 +46,35 @@ from dangjian.graph.perf import paused_gc
 from dangjian.graph.schema import model
 
 __all__ = ["GraphSource", "EmbeddedSource", "Shard", "pull_shard", "pull_rest", "pull_around", "iter_shards",
-           "shard_levels", "shard_roots", "shard_groups", "PULL_PATTERNS", "CLOSURES",
+           "shard_levels", "shard_roots", "shard_groups", "PULL_PATTERNS", "CLOSURES", "AREA", "ORG", "TREES",
            "DEFAULT_SHARD_SIZE"]  # fmt: skip
 
+
+def _typed(enum: str) -> str:
+    """The node type that has a property taking the values of the schema's enum ``enum``."""
+    return next(t for t, rt in model().nodes.items()
+                if any(p.enum is not None and p.enum.name == enum for p in rt.properties.values()))  # fmt: skip
+
+
+#: the node type of areas (whose level is an ``area_level``) and of Party organizations (``org_kind``)
+AREA, ORG = _typed("area_level"), _typed("org_kind")
+#: the trees, node type -> the relation from parent to child (both ends of that type, and of no other):
+#: an area's parent area, an organization's superior; from the schema
+TREES: dict[str, str] = {e.from_types[0]: rel for rel, e in model().edges.items()
+                         if e.from_types == e.to_types and len(e.from_types) == 1}  # fmt: skip
+#: the relation whose rows make an organization's members (the schema has no fact naming it yet)
+_MEMBERSHIP = "MEMBER_OF"
 #: the relations that place an entity in an area (what ``area_of`` follows), from the schema
 _CHAIN_EDGES = tuple(dict.fromkeys(e for t in model().nodes if (e := model().area_edge(t))))
 _TOP_KINDS = ("committee", "working_committee")  # organizations whose member totals no rule adds up
 # The typed pulls a shard makes, (relationship types, direction): a source may answer each at once.
 _CHAIN = {way: tuple(e for e, w in _CHAIN_EDGES if w == way) for way in ("out", "in")}
 PULL_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (_CHAIN["out"], "out"), (_CHAIN["in"], "in"), (("MEMBER_OF",), "in"), (("CONTAINS",), "out"),
+    (_CHAIN["out"], "out"), (_CHAIN["in"], "in"), ((_MEMBERSHIP,), "in"), ((TREES[AREA],), "out"),
 )  # fmt: skip
-#: the relations a shard follows to their end, (type, direction, node type): those whose both ends
-#: are of one node type only, so that a source may follow them in one statement
-CLOSURES: tuple[tuple[str, str, str], ...] = tuple(
-    (rel, way, e.from_types[0]) for rel in ("CONTAINS", "LEADS") for way in ("out", "in")
-    if (e := model().edge(rel)).from_types == e.to_types and len(e.from_types) == 1
-)  # fmt: skip
+#: the relations a shard follows to their end, (type, direction, node type): the trees' (:data:`TREES`),
+#: so that a source may follow them in one statement
+CLOSURES: tuple[tuple[str, str, str], ...] = tuple((rel, way, t) for t, rel in TREES.items() for way in ("out", "in"))
 #: the default size of a pull (see :func:`shard_groups`): about this many relationships end in its areas
 DEFAULT_SHARD_SIZE = 5_000
 
@@ -101,8 +113,11 @@ class GraphSource(Protocol):
         """A size of each area's subtree (the relations that end in its areas), for
         :func:`shard_groups`."""
 
-    def lookup(self, text: str, limit: int = 50) -> dict[str, dict[str, Any]]:
-        """Nodes whose id or name is ``text``, or whose name starts with it (up to ``limit``)."""
+    def candidates(self, keys: Sequence[str]) -> nx.MultiDiGraph:
+        """The graph a name is resolved in (:func:`dangjian.queries.sharded.resolve_in`; its edges are
+        not read): at least every node whose id is one of ``keys`` or whose name starts with one. A
+        source holding the whole graph answers with all of it, near names then suggested from every
+        node."""
 
 
 @dataclass
@@ -131,7 +146,7 @@ class EmbeddedSource:
 
     def area_ids(self, levels: Sequence[str]) -> list[str]:
         want = set(levels)
-        return [n for n, d in self.g.nodes(data=True) if d.get("type") == "Area" and d.get("level") in want]
+        return [n for n, d in self.g.nodes(data=True) if d.get("type") == AREA and d.get("level") in want]
 
     def orphan_ids(self) -> list[str]:
         out = []
@@ -172,21 +187,20 @@ class EmbeddedSource:
     def closure_edges(self, ids: Iterable[str], rel: str, direction: str) -> list[Edge] | None:
         return None  # stepping through the graph in memory is as quick
 
-    def lookup(self, text: str, limit: int = 50) -> dict[str, dict[str, Any]]:
-        hits = [(n, d) for n, d in self.g.nodes(data=True) if n == text or str(d.get("name") or "").startswith(text)]
-        return dict(sorted(hits, key=lambda x: (x[0] != text and x[1].get("name") != text, x[0]))[:limit])
+    def candidates(self, keys: Sequence[str]) -> nx.MultiDiGraph:
+        return self.g  # the whole graph is at hand
 
     def weights(self, roots: Sequence[str]) -> dict[str, int]:
         """The relations that end in the areas of each root's subtree (as the Neo4j source counts)."""
-        out = {}
+        out, tree = {}, TREES[AREA]
         for root in roots:
             total, stack, seen = 0, [root], {root}
             while stack:
                 a = stack.pop()
                 total += sum(len(keys) for keys in self.g.pred[a].values())
                 for b, keys in self.g.succ[a].items():
-                    if b not in seen and self.g.nodes[b].get("type") == "Area" and \
-                            any(d.get("type") == "CONTAINS" for d in keys.values()):  # fmt: skip
+                    if b not in seen and self.g.nodes[b].get("type") == AREA and \
+                            any(d.get("type") == tree for d in keys.values()):  # fmt: skip
                         seen.add(b)
                         stack.append(b)
             out[root] = total
@@ -299,7 +313,7 @@ def _owned(p: _Pull, areas: set[str]) -> set[str]:
                     continue
                 t = p.type_of(x)
                 # x is homed here only if this relation is one of x's home relations
-                if t != "Area" and (e[3].get("type"), way) in model().home_edges(t):
+                if t != AREA and (e[3].get("type"), way) in model().home_edges(t):
                     new.add(x)
         owned |= new
         frontier = new
@@ -324,12 +338,12 @@ def _context(p: _Pull, owned: set[str]) -> None:
         p.add_nodes(new)
         frontier = new - placed
         placed |= new
-    p.closure(p.by_type(placed, "Area"), "CONTAINS", "in", "Area")
-    p.closure(p.by_type(placed, "PartyOrg"), "LEADS", "in", "PartyOrg")
+    for t, rel in TREES.items():  # up each tree: the areas' ancestors, the organizations' superiors
+        p.closure(p.by_type(placed, t), rel, "in", t)
     # subordinate trees of owned non-committee organizations, with their memberships
-    heads = [o for o in p.by_type(owned, "PartyOrg") if p.attrs[o].get("kind") not in _TOP_KINDS]
-    tree = p.closure(heads, "LEADS", "out", "PartyOrg")
-    p.add_nodes(p.take(p.fetch(tree, ["MEMBER_OF"], "in")))
+    heads = [o for o in p.by_type(owned, ORG) if p.attrs[o].get("kind") not in _TOP_KINDS]
+    tree = p.closure(heads, TREES[ORG], "out", ORG)
+    p.add_nodes(p.take(p.fetch(tree, [_MEMBERSHIP], "in")))
 
 
 def pull_shard(source: GraphSource, roots: Sequence[str], name: str | None = None) -> Shard:
@@ -341,10 +355,10 @@ def pull_shard(source: GraphSource, roots: Sequence[str], name: str | None = Non
 def _pull_shard(source: GraphSource, roots: Sequence[str], name: str | None) -> Shard:
     p = _Pull(source)
     p.add_nodes(roots)
-    missing = [r for r in roots if p.type_of(r) != "Area"]
+    missing = [r for r in roots if p.type_of(r) != AREA]
     if missing:
         raise InputError("shards.no_area", area=missing[0])
-    areas = p.closure(roots, "CONTAINS", "out", "Area")
+    areas = p.closure(roots, TREES[AREA], "out", AREA)
     owned = _owned(p, areas)
     _context(p, owned)
     return Shard(name or ",".join(roots), p.graph(name or ",".join(roots)), owned)
@@ -375,14 +389,14 @@ def _pull_rest(source: GraphSource, level: str) -> Shard:
     seeds = set(source.area_ids(above)) | set(source.orphan_ids())
     p.add_nodes(seeds)
     areas: set[str] = set()
-    frontier = {a for a in p.by_type(seeds, "Area") if p.attrs[a].get("level") not in roots}
+    frontier = {a for a in p.by_type(seeds, AREA) if p.attrs[a].get("level") not in roots}
     while frontier:  # down the area tree, stopping at the shards' roots
         areas |= frontier
-        edges = p.fetch(frontier, ["CONTAINS"], "out")
+        edges = p.fetch(frontier, [TREES[AREA]], "out")
         p.add_nodes(e[2] for e in edges)
-        frontier = {e[2] for e in edges if p.type_of(e[2]) == "Area" and p.attrs[e[2]].get("level") not in roots}
+        frontier = {e[2] for e in edges if p.type_of(e[2]) == AREA and p.attrs[e[2]].get("level") not in roots}
         frontier -= areas
-    homeless = {s for s in seeds if p.type_of(s) != "Area"}
+    homeless = {s for s in seeds if p.type_of(s) != AREA}
     owned = _owned(p, areas | homeless)
     _context(p, owned)
     return Shard("rest", p.graph("rest"), owned)

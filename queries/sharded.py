@@ -24,8 +24,8 @@ from typing import Any
 import networkx as nx
 
 from dangjian.graph.shards import (
+    AREA,
     DEFAULT_SHARD_SIZE,
-    EmbeddedSource,
     GraphSource,
     Shard,
     pull_around,
@@ -46,14 +46,10 @@ __all__ = ["run_rules_sharded", "resolve_in", "pull_area", "pull_entity"]
 
 def resolve_in(source: GraphSource, text: str, types: Iterable[str] | None = None) -> str:
     """The id ``text`` names in the source, as :func:`~dangjian.queries.lookup.resolve` finds it
-    (among the nodes whose id or name is ``text`` or starts like it)."""
-    if isinstance(source, EmbeddedSource):  # the whole graph is at hand
-        return resolve(source.g, text, types)
-    lookup = source.lookup
-    g = nx.MultiDiGraph()
-    for key in dict.fromkeys((text.strip(), name_stem(text.strip()))):  # 义和居委会 is found as 义和…
-        g.add_nodes_from(lookup(key).items())
-    return resolve(g, text, types)
+    (among the source's :meth:`~dangjian.graph.shards.GraphSource.candidates` for ``text`` and its
+    stem: 义和居委会 is found as 义和…; an embedded source answers with its whole graph)."""
+    key = text.strip()
+    return resolve(source.candidates([key, name_stem(key)]), text, types)
 
 
 def run_rules_sharded(source: GraphSource, *, level: str = "street", area: str | None = None,
@@ -66,7 +62,7 @@ def run_rules_sharded(source: GraphSource, *, level: str = "street", area: str |
     findings equal those of the whole graph, whatever ``level`` and ``size``."""
     shard_levels(level)  # checks the level
     if area is not None:
-        root = resolve_in(source, area, ["Area"])
+        root = resolve_in(source, area, [AREA])
         shards: Iterable[Shard] = [pull_shard(source, [root], root)]
         total = 1
     else:
@@ -118,9 +114,9 @@ def pull_area(source: GraphSource, area: str | None = None) -> tuple[nx.MultiDiG
     """(the graph of ``area``'s shard, its id); with no area, the graph under every top area."""
     if area is None:
         orphans = source.nodes(source.orphan_ids())
-        tops = [a for a, d in orphans.items() if d.get("type") == "Area"]
+        tops = [a for a, d in orphans.items() if d.get("type") == AREA]
         return (pull_shard(source, sorted(tops), "all").graph if tops else nx.MultiDiGraph()), None
-    root = resolve_in(source, area, ["Area"])
+    root = resolve_in(source, area, [AREA])
     return pull_shard(source, [root], root).graph, root
 
 

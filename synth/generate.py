@@ -21,7 +21,7 @@ committees: org-without-superior leaves them be.)
 
 >>> from dangjian.loaders.divisions import shipped_divisions
 >>> plan = synthesize(shipped_divisions(), "530702003", "lijiang", seed=1, as_of="2026-11-22")
->>> plan.counts()["区域"] > 6, all(rule in PLANTED_RULES for rule, _ in plan.truth)
+>>> plan.counts()["Area"] > 6, all(rule in PLANTED_RULES for rule, _ in plan.truth)
 (True, True)
 """
 
@@ -45,7 +45,8 @@ from dangjian.graph.schema import model
 from dangjian.loaders.divisions import division_rows
 from dangjian.loaders.normalize import id_check_digit
 
-__all__ = ["PRESETS", "Preset", "Report", "Plan", "synthesize", "choose", "write_plan", "PLANTED_RULES"]
+__all__ = ["PRESETS", "Preset", "Report", "Plan", "synthesize", "choose", "write_plan", "PLANTED_RULES",
+           "COLUMNS", "roster_headers"]
 
 
 @dataclass(frozen=True)
@@ -126,8 +127,8 @@ UNIT_PATTERNS = [("{p}社区卫生服务中心", "事业单位", False), ("{p}�
                  ("{p}供电所", "国有企业", False), ("{p}税务所", "党政机关", False),
                  ("{p}商贸有限公司", "非公有制企业", True), ("{p}物业服务有限公司", "非公有制企业", True),
                  ("{p}农贸市场", "市场", False), ("{p}社会工作服务中心", "社会组织", True)]  # fmt: skip
-#: the properties each roster fills, by type, in column order
-_COLUMNS = {
+#: the properties each roster fills, by type, in column order (the generator's rows are keyed so)
+COLUMNS = {
     "Area": ["id", "name", "level", "parent", "households", "population", "venue_area", "funds", "official_name"],
     "PartyOrg": ["id", "name", "kind", "parent", "area", "unit", "covers", "has_committee", "elected_on"],
     "Unit": ["id", "name", "category", "two_new", "area", "employees"],
@@ -137,9 +138,17 @@ _COLUMNS = {
     "Post": ["person", "role", "target", "valid_from"],
     "Agreement": ["id", "name", "community_party", "unit_party", "signed_on", "valid_from", "valid_to"],
 }  # fmt: skip
-#: roster name -> its header: the model's own Chinese roster names and column labels
-HEADERS = {model().record(t).roster["zh"]: [model().record(t).prop(c).label("zh") for c in cols]
-           for t, cols in _COLUMNS.items()}  # fmt: skip
+
+
+def roster_headers() -> dict[str, list[str]]:
+    """Each roster's file name (without ``.csv``) and header, in the order of :data:`COLUMNS`: the
+    model's Chinese roster names and column labels, as the loaders read them.
+
+    >>> roster_headers()["任职"]
+    ['人员', '职务', '任职对象', '任职日期']
+    """
+    return {model().record(t).roster["zh"]: [model().record(t).prop(c).label("zh") for c in cols]
+            for t, cols in COLUMNS.items()}  # fmt: skip
 
 
 def _level_label(level: str) -> str:
@@ -150,10 +159,11 @@ def _level_label(level: str) -> str:
 
 @dataclass
 class Plan:
-    """The rosters (kind -> rows as dicts) and the ground truth: (rule id, entity id) pairs."""
+    """The rosters (type name -> rows as dicts keyed by property name, see :data:`COLUMNS`) and the
+    ground truth: (rule id, entity id) pairs."""
 
     as_of: str
-    rows: dict[str, list[dict]] = field(default_factory=lambda: {k: [] for k in HEADERS})
+    rows: dict[str, list[dict]] = field(default_factory=lambda: {t: [] for t in COLUMNS})
     truth: list[tuple[str, str]] = field(default_factory=list)
 
     def counts(self) -> dict[str, int]:
@@ -184,8 +194,8 @@ class _Gen:
     def chance(self, rule: str) -> bool:
         return self.rng.random() < self.p.gaps.get(rule, 0.0)
 
-    def add(self, kind: str, **row) -> dict:
-        self.plan.rows[kind].append(row)
+    def add(self, type_name: str, /, **row) -> dict:
+        self.plan.rows[type_name].append(row)
         return row
 
     def truth(self, rule: str, entity: str) -> None:
@@ -211,16 +221,16 @@ class _Gen:
         return first17 + id_check_digit(first17)
 
     def post(self, person: str, role: str, target: str) -> None:
-        self.add("任职", 人员=person, 职务=role, 任职对象=target, 任职日期=self.days_ago(60, 900))
+        self.add("Post", person=person, role=role, target=target, valid_from=self.days_ago(60, 900))
 
     def org(self, oid: str, name: str, kind: str, superior: str | None, area: str = "", unit: str = "",
             elected: str | None = None, committee: bool = False, secretary: str | None = None) -> dict:  # fmt: skip
         if superior:
             self.led.setdefault(superior, set()).add(oid)
         self.branch_at.setdefault(area, oid)
-        row = self.add("党组织", 组织编码=oid, 党组织名称=name, 组织类别=kind, 上级党组织=superior or "", 所在区域=area,
-                       所在单位=unit, 是否设委员会="是" if committee else "否",
-                       本届选举日期=elected if elected is not None else self.days_ago(60, 700))  # fmt: skip
+        row = self.add("PartyOrg", id=oid, name=name, kind=kind, parent=superior or "", area=area,
+                       unit=unit, has_committee="是" if committee else "否",
+                       elected_on=elected if elected is not None else self.days_ago(60, 700))  # fmt: skip
         if secretary is not None:
             self.post(secretary, "书记", oid)
         return row
@@ -238,15 +248,15 @@ class _Gen:
         mid = self.next_id("M")
         joined = date(min(self.today.year - 1, born.year + self.rng.randint(18, max(19, age - 1))), 7, 1)
         in_service = situation == "in_service"
-        self.add("党员", 党员编号=mid, 姓名=self.name(female), 身份证号=self.id_number(born, female, region),
-                 联系电话=f"1{self.rng.choice('3589')}{self.rng.randrange(10**9):09d}", 性别="女" if female else "男",
-                 出生日期=born.isoformat(), 学历="大学本科" if self.rng.random() < p.college else "高中",
-                 入党日期=joined.isoformat(), 党员类别="正式党员" if formal else "预备党员",
-                 党员情况={"in_service": "在职", "retired": "离退休", "unemployed": "下岗失业", "mobile": "流动",
+        self.add("Member", id=mid, name=self.name(female), id_number=self.id_number(born, female, region),
+                 phone=f"1{self.rng.choice('3589')}{self.rng.randrange(10**9):09d}", sex="女" if female else "男",
+                 birth_date=born.isoformat(), education="大学本科" if self.rng.random() < p.college else "高中",
+                 joined_on=joined.isoformat(), status="正式党员" if formal else "预备党员",
+                 situation={"in_service": "在职", "retired": "离退休", "unemployed": "下岗失业", "mobile": "流动",
                        "student": "学生", "lost_contact": "失联"}[situation],
-                 所在党组织=org, 工作单位=unit, 居住地=home,
-                 报到党组织=(report_to if in_service else ""),
-                 报到日期=(self.days_ago(30, 700) if in_service and report_to else ""))  # fmt: skip
+                 org=org, unit=unit, residence=home,
+                 reported_to=(report_to if in_service else ""),
+                 reported_on=(self.days_ago(30, 700) if in_service and report_to else ""))  # fmt: skip
         self.report_to[mid] = report_to
         return mid
 
@@ -256,14 +266,14 @@ class _Gen:
 
     # -- the layer ---------------------------------------------------------------------------------
     def area(self, code: str, name: str, level: str, parent: str, official: str = "", **extra) -> None:
-        self.add("区域", 区域编码=code, 区域名称=name, 层级=_level_label(level), 上级区域=parent,
-                 正式名称=official, **extra)  # fmt: skip
+        self.add("Area", id=code, name=name, level=_level_label(level), parent=parent,
+                 official_name=official, **extra)  # fmt: skip
 
     def person(self, role: str) -> str:
         pid = self.next_id("P")
         female = self.rng.random() < 0.4
-        self.add("人员", 人员编号=pid, 姓名=self.name(female), 职务身份=role,
-                 联系电话=f"139{self.rng.randrange(10**8):08d}")  # fmt: skip
+        self.add("Person", id=pid, name=self.name(female), title=role,
+                 phone=f"139{self.rng.randrange(10**8):08d}")  # fmt: skip
         return pid
 
     def street(self, code: str, name: str) -> str:
@@ -290,8 +300,8 @@ class _Gen:
         if self.chance("funds-under-standard"):
             funds = self.rng.randint(5, 19) * 1000
             self.truth("funds-under-standard", code)
-        self.area(code, name, c["level"], c["parent"], c["official_name"], 户数=hh, 人口=hh * 3, 活动场所面积=venue,
-                  年度工作经费=funds)  # fmt: skip
+        self.area(code, name, c["level"], c["parent"], c["official_name"], households=hh, population=hh * 3,
+                  venue_area=venue, funds=funds)  # fmt: skip
         if shape and shape["first_secretary"]:
             self.post(self.person("第一书记"), "第一书记", code)
         if self.chance("community-no-liaison"):
@@ -319,7 +329,7 @@ class _Gen:
         superior = self._superior(corg, wc)
         row = self.org(corg, f"{name}党总支", "党总支", superior, area=code, elected=self._elected(corg, 5),
                        committee=True, secretary=self._secretary(corg))  # fmt: skip
-        first_member = len(self.plan.rows["党员"])
+        first_member = len(self.plan.rows["Member"])
         homes = []
         for i, n in enumerate(per_branch, start=1):
             homes.append(self.grid(code, name, i, corg, n, c["region"]))
@@ -337,13 +347,13 @@ class _Gen:
             return
         # 100 members or more in its branches: a committee (党委), unless that gap is planted here
         led = self.led.get(corg, set())
-        total = sum(1 for m in self.plan.rows["党员"][first_member:]
-                    if m["所在党组织"] in led and not m.get("转入日期"))  # fmt: skip
+        total = sum(1 for m in self.plan.rows["Member"][first_member:]
+                    if m["org"] in led and not m.get("transferred_on"))  # fmt: skip
         if total >= 100:
             if self.chance("large-org-not-committee"):
                 self.truth("large-org-not-committee", corg)
             else:
-                row["组织类别"], row["党组织名称"] = "党委", f"{name}党委"
+                row["kind"], row["name"] = "党委", f"{name}党委"
 
     def _superior(self, oid: str, superior: str | None) -> str | None:
         if self.chance("org-without-superior"):
@@ -390,7 +400,7 @@ class _Gen:
     def grid(self, code: str, name: str, i: int, corg: str, n: int, region: str) -> str:
         g, home = f"{code}-G{i:02d}", f"{code}-G{i:02d}-C01"
         self.area(g, f"{name}第{i}网格", "网格", code)
-        self.area(home, f"{name}{i}号小区", "小区", g, 户数=self.rng.randint(200, 900))
+        self.area(home, f"{name}{i}号小区", "小区", g, households=self.rng.randint(200, 900))
         branch = self.next_id("O")
         formal, planted = n, True
         if i > 1 and self.chance("branch-too-small"):  # the first branch hosts the planted members
@@ -419,12 +429,12 @@ class _Gen:
     def plant_member(self, mid: str, corg: str) -> None:
         if self.deferred:  # planted once the totals are set (_Gen.settle)
             return
-        row = self.plan.rows["党员"][-1]
-        if row["党员情况"] == "在职" and self.chance("member-not-reported"):
-            row["报到党组织"] = row["报到日期"] = ""
+        row = self.plan.rows["Member"][-1]
+        if row["situation"] == "在职" and self.chance("member-not-reported"):
+            row["reported_to"] = row["reported_on"] = ""
             self.truth("member-not-reported", mid)
-        elif row["党员情况"] == "离退休" and row["党员类别"] == "正式党员" and self.chance("lost-contact"):
-            row["党员情况"], row["失联日期"] = "失联", self.days_ago(200, 900)
+        elif row["situation"] == "离退休" and row["status"] == "正式党员" and self.chance("lost-contact"):
+            row["situation"], row["lost_since"] = "失联", self.days_ago(200, 900)
             self.truth("lost-contact", mid)
 
     def plant_areas(self, code: str, name: str, i: int, corg: str, region: str, homes: list[str],
@@ -442,20 +452,20 @@ class _Gen:
             self.truth("residence-without-group", extra)
         if self.chance("mobile-member-unattached"):  # away, and the membership starts after the date
             mid = self.member(self._host_branch(homes[0]), homes[0], region, situation="mobile")
-            self.plan.rows["党员"][-1]["转入日期"] = (self.today + timedelta(days=30)).isoformat()
+            self.plan.rows["Member"][-1]["transferred_on"] = (self.today + timedelta(days=30)).isoformat()
             self.truth("mobile-member-unattached", mid)
         if self.chance("joint-branch-too-many-units") if joint is None else joint:  # one for six small 两新 units
             units = [self.unit(code, name, two_new=True, staff=8) for _ in range(6)]
             joint = self.next_id("O")
             self.org(joint, f"{name}两新组织联合党支部", "党支部", corg, area=code, elected=self._elected(joint, 5),
-                     secretary=self._secretary(joint))["联合单位"] = "、".join(units)  # fmt: skip
+                     secretary=self._secretary(joint))["covers"] = "、".join(units)  # fmt: skip
             for _ in range(3):
                 self.member(joint, homes[0], region, situation="retired")
             self.truth("joint-branch-too-many-units", joint)
         if self.chance("member-without-org"):  # a membership that starts after the date
             host = self._host_branch(homes[0])
             mid = self.member(host, homes[0], region, situation="retired")
-            self.plan.rows["党员"][-1]["转入日期"] = (self.today + timedelta(days=30)).isoformat()
+            self.plan.rows["Member"][-1]["transferred_on"] = (self.today + timedelta(days=30)).isoformat()
             self.truth("member-without-org", mid)
 
     def _host_branch(self, home: str) -> str:
@@ -465,17 +475,17 @@ class _Gen:
         uid = self.next_id("U")
         patterns = [x for x in UNIT_PATTERNS if two_new is None or x[2] == two_new]
         pattern, category, is_two_new = self.rng.choice(patterns)
-        self.add("驻区单位", 单位编号=uid, 单位名称=pattern.format(p=f"{name}{uid[-4:]}"), 单位类别=category,
-                 是否两新组织="是" if is_two_new else "否", 所在社区=code,
-                 职工人数=staff if staff is not None else self.rng.randint(10, 200))  # fmt: skip
+        self.add("Unit", id=uid, name=pattern.format(p=f"{name}{uid[-4:]}"), category=category,
+                 two_new="是" if is_two_new else "否", area=code,
+                 employees=staff if staff is not None else self.rng.randint(10, 200))  # fmt: skip
         return uid
 
     def agreement(self, corg: str, uid: str, name: str, expired: bool = False) -> str:
         aid = self.next_id("A")
         start = self.days_ago(900, 1500) if expired else self.days_ago(30, 700)
         end = self.days_ago(30, 300) if expired else (self.today + timedelta(days=self.rng.randint(200, 900))).isoformat()
-        self.add("共建协议", 协议编号=aid, 协议名称=f"{name}共驻共建协议", 社区党组织=corg, 共建单位=uid, 签订日期=start,
-                 起始日期=start, 到期日期=end)  # fmt: skip
+        self.add("Agreement", id=aid, name=f"{name}共驻共建协议", community_party=corg, unit_party=uid,
+                 signed_on=start, valid_from=start, valid_to=end)  # fmt: skip
         return aid
 
     def units(self, code: str, name: str, corg: str, lead: str | None, homes: list[str], region: str,
@@ -509,7 +519,7 @@ class _Gen:
                      committee=False, secretary=self._secretary(branch))  # fmt: skip
             for _ in range(self.rng.randint(3, 6)):
                 self.member(branch, self.rng.choice(homes), region, situation="in_service", unit=uid, report_to=corg)
-                self.plant_member(self.plan.rows["党员"][-1]["党员编号"], corg)
+                self.plant_member(self.plan.rows["Member"][-1]["id"], corg)
             if k == 0 and skip_agreement:
                 self.truth("unit-org-no-agreement", uid)
             else:
@@ -637,30 +647,30 @@ class _Gen:
     def settle(self, r: Report) -> None:
         """After the rosters: the report's member total, then situations, reporting, ages and education
         by exact quotas; the member-level gaps and the kinds of the general branches follow from them."""
-        rows = self.plan.rows["党员"]
-        orgs = {o["组织编码"]: o for o in self.plan.rows["党组织"]}
+        rows = self.plan.rows["Member"]
+        orgs = {o["id"]: o for o in self.plan.rows["PartyOrg"]}
         if r.members is not None:
             self._total(rows, r.members)
-        counted = [m for m in rows if not m.get("转入日期")]  # the others' membership starts after the date
-        size = Counter(m["所在党组织"] for m in counted)
-        formal = Counter(m["所在党组织"] for m in counted if m["党员类别"] == "正式党员")
+        counted = [m for m in rows if not m.get("transferred_on")]  # the others' membership starts after the date
+        size = Counter(m["org"] for m in counted)
+        formal = Counter(m["org"] for m in counted if m["status"] == "正式党员")
         for b in self.free:  # 7 formal members or more: a committee
-            orgs[b]["是否设委员会"] = "是" if formal[b] >= 7 else "否"
+            orgs[b]["has_committee"] = "是" if formal[b] >= 7 else "否"
         for corg in self.general:  # 100 members or more: a committee, unless the report counts it a general branch
             if sum(size[o] for o in self._subtree(corg)) >= 100:
                 if r.orgs and "general_branch" in r.orgs or self.chance("large-org-not-committee"):
                     self.truth("large-org-not-committee", corg)
                 else:
                     row = orgs[corg]
-                    row["组织类别"], row["党组织名称"] = "党委", row["党组织名称"].replace("党总支", "党委")
-        by_id = {m["党员编号"]: m for m in rows}
+                    row["kind"], row["name"] = "党委", row["name"].replace("党总支", "党委")
+        by_id = {m["id"]: m for m in rows}
         regular = [by_id[x] for x in self.regular]
         self._situations(counted, regular, r)
         for m in regular:
-            if m["党员情况"] == "离退休" and m["党员类别"] == "正式党员" and self.chance("lost-contact"):
-                m["党员情况"], m["失联日期"] = "失联", self.days_ago(200, 900)
-                self.truth("lost-contact", m["党员编号"])
-        serving = [m for m in rows if m["党员情况"] == "在职"]
+            if m["situation"] == "离退休" and m["status"] == "正式党员" and self.chance("lost-contact"):
+                m["situation"], m["lost_since"] = "失联", self.days_ago(200, 900)
+                self.truth("lost-contact", m["id"])
+        serving = [m for m in rows if m["situation"] == "在职"]
         if r.reported is not None:
             if not 0 <= r.reported <= len(serving):
                 raise InputError(f"the report's {r.reported} reported members do not fit {len(serving)} in service")
@@ -669,22 +679,22 @@ class _Gen:
             missing = {i for i in range(len(serving)) if self.chance("member-not-reported")}
         for i, m in enumerate(serving):
             if i in missing:
-                m["报到党组织"] = m["报到日期"] = ""
-                self.truth("member-not-reported", m["党员编号"])
+                m["reported_to"] = m["reported_on"] = ""
+                self.truth("member-not-reported", m["id"])
         self._ages(counted, r)
         if r.college is not None:
             if not 0 <= r.college <= len(counted):
                 raise InputError(f"the report's {r.college} members with college education do not fit")
             weights = {"under_35": 3.0, "35_to_60": 1.5, "over_60": 0.6}
             college = {id(m) for m in self._sample(counted, r.college,
-                                                   lambda m: weights[self._band(m["出生日期"])])}  # fmt: skip
+                                                   lambda m: weights[self._band(m["birth_date"])])}  # fmt: skip
             for m in counted:
-                m["学历"] = "大学本科" if id(m) in college else "高中"
+                m["education"] = "大学本科" if id(m) in college else "高中"
 
     def _total(self, rows: list[dict], target: int) -> None:
         """Add members to (or take them from) the residents' branches of no planted gap, keeping each
         between 4 and 48 members, until the directly managed members number ``target``."""
-        size = Counter(m["所在党组织"] for m in rows if not m.get("转入日期"))
+        size = Counter(m["org"] for m in rows if not m.get("transferred_on"))
         delta, removed = target - sum(size.values()), set()
         while delta:
             step = 1 if delta > 0 else -1
@@ -702,7 +712,7 @@ class _Gen:
                 size[b] += step
                 delta -= step
         if removed:
-            rows[:] = [m for m in rows if m["党员编号"] not in removed]
+            rows[:] = [m for m in rows if m["id"] not in removed]
             self.regular = [x for x in self.regular if x not in removed]
 
     def _situations(self, counted: list[dict], regular: list[dict], r: Report) -> None:
@@ -713,7 +723,7 @@ class _Gen:
         if not given:
             return
         ids = {id(m) for m in regular}
-        fixed = Counter(m["党员情况"] for m in counted if id(m) not in ids)
+        fixed = Counter(m["situation"] for m in counted if id(m) not in ids)
         quotas = {k: v - fixed[labels[k]] for k, v in given.items()}
         others = {k: w for k, w in self.p.situations.items() if k not in quotas}
         quotas.update(zip(others, _shares(len(regular) - sum(quotas.values()), list(others.values())), strict=True))
@@ -722,11 +732,11 @@ class _Gen:
         drawn = [k for k, v in quotas.items() for _ in range(v)]
         self.rng.shuffle(drawn)
         for m, k in zip(regular, drawn, strict=True):
-            m["党员情况"] = labels[k]
+            m["situation"] = labels[k]
             serving = k == "in_service"
-            m["报到党组织"] = self.report_to[m["党员编号"]] if serving else ""
-            m["报到日期"] = (m["报到日期"] or self.days_ago(30, 700)) if serving else ""
-            if k == "student" and r.ages is None and not 18 <= self._age(m["出生日期"]) <= 24:
+            m["reported_to"] = self.report_to[m["id"]] if serving else ""
+            m["reported_on"] = (m["reported_on"] or self.days_ago(30, 700)) if serving else ""
+            if k == "student" and r.ages is None and not 18 <= self._age(m["birth_date"]) <= 24:
                 self._rebirth(m, self.rng.randint(18, 24))
 
     def _ages(self, counted: list[dict], r: Report) -> None:
@@ -737,17 +747,17 @@ class _Gen:
         under, middle, over = r.ages
         if under + middle + over != len(counted):
             raise InputError(f"the report's age bands ({under + middle + over}) do not add up to {len(counted)} members")
-        students = [m for m in counted if m["党员情况"] == "学生"]
-        rest = [m for m in counted if m["党员情况"] != "学生"]
+        students = [m for m in counted if m["situation"] == "学生"]
+        rest = [m for m in counted if m["situation"] != "学生"]
         old_w = {"离退休": 8.0, "失联": 4.0, "下岗失业": 1.0, "流动": 0.5, "在职": 0.2}
         young_w = {"在职": 3.0, "流动": 3.0, "下岗失业": 2.0, "失联": 1.0, "离退休": 0.1}
         if len(students) > under or over > len(rest):
             raise InputError("the report's age bands do not fit these members")
-        old = {id(m) for m in self._sample(rest, over, lambda m: old_w[m["党员情况"]])}
+        old = {id(m) for m in self._sample(rest, over, lambda m: old_w[m["situation"]])}
         rest = [m for m in rest if id(m) not in old]
-        young = {id(m) for m in self._sample(rest, under - len(students), lambda m: young_w[m["党员情况"]])}
+        young = {id(m) for m in self._sample(rest, under - len(students), lambda m: young_w[m["situation"]])}
         for m in counted:
-            if m["党员情况"] == "学生":
+            if m["situation"] == "学生":
                 age = self.rng.randint(18, 24)
             else:
                 age = self.rng.randint(*((61, 88) if id(m) in old else (22, 34) if id(m) in young else (35, 60)))
@@ -769,9 +779,9 @@ class _Gen:
     def _rebirth(self, m: dict, age: int) -> None:
         """A new birthday (and so ID number and date of joining) for a member ``age`` years old."""
         born = self.born(age, self.rng.randint(1, 12), self.rng.randint(1, 28))
-        m["出生日期"] = born.isoformat()
-        m["身份证号"] = self.id_number(born, m["性别"] == "女", m["身份证号"][:6])
-        m["入党日期"] = date(min(self.today.year - 1, born.year + self.rng.randint(18, max(19, age - 1))), 7, 1).isoformat()
+        m["birth_date"] = born.isoformat()
+        m["id_number"] = self.id_number(born, m["sex"] == "女", m["id_number"][:6])
+        m["joined_on"] = date(min(self.today.year - 1, born.year + self.rng.randint(18, max(19, age - 1))), 7, 1).isoformat()
 
     def _subtree(self, org: str) -> set[str]:
         seen, stack = {org}, [org]
@@ -896,16 +906,17 @@ def _split(members: int, k: int) -> list[int]:
 
 
 def write_plan(plan: Plan, out: str | os.PathLike, **about: object) -> dict[str, int]:
-    """Write the rosters (UTF-8 CSV, one per kind, with the loaders' headers) and
-    ``ground_truth.json`` (the findings the planted gaps must cause on ``plan.as_of``; JSON, so that
-    loading the folder reads only the rosters) into folder ``out``; rows written per file."""
+    """Write the rosters (UTF-8 CSV, one per type, named and headed as the loaders read them:
+    :func:`roster_headers`) and ``ground_truth.json`` (the findings the planted gaps must cause on
+    ``plan.as_of``; JSON, so that loading the folder reads only the rosters) into folder ``out``;
+    rows written per file."""
     out = Path(out)
     out.mkdir(parents=True, exist_ok=True)
     written = {}
-    for kind, header in HEADERS.items():
-        written[f"{kind}.csv"] = len(plan.rows[kind])
-        atomic_write_text(out / f"{kind}.csv", _csv([header, *([r.get(h, "") for h in header]
-                                                               for r in plan.rows[kind])]))  # fmt: skip
+    for (t, cols), (roster, header) in zip(COLUMNS.items(), roster_headers().items(), strict=True):
+        rows = plan.rows[t]
+        written[f"{roster}.csv"] = len(rows)
+        atomic_write_text(out / f"{roster}.csv", _csv([header, *([r.get(c, "") for c in cols] for r in rows)]))
     truth = {"as_of": plan.as_of, **about, "findings": [{"rule": r, "entity": e} for r, e in sorted(plan.truth)]}
     atomic_write_text(out / "ground_truth.json", json.dumps(truth, ensure_ascii=False, indent=1) + "\n")
     written["ground_truth.json"] = len(plan.truth)

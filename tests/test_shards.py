@@ -16,7 +16,8 @@ from dangjian.loaders import load_paths
 from dangjian.loaders.divisions import shipped_divisions
 from dangjian.queries import run_rules
 from dangjian.queries.explore import describe
-from dangjian.queries.sharded import pull_area, pull_entity, run_rules_sharded
+from dangjian.queries.lookup import NotFound, resolve
+from dangjian.queries.sharded import pull_area, pull_entity, resolve_in, run_rules_sharded
 from dangjian.queries.stats import area_stats
 from dangjian.synth import PLANTED_RULES, PRESETS, synthesize, write_plan
 
@@ -131,6 +132,39 @@ def test_stats_and_descriptions_from_shards(city):
     for n in ("M000010", "O000020", street):
         g, found = pull_entity(src, n)
         assert found == n and describe(g, n, as_of=AS_OF) == describe(city, n, as_of=AS_OF)
+
+
+def _resolved(g, text, types):
+    """What resolve answers on ``g``: the id, or the error's wording and candidates."""
+    try:
+        return resolve(g, text, types)
+    except NotFound as exc:
+        return str(exc), exc.candidates
+
+
+def _resolved_in(src, text, types):
+    try:
+        return resolve_in(src, text, types)
+    except NotFound as exc:
+        return str(exc), exc.candidates
+
+
+def test_an_embedded_source_resolves_as_the_graph_does(examples):
+    """Found, ambiguous, or not found with the same near names: the embedded source answers a lookup
+    with its whole graph."""
+    twice = examples.copy()  # two areas named 祥云社区
+    twice.add_node("X-AREA", type="Area", name="祥云社区", level="community")
+    names = sorted({str(d["name"]) for _, d in examples.nodes(data=True) if d.get("name")})[:40]
+    texts = ["祥云社区", "祥云社区居委会", " 祥云社区 ", "祥云社", "义和居委会", "nope", "M000010", *names,
+             *(n[:-1] for n in names if len(n) > 2)]  # fmt: skip
+    seen = set()
+    for g in (examples, twice):
+        for text in texts:
+            for types in (None, ["Area"], ["PartyOrg", "Unit"]):
+                want = _resolved(g, text, types)
+                assert _resolved_in(EmbeddedSource(g), text, types) == want, (text, types)
+                seen.add("found" if isinstance(want, str) else "ambiguous" if "个实体" in want[0] else "none")
+    assert seen == {"found", "ambiguous", "none"}
 
 
 def test_a_missing_root_is_a_clear_error(city):

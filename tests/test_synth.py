@@ -14,12 +14,14 @@ from typer.testing import CliRunner
 from dangjian.cli.main import app
 from dangjian.graph.build import to_networkx
 from dangjian.graph.errors import InputError
+from dangjian.graph.schema import model
 from dangjian.graph.store import Workspace
 from dangjian.loaders import load_paths
 from dangjian.loaders.divisions import division_rows, shipped_divisions
 from dangjian.queries import rules_registry, run_rules
 from dangjian.queries.stats import area_stats
 from dangjian.synth import PLANTED_RULES, PRESETS, choose, synthesize, write_plan
+from dangjian.synth.generate import COLUMNS, roster_headers
 
 AS_OF = "2026-11-22"
 
@@ -87,7 +89,7 @@ def test_lijiang_at_report_size_gives_the_reports_figures(tmp_path, seed):
     assert s["two_way_reporting"]["in_service_residents"] == 2320 and s["two_way_reporting"]["reported"] == 1262
     truth = Counter(r for r, _ in plan.truth)
     assert truth["venue-under-standard"] == 7 and truth["member-not-reported"] == 2320 - 1262
-    assert sum(1 for p in plan.rows["任职"] if p["职务"] == "第一书记") == 49
+    assert sum(1 for p in plan.rows["Post"] if p["role"] == "第一书记") == 49
     found = {(f.rule, f.entity) for f in run_rules(g, as_of=AS_OF)}
     scores = _score(found, set(plan.truth))
     assert found == set(plan.truth), {r: x for r, x in scores.items() if x != (1.0, 1.0)}
@@ -113,7 +115,7 @@ def test_yuhua_at_report_size_gives_the_reports_figures(tmp_path, seed):
 
 def test_fewer_communities_than_the_report(tmp_path):
     plan = synthesize(shipped_divisions(), "430111", "yuhua", seed=4, as_of=AS_OF, communities=12)
-    assert sum(1 for r in plan.rows["区域"] if r["层级"] == "社区") == 12
+    assert sum(1 for r in plan.rows["Area"] if r["level"] == "社区") == 12
     found, result = _found(tmp_path, plan)
     assert result.rejected == 0 and found == set(plan.truth)
 
@@ -145,9 +147,25 @@ def test_same_seed_same_files(tmp_path):
     assert (a / "党员.csv").read_bytes() != (c / "党员.csv").read_bytes()
 
 
+def test_rows_are_keyed_by_the_schemas_names(tmp_path):
+    """The plan's rows by type name and property name; the files by the model's Chinese roster names
+    and column labels, each cell under the label of its property."""
+    plan = synthesize(shipped_divisions(), "530702003", "lijiang", seed=2, as_of=AS_OF, communities=3)
+    assert list(plan.rows) == list(COLUMNS) and all(plan.rows.values())
+    for t, rows in plan.rows.items():
+        assert set().union(*rows) <= set(COLUMNS[t]), t  # no key the writer would leave out
+    written = write_plan(plan, tmp_path)
+    assert list(written) == [f"{name}.csv" for name in roster_headers()] + ["ground_truth.json"]
+    member = model().record("Member")
+    header, first = (tmp_path / f"{member.roster['zh']}.csv").read_text(encoding="utf-8").splitlines()[:2]
+    assert header.split(",") == [member.prop(c).label("zh") for c in COLUMNS["Member"]]
+    row = plan.rows["Member"][0]
+    assert first.split(",") == [str(row.get(c, "")) for c in COLUMNS["Member"]]
+
+
 def test_scale_scales_members():
-    small = synthesize(shipped_divisions(), "530702003", "tongjiang", seed=1, as_of=AS_OF).counts()["党员"]
-    big = synthesize(shipped_divisions(), "530702003", "tongjiang", seed=1, scale=3, as_of=AS_OF).counts()["党员"]
+    small = synthesize(shipped_divisions(), "530702003", "tongjiang", seed=1, as_of=AS_OF).counts()["Member"]
+    big = synthesize(shipped_divisions(), "530702003", "tongjiang", seed=1, scale=3, as_of=AS_OF).counts()["Member"]
     assert 2.2 < big / small < 3.8
 
 
