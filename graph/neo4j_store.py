@@ -47,8 +47,9 @@ from dangjian.graph.neo4j_mapping import (
     workspace_stamp,
 )
 from dangjian.graph.privacy import NameGuard
+from dangjian.graph.roles import AREA
 from dangjian.graph.schema import model
-from dangjian.graph.shards import AREA, CLOSURES, PULL_PATTERNS, TREES, Edge
+from dangjian.graph.shards import CLOSURES, PULL_PATTERNS, TREES, Edge
 from dangjian.graph.store import EdgeRow, NodeRow, Workspace
 
 __all__ = ["Neo4jError", "Statement", "statements", "Neo4jStore", "Neo4jSource", "PushResult", "connect",

@@ -197,6 +197,15 @@ class Model:
     edges: dict[str, EdgeType]
     ignore_columns: frozenset[str] = frozenset()  # header keys of row-number columns
     styles: dict[str, Style] = field(default_factory=dict)  # group -> how views draw it
+    roles: dict[str, str] = field(default_factory=dict)  # role the code knows -> node or edge type
+
+    def role(self, name: str) -> str:
+        """The node or edge type that plays ``role`` (what dangjian.graph.roles names).
+
+        >>> model().role("org"), model().role("member_of")
+        ('PartyOrg', 'MEMBER_OF')
+        """
+        return self.roles[name]
 
     def style(self, type_name: str | None, level: str | None = None) -> Style:
         """How views draw an entity of this type (an area: of this level); ``other`` when the
@@ -205,10 +214,11 @@ class Model:
         >>> model().style("PartyOrg").shape, model().style("Area", "street").group
         ('diamond', 'area_street')
         """
-        group = None
-        if type_name == "Area" and level in self.enums["area_level"].values:
-            group = self.enums["area_level"].attr(level, "style")
         rt = self.nodes.get(type_name) if type_name is not None else None
+        by_level = rt.properties.get("level") if rt is not None else None  # a level's own style
+        group = None
+        if by_level is not None and by_level.enum is not None and level in by_level.enum.values:
+            group = by_level.enum.attr(level, "style")
         group = group or (rt.style if rt is not None else None) or "other"
         return self.styles.get(group) or self.styles["other"]
 
@@ -406,6 +416,9 @@ def _alternatives(raw: list) -> tuple[tuple[str, ...], ...]:
 
 
 def _check(m: Model) -> None:
+    for role, name in m.roles.items():
+        if name not in m.nodes and name not in m.edges:
+            raise SchemaError("schema.role", role=role, name=name)
     """Cross-references inside the schema must all resolve."""
     for rt in m.records:
         for p in rt.properties.values():
@@ -490,6 +503,7 @@ def load_model(path: str | Path = SCHEMA_PATH) -> Model:
         links={n: _record(n, s, enums, True) for n, s in (raw.get("links") or {}).items()},
         edges=edges,
         ignore_columns=frozenset(header_key(c) for c in raw.get("ignore_columns", [])),
+        roles={str(k): str(v) for k, v in (raw.get("roles") or {}).items()},
     )
     _check(m)
     return m

@@ -43,34 +43,25 @@ import networkx as nx
 from dangjian.graph.build import drop_views, graph_of
 from dangjian.graph.errors import InputError
 from dangjian.graph.perf import paused_gc
+from dangjian.graph.roles import AREA, MEMBER_OF, ORG
 from dangjian.graph.schema import model
 
 __all__ = ["GraphSource", "EmbeddedSource", "Shard", "pull_shard", "pull_rest", "pull_around", "iter_shards",
-           "shard_levels", "shard_roots", "shard_groups", "PULL_PATTERNS", "CLOSURES", "AREA", "ORG", "TREES",
+           "shard_levels", "shard_roots", "shard_groups", "PULL_PATTERNS", "CLOSURES", "TREES",
            "DEFAULT_SHARD_SIZE"]  # fmt: skip
 
 
-def _typed(enum: str) -> str:
-    """The node type that has a property taking the values of the schema's enum ``enum``."""
-    return next(t for t, rt in model().nodes.items()
-                if any(p.enum is not None and p.enum.name == enum for p in rt.properties.values()))  # fmt: skip
-
-
-#: the node type of areas (whose level is an ``area_level``) and of Party organizations (``org_kind``)
-AREA, ORG = _typed("area_level"), _typed("org_kind")
 #: the trees, node type -> the relation from parent to child (both ends of that type, and of no other):
 #: an area's parent area, an organization's superior; from the schema
 TREES: dict[str, str] = {e.from_types[0]: rel for rel, e in model().edges.items()
                          if e.from_types == e.to_types and len(e.from_types) == 1}  # fmt: skip
-#: the relation whose rows make an organization's members (the schema has no fact naming it yet)
-_MEMBERSHIP = "MEMBER_OF"
 #: the relations that place an entity in an area (what ``area_of`` follows), from the schema
 _CHAIN_EDGES = tuple(dict.fromkeys(e for t in model().nodes if (e := model().area_edge(t))))
 _TOP_KINDS = ("committee", "working_committee")  # organizations whose member totals no rule adds up
 # The typed pulls a shard makes, (relationship types, direction): a source may answer each at once.
 _CHAIN = {way: tuple(e for e, w in _CHAIN_EDGES if w == way) for way in ("out", "in")}
 PULL_PATTERNS: tuple[tuple[tuple[str, ...], str], ...] = (
-    (_CHAIN["out"], "out"), (_CHAIN["in"], "in"), ((_MEMBERSHIP,), "in"), ((TREES[AREA],), "out"),
+    (_CHAIN["out"], "out"), (_CHAIN["in"], "in"), ((MEMBER_OF,), "in"), ((TREES[AREA],), "out"),
 )  # fmt: skip
 #: the relations a shard follows to their end, (type, direction, node type): the trees' (:data:`TREES`),
 #: so that a source may follow them in one statement
@@ -343,7 +334,7 @@ def _context(p: _Pull, owned: set[str]) -> None:
     # subordinate trees of owned non-committee organizations, with their memberships
     heads = [o for o in p.by_type(owned, ORG) if p.attrs[o].get("kind") not in _TOP_KINDS]
     tree = p.closure(heads, TREES[ORG], "out", ORG)
-    p.add_nodes(p.take(p.fetch(tree, [_MEMBERSHIP], "in")))
+    p.add_nodes(p.take(p.fetch(tree, [MEMBER_OF], "in")))
 
 
 def pull_shard(source: GraphSource, roots: Sequence[str], name: str | None = None) -> Shard:

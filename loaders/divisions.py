@@ -27,6 +27,7 @@ from importlib import resources
 from pathlib import Path
 
 from dangjian.graph.errors import InputError
+from dangjian.graph.roles import AREA
 from dangjian.graph.schema import model
 from dangjian.graph.store import Workspace
 from dangjian.loaders.load import LoadResult, Progress, load_sheets
@@ -150,7 +151,7 @@ def _province_names(path: Path) -> dict[str, str]:
 
 def division_sheet(src: str | os.PathLike, region: str, lang: str = "zh") -> Sheet:
     """The divisions of ``region`` as one 区域 roster sheet, with the schema's own headers."""
-    props = model().node("Area").properties
+    props = model().node(AREA).properties
     cols = ("id", "name", "level", "parent", "official_name")
     header = [props[c].label(lang) for c in cols]
     level_enum = props["level"].enum

@@ -30,6 +30,7 @@ from dangjian.graph.errors import InputError
 from dangjian.graph.explain import message
 from dangjian.graph.perf import paused_gc
 from dangjian.graph.privacy import NameGuard, mask_name
+from dangjian.graph.roles import AREA
 from dangjian.graph.safe import spreadsheet_row
 from dangjian.graph.schema import RecordType, model
 from dangjian.graph.store import EdgeRow, NodeRow, Workspace
@@ -456,11 +457,11 @@ class _Load:
                     out.append(self.problem(row, prop, shown_value(p, row.refs[prop][0]), "wrong_target",
                                             expected=expected, found=self.label(ttype)))  # fmt: skip
                     continue
-                if ttype != "Area":
+                if ttype != AREA:
                     continue
                 level = self.by_id[tid][1]
                 lv = m.enums["area_level"]
-                if prop == "parent" and rt.name == "Area":
+                if prop == "parent" and rt.name == AREA:
                     child = row.values.get("level")
                     if level and child and rank[level] >= rank[child]:
                         out.append(self.problem(row, prop, shown_value(p, row.refs[prop][0]), "parent_rank",

@@ -21,6 +21,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 
+from dangjian.graph.roles import AGREEMENT, ANCHORED_IN, LOCATED_IN, PARTY_TO, UNIT
 from dangjian.queries.index import COMMUNITY_LEVELS, GraphIndex
 from dangjian.queries.registry import rule
 
@@ -40,15 +41,15 @@ def agreement_parties(ix: GraphIndex, a: str) -> tuple[list[str], list[str]]:
     that signed through its organization counts as the unit."""
     community, units = [], []
     for src, _, d in ix.g.in_edges(a, data=True):
-        if d.get("type") != "PARTY_TO":
+        if d.get("type") != PARTY_TO:
             continue
         if d.get("side") == "community":
             community.append(src)
-        elif ix.attr(src, "type") == "Unit":
+        elif ix.attr(src, "type") == UNIT:
             units.append(src)
         else:
             anchored = [x for _, x, e in ix.g.out_edges(src, data=True)
-                        if e.get("type") == "ANCHORED_IN" and ix.attr(x, "type") == "Unit"]  # fmt: skip
+                        if e.get("type") == ANCHORED_IN and ix.attr(x, "type") == UNIT]  # fmt: skip
             units.extend(anchored or [src])
     return sorted(set(community)), sorted(set(units))
 
@@ -66,7 +67,7 @@ def partners_by_community(ix: GraphIndex) -> dict[str, set[str]]:
 
 def _partners_by_community(ix: GraphIndex) -> dict[str, set[str]]:
     out: dict[str, set[str]] = defaultdict(set)
-    for a in ix.of_type("Agreement"):
+    for a in ix.of_type(AGREEMENT):
         if not in_force(ix, a):
             continue
         orgs, units = agreement_parties(ix, a)
@@ -78,7 +79,7 @@ def _partners_by_community(ix: GraphIndex) -> dict[str, set[str]]:
 
 
 def _units_located(ix: GraphIndex, community: str) -> int:
-    located = ix.in_count("LOCATED_IN")
+    located = ix.in_count(LOCATED_IN)
     return sum(located[a] for a in ix.area_subtree(community))
 
 
@@ -108,7 +109,7 @@ def unit_org_no_agreement(ix: GraphIndex, p: dict):
     """Units with an organization of their own and no agreement in force with the community
     where they are located."""
     partners = partners_by_community(ix)
-    for u in ix.of_type("Unit"):
+    for u in ix.of_type(UNIT):
         if not ix.orgs_anchored(u):
             continue
         c = ix.community_of(u)
@@ -121,11 +122,11 @@ def agreement_expired(ix: GraphIndex, p: dict):
     """Agreements that ended before the date and were not renewed (no agreement in force between
     the same community organization and unit)."""
     live_pairs = set()
-    for a in ix.of_type("Agreement"):
+    for a in ix.of_type(AGREEMENT):
         if in_force(ix, a):
             orgs, units = agreement_parties(ix, a)
             live_pairs.update((o, u) for o in orgs for u in units)
-    for a in ix.of_type("Agreement"):
+    for a in ix.of_type(AGREEMENT):
         end = ix.attr(a, "valid_to")
         if not end or end >= ix.as_of:
             continue

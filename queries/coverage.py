@@ -11,6 +11,7 @@ organization covers.
 
 from __future__ import annotations
 
+from dangjian.graph.roles import CONTAINS, COVERS, INSTRUCTOR_OF, LIVES_IN, UNIT, WORKS_AT
 from dangjian.queries.index import COMMUNITY_LEVELS, STREET_LEVELS, GraphIndex
 from dangjian.queries.registry import rule
 
@@ -43,7 +44,7 @@ def street_without_working_committee(ix: GraphIndex, p: dict):
     """Streets and townships with communities but no working committee anchored in them (a township
     may have its committee, 乡镇党委, instead)."""
     for s in ix.areas(*STREET_LEVELS):
-        communities = [a for a in ix.out["CONTAINS"].get(s, ()) if ix.attr(a, "level") in COMMUNITY_LEVELS]
+        communities = [a for a in ix.out[CONTAINS].get(s, ()) if ix.attr(a, "level") in COMMUNITY_LEVELS]
         if not communities:
             continue
         kinds = {"working_committee", "committee"} if ix.attr(s, "level") == "township" else {"working_committee"}
@@ -53,21 +54,21 @@ def street_without_working_committee(ix: GraphIndex, p: dict):
 
 def _unit_members(ix: GraphIndex, unit: str) -> tuple[int, int]:
     """(formal members, all members) working in a unit."""
-    return ix.formal_of(unit, "WORKS_AT"), ix.in_count("WORKS_AT")[unit]
+    return ix.formal_of(unit, WORKS_AT), ix.in_count(WORKS_AT)[unit]
 
 
 def _covered(ix: GraphIndex, unit: str) -> bool:
     """A unit has an organization of its own or is covered by a joint branch."""
-    return bool(ix.orgs_anchored(unit) or ix.inn["COVERS"].get(unit))
+    return bool(ix.orgs_anchored(unit) or ix.inn[COVERS].get(unit))
 
 
 @rule("unit-needs-own-branch")
 def unit_needs_own_branch(ix: GraphIndex, p: dict):
     """Units with ``min_formal`` or more formal members and no organization anchored in them."""
-    for u in ix.of_type("Unit"):
+    for u in ix.of_type(UNIT):
         formal, _ = _unit_members(ix, u)
         if formal >= p["min_formal"] and not ix.orgs_anchored(u):
-            yield u, {"formal": formal, "covered_by_joint_branch": bool(ix.inn["COVERS"].get(u))}
+            yield u, {"formal": formal, "covered_by_joint_branch": bool(ix.inn[COVERS].get(u))}
 
 
 @rule("small-unit-uncovered")
@@ -75,7 +76,7 @@ def small_unit_uncovered(ix: GraphIndex, p: dict):
     """Units with 1..``max_formal`` formal members that no organization covers; names up to
     ``max_units - 1`` other such units of the same community to join with."""
     small = {}
-    for u in ix.of_type("Unit"):
+    for u in ix.of_type(UNIT):
         formal, _ = _unit_members(ix, u)
         if 1 <= formal <= p["max_formal"] and not _covered(ix, u):
             small[u] = formal
@@ -91,18 +92,18 @@ def small_unit_uncovered(ix: GraphIndex, p: dict):
 @rule("two-new-unit-no-coverage")
 def two_new_unit_no_coverage(ix: GraphIndex, p: dict):
     """两新 units with no members working there, no organization and no instructor."""
-    for u in ix.of_type("Unit"):
+    for u in ix.of_type(UNIT):
         if not ix.attr(u, "two_new"):
             continue
         _, members = _unit_members(ix, u)
-        if members == 0 and not _covered(ix, u) and not ix.inn["INSTRUCTOR_OF"].get(u):
+        if members == 0 and not _covered(ix, u) and not ix.inn[INSTRUCTOR_OF].get(u):
             yield u, {"members": 0}
 
 
 @rule("joint-branch-too-many-units")
 def joint_branch_too_many_units(ix: GraphIndex, p: dict):
     """Joint branches that cover more than ``max_units`` units."""
-    for o, units in ix.out["COVERS"].items():
+    for o, units in ix.out[COVERS].items():
         if len(units) > p["max_units"]:
             yield o, {"units": len(units)}
 
@@ -111,7 +112,7 @@ def joint_branch_too_many_units(ix: GraphIndex, p: dict):
 def residence_without_group(ix: GraphIndex, p: dict):
     """Compounds and buildings where ``min_members`` or more members live (counting the buildings of
     a compound) and no organization is anchored, there or below."""
-    living = ix.in_count("LIVES_IN")
+    living = ix.in_count(LIVES_IN)
     for a in ix.areas("compound", "building"):
         below = ix.area_subtree(a)
         members = sum(living[x] for x in below)

@@ -18,6 +18,7 @@ import networkx as nx
 
 from dangjian.graph.hanzi import simplified
 from dangjian.graph.privacy import NameGuard, mask_name
+from dangjian.graph.roles import LEADS, MEMBER, MEMBER_OF, ORG
 from dangjian.graph.schema import model
 from dangjian.queries.index import GraphIndex
 from dangjian.queries.lookup import NotFound, resolve
@@ -154,7 +155,7 @@ def _chain(ix: GraphIndex, org: str) -> list[str]:
     while x is not None and x not in seen:
         seen.add(x)
         out.append(x)
-        x = next(iter(ix.inn["LEADS"].get(x, ())), None)
+        x = next(iter(ix.inn[LEADS].get(x, ())), None)
     return out
 
 
@@ -189,10 +190,10 @@ def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str | None = No
                 guard = name_guard(g)
             value = guard(value)
         props[(prop.label(lang) if prop else key)] = value
-    if t == "PartyOrg":
+    if t == ORG:
         chain = _chain(ix, n)
-    elif t == "Member":
-        chain = [x for o in ix.out["MEMBER_OF"].get(n, ())[:1] for x in _chain(ix, o)]
+    elif t == MEMBER:
+        chain = [x for o in ix.out[MEMBER_OF].get(n, ())[:1] for x in _chain(ix, o)]
     else:
         anchored = ix.orgs_anchored(n) or [o for a in ([ix.community_of(n)] if ix.community_of(n) else [])
                                            for o in ix.orgs_anchored(a)]  # fmt: skip

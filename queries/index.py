@@ -25,6 +25,17 @@ import networkx as nx
 
 from dangjian.graph.build import node_attrs
 from dangjian.graph.perf import paused_gc
+from dangjian.graph.roles import (
+    AGREEMENT,
+    ANCHORED_IN,
+    AREA,
+    CONTAINS,
+    LEADS,
+    MEMBER,
+    MEMBER_OF,
+    ORG,
+    PARTY_TO,
+)
 from dangjian.graph.schema import model
 
 __all__ = ["GraphIndex", "as_of_date", "add_months", "COMMUNITY_LEVELS", "STREET_LEVELS"]
@@ -82,7 +93,7 @@ def _direct_area_edge(type_name: str | None) -> str | None:
     ``area``), if it has one: then its area is one lookup."""
     m = model()
     found = m.area_edge(type_name)
-    if found is None or found[1] != "out" or m.edge(found[0]).to_types != ("Area",):
+    if found is None or found[1] != "out" or m.edge(found[0]).to_types != (AREA,):
         return None
     return found[0]
 
@@ -131,7 +142,7 @@ class GraphIndex:
             t = d.get("type")
             by_type[t].append(n)
             sink = ends
-            if t == "Member":
+            if t == MEMBER:
                 situations[d.get("situation")].append(n)
                 if d.get("status") == "formal":
                     formal.add(n)
@@ -163,7 +174,7 @@ class GraphIndex:
         self.out: dict[str, dict[str, list[str]]] = _Adjacency(ends, reverse=False)
         self.inn: dict[str, dict[str, list[str]]] = _Adjacency(ends, reverse=True)
         #: (leader, led) pairs of the valid LEADS edges
-        self.leads: list[tuple[str, str]] = list(zip(*ends.get("LEADS", ((), ())), strict=True))
+        self.leads: list[tuple[str, str]] = list(zip(*ends.get(LEADS, ((), ())), strict=True))
         self._first: dict[str, dict[str, str]] = {}
         self._community: dict[str, str] | None = None
         self._subtree: dict[str, list[str]] = {}
@@ -182,7 +193,7 @@ class GraphIndex:
     def areas(self, *levels: str) -> list[str]:
         if self._levels is None:
             self._levels = defaultdict(list)
-            for a in self.of_type("Area"):
+            for a in self.of_type(AREA):
                 self._levels[self.nodes[a].get("level")].append(a)
         return [a for level in levels for a in self._levels.get(level, ())]
 
@@ -214,7 +225,7 @@ class GraphIndex:
 
     # -- the area tree ---------------------------------------------------------------------------
     def parent_area(self, a: str) -> str | None:
-        parents = self.inn["CONTAINS"].get(a)
+        parents = self.inn[CONTAINS].get(a)
         return parents[0] if parents else None
 
     def area_subtree(self, a: str) -> list[str]:
@@ -223,7 +234,7 @@ class GraphIndex:
         found = self._subtree.get(a)
         if found is not None:
             return found
-        contains = self.out["CONTAINS"]
+        contains = self.out[CONTAINS]
         if a not in contains:  # a leaf (most buildings and compounds)
             found = self._subtree[a] = [a]
             return found
@@ -249,24 +260,24 @@ class GraphIndex:
         direct = _direct_area_edge(type_name)
         if direct is not None:
             return self.first(direct).get
-        if type_name == "Area":
+        if type_name == AREA:
             return _same
-        if type_name == "PartyOrg":
+        if type_name == ORG:
             return self._org_area
-        if type_name == "Agreement":
+        if type_name == AGREEMENT:
             return self._agreement_area
         return _nowhere
 
     def _org_area(self, n: str) -> str | None:
-        x = self.first("ANCHORED_IN").get(n)
+        x = self.first(ANCHORED_IN).get(n)
         if x is None:
             return None
-        return x if self.nodes[x].get("type") == "Area" else self.area_of(x)
+        return x if self.nodes[x].get("type") == AREA else self.area_of(x)
 
     def _agreement_area(self, n: str) -> str | None:
         """Where its community side is (in force or not)."""
         for src, _, d in self.g.in_edges(n, data=True):
-            if d.get("type") == "PARTY_TO" and d.get("side") == "community":
+            if d.get("type") == PARTY_TO and d.get("side") == "community":
                 return self.area_of(src)
         return None
 
@@ -318,7 +329,7 @@ class GraphIndex:
 
     # -- organizations and members -----------------------------------------------------------------
     def members_of(self, org: str) -> list[str]:
-        return self.inn["MEMBER_OF"].get(org, [])
+        return self.inn[MEMBER_OF].get(org, [])
 
     def formal_count(self, members: Iterable[str]) -> int:
         return sum(map(self._formal_members.__contains__, members))
@@ -328,7 +339,7 @@ class GraphIndex:
         area, working at a unit, ...)."""
         return self.cached(f"in_count\x1f{edge}", lambda: Counter(self._ends.get(edge, ((), ()))[1]))
 
-    def formal_of(self, n: str, edge: str = "MEMBER_OF") -> int:
+    def formal_of(self, n: str, edge: str = MEMBER_OF) -> int:
         """Formal members joined to ``n`` by ``edge`` (MEMBER_OF: of an organization; WORKS_AT: at a
         unit)."""
         counts = self.cached(f"formal\x1f{edge}", lambda: Counter(self._formal_ends.get(edge, ((), ()))[1]))
@@ -343,13 +354,13 @@ class GraphIndex:
             return value
 
     def orgs_anchored(self, target: str) -> list[str]:
-        return self.inn["ANCHORED_IN"].get(target, [])
+        return self.inn[ANCHORED_IN].get(target, [])
 
     def subordinates(self, org: str) -> list[str]:
         """``org`` and every organization it leads, directly or not (cycles tolerated), in the
         order found."""
         seen, stack = {org: None}, [org]
-        leads = self.out["LEADS"]
+        leads = self.out[LEADS]
         while stack:
             for child in leads.get(stack.pop(), ()):
                 if child not in seen:

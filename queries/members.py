@@ -13,6 +13,7 @@ from __future__ import annotations
 
 from itertools import filterfalse
 
+from dangjian.graph.roles import LIVES_IN, MEMBER_OF, REPORTED_TO
 from dangjian.queries.index import GraphIndex, add_months
 from dangjian.queries.registry import rule
 
@@ -24,7 +25,7 @@ def member_not_reported(ix: GraphIndex, p: dict):
     """In-service members who live in a community and have not reported to it (by the date). A
     report reaches the community when made to the community itself, to an area inside it or to an
     organization anchored there."""
-    lives, communities, reported = ix.first("LIVES_IN"), ix.community_map(), ix.out["REPORTED_TO"]
+    lives, communities, reported = ix.first(LIVES_IN), ix.community_map(), ix.out[REPORTED_TO]
     reached: dict[str, str | None] = {}  # report target -> its community
     for m in ix.members_in("in_service"):
         community = communities.get(lives.get(m))
@@ -43,7 +44,7 @@ def member_not_reported(ix: GraphIndex, p: dict):
 @rule("mobile-member-unattached")
 def mobile_member_unattached(ix: GraphIndex, p: dict):
     """Mobile members with no organization holding their membership on the date."""
-    member_of = ix.sources("MEMBER_OF")
+    member_of = ix.sources(MEMBER_OF)
     for m in filterfalse(member_of.__contains__, ix.members_in("mobile")):
         yield m, {"away_at": ix.attr(m, "mobile_destination"), "since": ix.attr(m, "mobile_since")}
 
@@ -60,7 +61,7 @@ def lost_contact(ix: GraphIndex, p: dict):
 @rule("member-without-org")
 def member_without_org(ix: GraphIndex, p: dict):
     """Members (other than mobile ones, see mobile-member-unattached) with no organization."""
-    member_of = ix.sources("MEMBER_OF")
+    member_of = ix.sources(MEMBER_OF)
     for situation, members in ix.situations().items():
         if situation == "mobile":
             continue

@@ -17,6 +17,15 @@ from operator import itemgetter
 
 import networkx as nx
 
+from dangjian.graph.roles import (
+    ANCHORED_IN,
+    COMMITTEE_MEMBER_OF,
+    DEPUTY_SECRETARY_OF,
+    LEADS,
+    MEMBER_OF,
+    ORG,
+    SECRETARY_OF,
+)
 from dangjian.graph.schema import model
 from dangjian.queries.index import COMMUNITY_LEVELS, GraphIndex, add_months
 from dangjian.queries.registry import rule
@@ -36,13 +45,13 @@ __all__ = [
 
 
 def _branches(ix: GraphIndex) -> list[str]:
-    return [o for o in ix.of_type("PartyOrg") if ix.attr(o, "kind") == "branch"]
+    return [o for o in ix.of_type(ORG) if ix.attr(o, "kind") == "branch"]
 
 
 @rule("branch-too-large")
 def branch_too_large(ix: GraphIndex, p: dict):
     """Branches with more than ``max_members`` members."""
-    members = ix.in_count("MEMBER_OF")
+    members = ix.in_count(MEMBER_OF)
     for o in _branches(ix):
         n = members[o]
         if n > p["max_members"]:
@@ -62,7 +71,7 @@ def _has_committee(ix: GraphIndex, o: str) -> bool:
     """Declared in the roster, or shown by two or more committee posts held now."""
     if ix.attr(o, "has_committee"):
         return True
-    posts = len(ix.inn["DEPUTY_SECRETARY_OF"].get(o, ())) + len(ix.inn["COMMITTEE_MEMBER_OF"].get(o, ()))
+    posts = len(ix.inn[DEPUTY_SECRETARY_OF].get(o, ())) + len(ix.inn[COMMITTEE_MEMBER_OF].get(o, ()))
     return posts >= 2
 
 
@@ -79,8 +88,8 @@ def needs_committee(ix: GraphIndex, p: dict):
 def large_org_not_committee(ix: GraphIndex, p: dict):
     """Organizations with ``min_members`` or more members (their own and those of the organizations
     they lead) that are not committees."""
-    members = ix.in_count("MEMBER_OF")
-    for o in ix.of_type("PartyOrg"):
+    members = ix.in_count(MEMBER_OF)
+    for o in ix.of_type(ORG):
         if ix.attr(o, "kind") in ("committee", "working_committee"):
             continue
         n = sum(members[x] for x in ix.subordinates(o))
@@ -91,8 +100,8 @@ def large_org_not_committee(ix: GraphIndex, p: dict):
 @rule("org-without-secretary")
 def org_without_secretary(ix: GraphIndex, p: dict):
     """Organizations with no secretary (a group: no leader) in post on the date."""
-    for o in ix.of_type("PartyOrg"):
-        if not ix.inn["SECRETARY_OF"].get(o):
+    for o in ix.of_type(ORG):
+        if not ix.inn[SECRETARY_OF].get(o):
             yield o, {"kind": ix.attr(o, "kind")}
 
 
@@ -104,7 +113,7 @@ def term_end(ix: GraphIndex, o: str, community_term_years: int = 5) -> str | Non
         return None
     years = ix.attr(o, "term_years")
     if not years:
-        anchored = ix.out["ANCHORED_IN"].get(o, ())
+        anchored = ix.out[ANCHORED_IN].get(o, ())
         if any(ix.attr(a, "level") in COMMUNITY_LEVELS for a in anchored) and ix.attr(o, "kind") != "group":
             years = community_term_years
         else:
@@ -117,7 +126,7 @@ def term_end(ix: GraphIndex, o: str, community_term_years: int = 5) -> str | Non
 def _term_ends(ix: GraphIndex, community_term_years: int) -> dict[str, str]:
     """Organization -> end of its current term, for those with a known one (once per index)."""
     def make() -> dict[str, str]:
-        ends = ((o, term_end(ix, o, community_term_years)) for o in ix.of_type("PartyOrg"))
+        ends = ((o, term_end(ix, o, community_term_years)) for o in ix.of_type(ORG))
         return {o: end for o, end in ends if end is not None}
     return ix.cached(f"term_end\x1f{community_term_years}", make)
 
@@ -144,7 +153,7 @@ def leadership_cycle(ix: GraphIndex, p: dict):
     """Organizations that lead themselves through a chain of superiors: one finding per cycle."""
     # Peel off organizations that nothing leads, then those only they lead, and so on: what is left
     # sits on a cycle or under one (usually nothing, so the components are rarely computed).
-    leads, led_by = ix.out["LEADS"], Counter(map(itemgetter(1), ix.leads))
+    leads, led_by = ix.out[LEADS], Counter(map(itemgetter(1), ix.leads))
     stack = [o for o in leads if not led_by[o]]
     while stack:
         for child in leads.get(stack.pop(), ()):
@@ -169,10 +178,10 @@ def org_without_superior(ix: GraphIndex, p: dict):
     committees anchored in an area of the ``top_committee_levels`` (a township's committee: the
     county committee that leads it sits above the rosters)."""
     top, levels = set(p["top_kinds"]), set(p["top_committee_levels"])
-    for o in ix.of_type("PartyOrg"):
+    for o in ix.of_type(ORG):
         kind = ix.attr(o, "kind")
-        if kind in top or ix.inn["LEADS"].get(o):
+        if kind in top or ix.inn[LEADS].get(o):
             continue
-        if kind == "committee" and any(ix.attr(a, "level") in levels for a in ix.out["ANCHORED_IN"].get(o, ())):
+        if kind == "committee" and any(ix.attr(a, "level") in levels for a in ix.out[ANCHORED_IN].get(o, ())):
             continue
         yield o, {"kind": kind}

@@ -10,6 +10,7 @@
 
 from __future__ import annotations
 
+from dangjian.graph.roles import FIRST_SECRETARY_OF, LIAISON_FOR
 from dangjian.queries.index import COMMUNITY_LEVELS, GraphIndex
 from dangjian.queries.registry import rule
 
@@ -35,7 +36,7 @@ def _posted(ix: GraphIndex, edge: str, community: str) -> bool:
 def community_no_liaison(ix: GraphIndex, p: dict):
     """Communities with no liaison leader on the date."""
     for c in _communities(ix):
-        if not _posted(ix, "LIAISON_FOR", c):
+        if not _posted(ix, LIAISON_FOR, c):
             yield c, {}
 
 
@@ -50,7 +51,7 @@ def community_no_first_secretary(ix: GraphIndex, p: dict):
     for c in _communities(ix):
         if wanted is not None and c not in wanted and ix.attr(c, "name") not in wanted:
             continue
-        if not _posted(ix, "FIRST_SECRETARY_OF", c):
+        if not _posted(ix, FIRST_SECRETARY_OF, c):
             yield c, {}
 
 

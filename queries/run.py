@@ -17,6 +17,7 @@ from typing import Any
 import networkx as nx
 
 from dangjian.graph.perf import paused_gc
+from dangjian.graph.roles import AREA
 from dangjian.queries.config import ConfigError
 from dangjian.queries.findings import Finding
 from dangjian.queries.index import GraphIndex, as_of_date
@@ -53,7 +54,7 @@ def _run(g, as_of, config, rules, area, min_severity, lang, index=None, ordered=
     ix = index if index is not None else GraphIndex(g, as_of)
     inside = None
     if area is not None:
-        inside = set(ix.area_subtree(resolve(g, area, types=["Area"])))
+        inside = set(ix.area_subtree(resolve(g, area, types=[AREA])))
     if min_severity is not None and min_severity not in SEVERITIES:
         raise ConfigError("config.severity", choices=", ".join(SEVERITIES))
     findings: list[Finding] = []

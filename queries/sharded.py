@@ -23,8 +23,8 @@ from typing import Any
 
 import networkx as nx
 
+from dangjian.graph.roles import AREA
 from dangjian.graph.shards import (
-    AREA,
     DEFAULT_SHARD_SIZE,
     GraphSource,
     Shard,

@@ -18,6 +18,18 @@ from typing import Any
 
 import networkx as nx
 
+from dangjian.graph.roles import (
+    AGREEMENT,
+    AREA,
+    COVERS,
+    INSTRUCTOR_OF,
+    MEMBER,
+    MEMBER_OF,
+    ORG,
+    REPORTED_TO,
+    UNIT,
+    WORKS_AT,
+)
 from dangjian.graph.schema import model
 from dangjian.queries.coconstruction import in_force, partners_by_community
 from dangjian.queries.index import COMMUNITY_LEVELS, GraphIndex
@@ -44,11 +56,11 @@ def area_stats(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None) -> di
     """Figures for ``area`` (an id or name; the whole graph when None) on the date ``as_of``."""
     ix = GraphIndex(g, as_of)
     if area is not None:
-        root = resolve(g, area, types=["Area"])
+        root = resolve(g, area, types=[AREA])
         scope = set(ix.area_subtree(root))
         name = ix.attr(root, "name", root)
     else:
-        root, scope = None, set(ix.of_type("Area"))
+        root, scope = None, set(ix.of_type(AREA))
         tops = [a for a in scope if ix.parent_area(a) is None]
         name = "、".join(ix.attr(a, "name", a) for a in tops[:3]) or "全部"
 
@@ -57,28 +69,28 @@ def area_stats(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None) -> di
 
     communities = [a for a in scope if ix.attr(a, "level") in COMMUNITY_LEVELS]
     with_org = [c for c in communities if any(ix.orgs_anchored(a) for a in ix.area_subtree(c))]
-    orgs = [o for o in ix.of_type("PartyOrg") if inside(o)]
+    orgs = [o for o in ix.of_type(ORG) if inside(o)]
     org_set = set(orgs)
-    members = [m for m in ix.of_type("Member") if any(o in org_set for o in ix.out["MEMBER_OF"].get(m, ()))]
+    members = [m for m in ix.of_type(MEMBER) if any(o in org_set for o in ix.out[MEMBER_OF].get(m, ()))]
     college = {v for v, spec in model().enums["education"].values.items() if spec.get("college")}
 
-    units = [u for u in ix.of_type("Unit") if inside(u)]
+    units = [u for u in ix.of_type(UNIT) if inside(u)]
     two_new = [u for u in units if ix.attr(u, "two_new")]
 
     def formal_at(u: str) -> int:
-        return ix.formal_count(ix.inn["WORKS_AT"].get(u, []))
+        return ix.formal_count(ix.inn[WORKS_AT].get(u, []))
 
     def has_org(u: str) -> bool:
-        return bool(ix.orgs_anchored(u) or ix.inn["COVERS"].get(u))
+        return bool(ix.orgs_anchored(u) or ix.inn[COVERS].get(u))
 
     eligible = [u for u in two_new if formal_at(u) >= 3]
-    in_service = [m for m in ix.of_type("Member") if ix.attr(m, "situation") == "in_service"
+    in_service = [m for m in ix.of_type(MEMBER) if ix.attr(m, "situation") == "in_service"
                   and ix.community_of(m) in scope]  # fmt: skip
     reported = [m for m in in_service
                 if any(t == ix.community_of(m) or ix.community_of(t) == ix.community_of(m)
-                       for t in ix.out["REPORTED_TO"].get(m, ()))]  # fmt: skip
+                       for t in ix.out[REPORTED_TO].get(m, ()))]  # fmt: skip
     partners = partners_by_community(ix)
-    agreements = [a for a in ix.of_type("Agreement") if inside(a) and in_force(ix, a)]
+    agreements = [a for a in ix.of_type(AGREEMENT) if inside(a) and in_force(ix, a)]
     return {
         "area": root,
         "name": name,
@@ -104,7 +116,7 @@ def area_stats(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None) -> di
             "two_new_eligible_with_org": sum(has_org(u) for u in eligible),
             "two_new_org_rate": _rate(sum(has_org(u) for u in eligible), len(eligible)),
             "two_new_work_coverage_rate": _rate(
-                sum(has_org(u) or bool(ix.inn["INSTRUCTOR_OF"].get(u)) for u in two_new), len(two_new)),
+                sum(has_org(u) or bool(ix.inn[INSTRUCTOR_OF].get(u)) for u in two_new), len(two_new)),
         },
         "two_way_reporting": {"in_service_residents": len(in_service), "reported": len(reported),
                               "rate": _rate(len(reported), len(in_service))},
@@ -188,5 +200,5 @@ def stats_rows(stats: dict[str, Any], lang: str | None = None) -> list[tuple[str
 
 def _one_community() -> nx.MultiDiGraph:
     g = nx.MultiDiGraph()
-    g.add_node("c", type="Area", name="祥云社区", level="community")
+    g.add_node("c", type=AREA, name="祥云社区", level="community")
     return g

@@ -41,6 +41,7 @@ from pathlib import Path
 
 from dangjian.graph.errors import InputError
 from dangjian.graph.fileio import atomic_write_text
+from dangjian.graph.roles import AGREEMENT, AREA, MEMBER, ORG, PERSON, UNIT
 from dangjian.graph.schema import model
 from dangjian.loaders.divisions import division_rows
 from dangjian.loaders.normalize import id_check_digit
@@ -129,14 +130,14 @@ UNIT_PATTERNS = [("{p}社区卫生服务中心", "事业单位", False), ("{p}�
                  ("{p}农贸市场", "市场", False), ("{p}社会工作服务中心", "社会组织", True)]  # fmt: skip
 #: the properties each roster fills, by type, in column order (the generator's rows are keyed so)
 COLUMNS = {
-    "Area": ["id", "name", "level", "parent", "households", "population", "venue_area", "funds", "official_name"],
-    "PartyOrg": ["id", "name", "kind", "parent", "area", "unit", "covers", "has_committee", "elected_on"],
-    "Unit": ["id", "name", "category", "two_new", "area", "employees"],
-    "Member": ["id", "name", "id_number", "phone", "sex", "birth_date", "education", "joined_on", "status", "situation",
+    AREA: ["id", "name", "level", "parent", "households", "population", "venue_area", "funds", "official_name"],
+    ORG: ["id", "name", "kind", "parent", "area", "unit", "covers", "has_committee", "elected_on"],
+    UNIT: ["id", "name", "category", "two_new", "area", "employees"],
+    MEMBER: ["id", "name", "id_number", "phone", "sex", "birth_date", "education", "joined_on", "status", "situation",
                "org", "transferred_on", "unit", "residence", "reported_to", "reported_on", "lost_since"],
-    "Person": ["id", "name", "title", "phone"],
+    PERSON: ["id", "name", "title", "phone"],
     "Post": ["person", "role", "target", "valid_from"],
-    "Agreement": ["id", "name", "community_party", "unit_party", "signed_on", "valid_from", "valid_to"],
+    AGREEMENT: ["id", "name", "community_party", "unit_party", "signed_on", "valid_from", "valid_to"],
 }  # fmt: skip
 
 
@@ -228,7 +229,7 @@ class _Gen:
         if superior:
             self.led.setdefault(superior, set()).add(oid)
         self.branch_at.setdefault(area, oid)
-        row = self.add("PartyOrg", id=oid, name=name, kind=kind, parent=superior or "", area=area,
+        row = self.add(ORG, id=oid, name=name, kind=kind, parent=superior or "", area=area,
                        unit=unit, has_committee="是" if committee else "否",
                        elected_on=elected if elected is not None else self.days_ago(60, 700))  # fmt: skip
         if secretary is not None:
@@ -248,7 +249,7 @@ class _Gen:
         mid = self.next_id("M")
         joined = date(min(self.today.year - 1, born.year + self.rng.randint(18, max(19, age - 1))), 7, 1)
         in_service = situation == "in_service"
-        self.add("Member", id=mid, name=self.name(female), id_number=self.id_number(born, female, region),
+        self.add(MEMBER, id=mid, name=self.name(female), id_number=self.id_number(born, female, region),
                  phone=f"1{self.rng.choice('3589')}{self.rng.randrange(10**9):09d}", sex="女" if female else "男",
                  birth_date=born.isoformat(), education="大学本科" if self.rng.random() < p.college else "高中",
                  joined_on=joined.isoformat(), status="正式党员" if formal else "预备党员",
@@ -266,13 +267,13 @@ class _Gen:
 
     # -- the layer ---------------------------------------------------------------------------------
     def area(self, code: str, name: str, level: str, parent: str, official: str = "", **extra) -> None:
-        self.add("Area", id=code, name=name, level=_level_label(level), parent=parent,
+        self.add(AREA, id=code, name=name, level=_level_label(level), parent=parent,
                  official_name=official, **extra)  # fmt: skip
 
     def person(self, role: str) -> str:
         pid = self.next_id("P")
         female = self.rng.random() < 0.4
-        self.add("Person", id=pid, name=self.name(female), title=role,
+        self.add(PERSON, id=pid, name=self.name(female), title=role,
                  phone=f"139{self.rng.randrange(10**8):08d}")  # fmt: skip
         return pid
 
@@ -329,7 +330,7 @@ class _Gen:
         superior = self._superior(corg, wc)
         row = self.org(corg, f"{name}党总支", "党总支", superior, area=code, elected=self._elected(corg, 5),
                        committee=True, secretary=self._secretary(corg))  # fmt: skip
-        first_member = len(self.plan.rows["Member"])
+        first_member = len(self.plan.rows[MEMBER])
         homes = []
         for i, n in enumerate(per_branch, start=1):
             homes.append(self.grid(code, name, i, corg, n, c["region"]))
@@ -347,7 +348,7 @@ class _Gen:
             return
         # 100 members or more in its branches: a committee (党委), unless that gap is planted here
         led = self.led.get(corg, set())
-        total = sum(1 for m in self.plan.rows["Member"][first_member:]
+        total = sum(1 for m in self.plan.rows[MEMBER][first_member:]
                     if m["org"] in led and not m.get("transferred_on"))  # fmt: skip
         if total >= 100:
             if self.chance("large-org-not-committee"):
@@ -429,7 +430,7 @@ class _Gen:
     def plant_member(self, mid: str, corg: str) -> None:
         if self.deferred:  # planted once the totals are set (_Gen.settle)
             return
-        row = self.plan.rows["Member"][-1]
+        row = self.plan.rows[MEMBER][-1]
         if row["situation"] == "在职" and self.chance("member-not-reported"):
             row["reported_to"] = row["reported_on"] = ""
             self.truth("member-not-reported", mid)
@@ -452,7 +453,7 @@ class _Gen:
             self.truth("residence-without-group", extra)
         if self.chance("mobile-member-unattached"):  # away, and the membership starts after the date
             mid = self.member(self._host_branch(homes[0]), homes[0], region, situation="mobile")
-            self.plan.rows["Member"][-1]["transferred_on"] = (self.today + timedelta(days=30)).isoformat()
+            self.plan.rows[MEMBER][-1]["transferred_on"] = (self.today + timedelta(days=30)).isoformat()
             self.truth("mobile-member-unattached", mid)
         if self.chance("joint-branch-too-many-units") if joint is None else joint:  # one for six small 两新 units
             units = [self.unit(code, name, two_new=True, staff=8) for _ in range(6)]
@@ -465,7 +466,7 @@ class _Gen:
         if self.chance("member-without-org"):  # a membership that starts after the date
             host = self._host_branch(homes[0])
             mid = self.member(host, homes[0], region, situation="retired")
-            self.plan.rows["Member"][-1]["transferred_on"] = (self.today + timedelta(days=30)).isoformat()
+            self.plan.rows[MEMBER][-1]["transferred_on"] = (self.today + timedelta(days=30)).isoformat()
             self.truth("member-without-org", mid)
 
     def _host_branch(self, home: str) -> str:
@@ -475,7 +476,7 @@ class _Gen:
         uid = self.next_id("U")
         patterns = [x for x in UNIT_PATTERNS if two_new is None or x[2] == two_new]
         pattern, category, is_two_new = self.rng.choice(patterns)
-        self.add("Unit", id=uid, name=pattern.format(p=f"{name}{uid[-4:]}"), category=category,
+        self.add(UNIT, id=uid, name=pattern.format(p=f"{name}{uid[-4:]}"), category=category,
                  two_new="是" if is_two_new else "否", area=code,
                  employees=staff if staff is not None else self.rng.randint(10, 200))  # fmt: skip
         return uid
@@ -484,7 +485,7 @@ class _Gen:
         aid = self.next_id("A")
         start = self.days_ago(900, 1500) if expired else self.days_ago(30, 700)
         end = self.days_ago(30, 300) if expired else (self.today + timedelta(days=self.rng.randint(200, 900))).isoformat()
-        self.add("Agreement", id=aid, name=f"{name}共驻共建协议", community_party=corg, unit_party=uid,
+        self.add(AGREEMENT, id=aid, name=f"{name}共驻共建协议", community_party=corg, unit_party=uid,
                  signed_on=start, valid_from=start, valid_to=end)  # fmt: skip
         return aid
 
@@ -519,7 +520,7 @@ class _Gen:
                      committee=False, secretary=self._secretary(branch))  # fmt: skip
             for _ in range(self.rng.randint(3, 6)):
                 self.member(branch, self.rng.choice(homes), region, situation="in_service", unit=uid, report_to=corg)
-                self.plant_member(self.plan.rows["Member"][-1]["id"], corg)
+                self.plant_member(self.plan.rows[MEMBER][-1]["id"], corg)
             if k == 0 and skip_agreement:
                 self.truth("unit-org-no-agreement", uid)
             else:
@@ -647,8 +648,8 @@ class _Gen:
     def settle(self, r: Report) -> None:
         """After the rosters: the report's member total, then situations, reporting, ages and education
         by exact quotas; the member-level gaps and the kinds of the general branches follow from them."""
-        rows = self.plan.rows["Member"]
-        orgs = {o["id"]: o for o in self.plan.rows["PartyOrg"]}
+        rows = self.plan.rows[MEMBER]
+        orgs = {o["id"]: o for o in self.plan.rows[ORG]}
         if r.members is not None:
             self._total(rows, r.members)
         counted = [m for m in rows if not m.get("transferred_on")]  # the others' membership starts after the date

@@ -103,3 +103,25 @@ def test_a_type_added_in_the_schema_alone_goes_through_every_layer(tmp_path):
     assert {"nodes/VolunteerTeam.csv", "rels/SERVES__VolunteerTeam__Area.csv"} <= set(got["export"])
     # and the shipped schema has no such type: the copy alone made it
     assert "VolunteerTeam" not in SCHEMA_PATH.read_text(encoding="utf-8")
+
+
+def test_no_node_or_edge_type_is_named_in_code():
+    """Code names the schema's types by role (dangjian.graph.roles), never by a string of their
+    name: only the schema and the roles module hold the names."""
+    import io
+    import tokenize
+
+    from dangjian.graph.schema import model
+
+    m = model()
+    names = set(m.nodes) | set(m.edges)
+    root = Path(__file__).resolve().parents[1]
+    found = []
+    for folder in ("graph", "loaders", "queries", "viz", "cli", "synth", "wording"):
+        for path in sorted((root / folder).rglob("*.py")):
+            if path.relative_to(root).as_posix() in ("graph/schema.py", "graph/roles.py"):
+                continue
+            for tok in tokenize.generate_tokens(io.StringIO(path.read_text(encoding="utf-8")).readline):
+                if tok.type == tokenize.STRING and tok.string.strip("\"'") in names and tok.string[0] in "\"'":
+                    found.append(f"{path.relative_to(root)}:{tok.start[0]} {tok.string}")
+    assert found == []

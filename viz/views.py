@@ -27,6 +27,25 @@ import networkx as nx
 
 from dangjian.graph.errors import DangjianError
 from dangjian.graph.perf import paused_gc
+from dangjian.graph.roles import (
+    ACTIVITY,
+    AGREEMENT,
+    ANCHORED_IN,
+    AREA,
+    CONTAINS,
+    COVERS,
+    FIRST_SECRETARY_OF,
+    LEADS,
+    LIAISON_FOR,
+    LIVES_IN,
+    LOCATED_IN,
+    MEMBER,
+    MEMBER_OF,
+    ORG,
+    PARTY_TO,
+    PERSON,
+    UNIT,
+)
 from dangjian.graph.schema import model
 from dangjian.queries import Finding, GraphIndex, run_rules
 from dangjian.queries.coconstruction import agreement_parties, in_force, partners_by_community
@@ -62,8 +81,8 @@ def _start(g: nx.MultiDiGraph, as_of, lang: str | None, show_names: bool, config
 def _roots(ix: GraphIndex, area: str | None) -> list[str]:
     """The area asked for, or every top area (one with no parent area)."""
     if area is not None:
-        return [resolve(ix.g, area, types=["Area"])]
-    return [a for a in ix.of_type("Area") if ix.parent_area(a) is None]
+        return [resolve(ix.g, area, types=[AREA])]
+    return [a for a in ix.of_type(AREA) if ix.parent_area(a) is None]
 
 
 def _title(kind: str, lang: str, what: list[str], ix: GraphIndex) -> str:
@@ -80,7 +99,7 @@ def _finish(kind: str, title: str, c: Canvas, lang: str, **stats: Any) -> View:
 
 
 def _members_below(ix: GraphIndex, a: str) -> int:
-    living = ix.in_count("LIVES_IN").get
+    living = ix.in_count(LIVES_IN).get
     return sum(living(x, 0) for x in ix.area_subtree(a))
 
 
@@ -99,7 +118,7 @@ def _upper_tree(ix: GraphIndex, c: Canvas, roots: list[str], communities: list[s
     for a in keep:
         p = ix.parent_area(a)
         if p in keep:
-            c.edge(p, a, "CONTAINS")
+            c.edge(p, a, CONTAINS)
 
 
 @paused_gc()  # thousands of small dicts and lists, no cycles: see dangjian.graph.perf
@@ -124,7 +143,7 @@ def overview(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: s
                              [t("view.findings_inside", lang), _tally(inside, lang)]]  # fmt: skip
         for o in ix.orgs_anchored(com):
             c.node(o, parent=com)
-            c.edge(o, com, "ANCHORED_IN")
+            c.edge(o, com, ANCHORED_IN)
     title = _title("overview", lang, roots, ix)
     return _finish("overview", title, c, lang, communities=len(communities), members=total)
 
@@ -142,7 +161,7 @@ def _tally(findings: list[Finding], lang: str) -> str:
 def _org_family(ix: GraphIndex, anchors: list[str]) -> list[str]:
     """Organizations anchored in these places and every organization they lead."""
     seen: dict[str, None] = {}
-    leads = ix.out["LEADS"]
+    leads = ix.out[LEADS]
     for a in anchors:
         stack = [o for o in ix.orgs_anchored(a) if o not in seen]
         seen.update(dict.fromkeys(stack))
@@ -155,10 +174,10 @@ def _org_family(ix: GraphIndex, anchors: list[str]) -> list[str]:
 
 
 def _layout_parent_org(ix: GraphIndex, c: Canvas, o: str, fallback: str | None) -> str | None:
-    sup = next(iter(ix.inn["LEADS"].get(o, ())), None)
+    sup = next(iter(ix.inn[LEADS].get(o, ())), None)
     if sup is not None and c.has(sup):
         return sup
-    anchor = next(iter(ix.out["ANCHORED_IN"].get(o, ())), None)
+    anchor = next(iter(ix.out[ANCHORED_IN].get(o, ())), None)
     return anchor if anchor is not None and c.has(anchor) else fallback
 
 
@@ -169,7 +188,7 @@ def community(g: nx.MultiDiGraph, target: str, *, as_of=None, lang: str | None =
     (totals by situation; one node per member with ``members=True``)."""
     ix, c = _start(g, as_of, lang, show_names, config)
     lang = c.lang
-    com = resolve(g, target, types=["Area"])
+    com = resolve(g, target, types=[AREA])
     if ix.attr(com, "level") not in COMMUNITY_LEVELS:
         above = ix.community_of(com)
         if above is None:  # a street or a district: too big for one community's view
@@ -180,24 +199,24 @@ def community(g: nx.MultiDiGraph, target: str, *, as_of=None, lang: str | None =
         p = ix.parent_area(a)
         c.node(a, parent=p if a != com else None)
         if a != com:
-            c.edge(p, a, "CONTAINS")
-    units = [u for a in areas for u in ix.inn["LOCATED_IN"].get(a, ())]
+            c.edge(p, a, CONTAINS)
+    units = [u for a in areas for u in ix.inn[LOCATED_IN].get(a, ())]
     for u in units:
         c.node(u, parent=ix.area_of(u))
-        c.edge(u, ix.area_of(u), "LOCATED_IN")
+        c.edge(u, ix.area_of(u), LOCATED_IN)
     orgs = _org_family(ix, areas + units)
     for o in orgs:
         c.node(o)
     for o in orgs:
         c.parent[o] = _layout_parent_org(ix, c, o, com)
-        for sup in ix.inn["LEADS"].get(o, ()):
-            c.edge(sup, o, "LEADS")
-        for x in ix.out["ANCHORED_IN"].get(o, ()):
-            c.edge(o, x, "ANCHORED_IN", dashes=True)
-        for u in ix.out["COVERS"].get(o, ()):
-            c.edge(o, u, "COVERS", dashes=True)
+        for sup in ix.inn[LEADS].get(o, ()):
+            c.edge(sup, o, LEADS)
+        for x in ix.out[ANCHORED_IN].get(o, ()):
+            c.edge(o, x, ANCHORED_IN, dashes=True)
+        for u in ix.out[COVERS].get(o, ()):
+            c.edge(o, u, COVERS, dashes=True)
     member_count = _members(ix, c, orgs, members, lang)
-    for edge in ("LIAISON_FOR", "FIRST_SECRETARY_OF"):
+    for edge in (LIAISON_FOR, FIRST_SECRETARY_OF):
         for person in ix.inn[edge].get(com, ()):
             c.node(person, parent=com, group="people")
             c.edge(person, com, edge)
@@ -207,7 +226,7 @@ def community(g: nx.MultiDiGraph, target: str, *, as_of=None, lang: str | None =
 
 
 #: the types the community view draws in its own way above (activities it leaves out)
-_DRAWN = frozenset({"Area", "Unit", "PartyOrg", "Member", "Person", "Agreement", "Activity"})
+_DRAWN = frozenset({AREA, UNIT, ORG, MEMBER, PERSON, AGREEMENT, ACTIVITY})
 
 
 def _placed_here(ix: GraphIndex, c: Canvas, areas: list[str]) -> None:
@@ -236,7 +255,7 @@ def _members(ix: GraphIndex, c: Canvas, orgs: list[str], one_by_one: bool, lang:
         if one_by_one:
             for m in ms:
                 c.node(m, parent=o)
-                c.edge(m, o, "MEMBER_OF")
+                c.edge(m, o, MEMBER_OF)
             continue
         by: dict[str, list[str]] = {}
         for m in ms:
@@ -249,14 +268,14 @@ def _members(ix: GraphIndex, c: Canvas, orgs: list[str], one_by_one: bool, lang:
             c.aggregate(key, label, parent=o, size=_size(8, len(group)),
                         facts=[[t("view.members", lang), str(len(group))],
                                [t("view.formal", lang), str(formal)]])  # fmt: skip
-            c.edge(key, o, "MEMBER_OF")
+            c.edge(key, o, MEMBER_OF)
     return total
 
 
 def _agreements(ix: GraphIndex, c: Canvas, com: str, orgs: list[str]) -> None:
     """Agreements signed by the community's organizations (in force or not), with their units."""
     mine = set(orgs)
-    for a in ix.of_type("Agreement"):
+    for a in ix.of_type(AGREEMENT):
         sides, units = agreement_parties(ix, a)
         signers = [o for o in sides if o in mine]
         if not signers:
@@ -264,10 +283,10 @@ def _agreements(ix: GraphIndex, c: Canvas, com: str, orgs: list[str]) -> None:
         c.node(a, parent=signers[0], extra=[[t("view.in_force", c.lang),
                                              t("yes" if in_force(ix, a) else "no", c.lang)]])  # fmt: skip
         for o in signers:
-            c.edge(o, a, "PARTY_TO")
+            c.edge(o, a, PARTY_TO)
         for u in units:
             c.node(u, parent=a)
-            c.edge(u, a, "PARTY_TO")
+            c.edge(u, a, PARTY_TO)
 
 
 @paused_gc()
@@ -279,17 +298,17 @@ def tree(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str |
     lang = c.lang
     roots = _roots(ix, area)
     areas = [x for r in roots for x in ix.area_subtree(r)]
-    units = [u for a in areas for u in ix.inn["LOCATED_IN"].get(a, ())]
+    units = [u for a in areas for u in ix.inn[LOCATED_IN].get(a, ())]
     orgs = _org_family(ix, areas + units)
-    counts = ix.in_count("MEMBER_OF")
+    counts = ix.in_count(MEMBER_OF)
     for o in orgs:
         c.node(o, size=_size(8, counts[o]))
     for o in orgs:
-        sup = next(iter(ix.inn["LEADS"].get(o, ())), None)
+        sup = next(iter(ix.inn[LEADS].get(o, ())), None)
         if sup is not None and c.has(sup):
             c.parent[o] = sup
-        for s in ix.inn["LEADS"].get(o, ()):
-            c.edge(s, o, "LEADS")
+        for s in ix.inn[LEADS].get(o, ()):
+            c.edge(s, o, LEADS)
     return _finish("tree", _title("tree", lang, roots, ix), c, lang, organizations=len(orgs))
 
 
@@ -319,7 +338,7 @@ def coconstruction(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, l
         item["facts"][:0] = [[t("view.partners", lang), str(len(units))]]
         for u in units:
             c.node(u, parent=com)
-            c.edge(com, u, "PARTY_TO", label=t("view.partners_edge", lang))
+            c.edge(com, u, PARTY_TO, label=t("view.partners_edge", lang))
     title = _title("coconstruction", lang, roots, ix)
     return _finish("coconstruction", title, c, lang, communities=len(communities), few_partners=few)
 
@@ -348,14 +367,14 @@ def gaps(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str |
         p = ix.parent_area(a)
         c.node(a, parent=p if p in context else None, findings=c.by_entity.get(a, []))
         if p in context:
-            c.edge(p, a, "CONTAINS")
+            c.edge(p, a, CONTAINS)
     for e in entities:
         home = ix.community_of(e) or ix.area_of(e)
         if e in context:
             continue
         c.node(e, parent=home)
         if home is not None:
-            c.edge(e, home, "LOCATED_IN", label=t("view.located_edge", lang), dashes=True)
+            c.edge(e, home, LOCATED_IN, label=t("view.located_edge", lang), dashes=True)
     n_findings = sum(len(c.by_entity[e]) for e in entities)
     return _finish("gaps", _title("gaps", lang, roots, ix), c, lang, entities=len(entities), findings=n_findings)
 
