@@ -23,7 +23,7 @@ from typing import Annotated, Any
 import typer
 
 from dangjian.cli.output import emit_json
-from dangjian.graph import DangjianError, Workspace, default_db_path
+from dangjian.graph import DangjianError, default_db_path
 from dangjian.wording import LANGS, t
 
 __all__ = ["Run", "BUNDLES", "with_shared", "one_of", "DATE_RANGE"]
@@ -89,10 +89,9 @@ class Run:
 
     def graph(self):
         """The workspace's whole graph."""
-        from dangjian.graph import to_networkx
+        from dangjian.queries.sharded import open_graph
 
-        with Workspace.open(self.db_path) as ws:
-            return to_networkx(ws)
+        return open_graph(self.db_path)[0]
 
     @contextlib.contextmanager
     def store(self) -> Iterator[Any]:
@@ -128,12 +127,10 @@ class Run:
         """(the graph a command reads, the id its target resolves to or None): the workspace's whole
         graph (the command resolves the target in it), or from Neo4j the shard that describes
         ``entity`` (its community) or holds ``area``."""
-        with self.source() as source:
-            if source is None:
-                return self.graph(), None
-            from dangjian.queries.sharded import pull_area, pull_entity
+        from dangjian.queries.sharded import open_graph
 
-            return pull_entity(source, entity, self.date) if entity is not None else pull_area(source, area)
+        with self.source() as source:
+            return open_graph(self.db_path, source, entity=entity, area=area, as_of=self.date)
 
     def output(self, data: Any, text: Callable[[], None]) -> None:
         """``data`` as JSON with ``--json``, else ``text()`` prints it for people."""

@@ -25,6 +25,7 @@ import yaml
 
 from dangjian.graph.errors import SchemaError
 from dangjian.wording import choose
+from dangjian.wording import t as text_of
 
 __all__ = [
     "Model",
@@ -494,7 +495,7 @@ def load_model(path: str | Path = SCHEMA_PATH) -> Model:
     for n, spec in (raw.get("nodes") or {}).items():  # a type's own group, labelled as the type
         if isinstance(spec.get("style"), dict):
             styles[n.lower()] = _style(n.lower(), spec["style"], spec["style"].get("label", spec.get("label")))
-    styles.setdefault("other", Style("other", "dot", "#999999", 8, {"zh": "其他", "en": "other"}))
+    styles.setdefault("other", Style("other", "dot", "#999999", 8, {lang: text_of("view.other", lang) for lang in LANGS}))
     m = Model(
         styles=styles,
         version=int(raw["version"]),

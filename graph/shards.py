@@ -19,7 +19,8 @@ organization of another) gets the same finding from both; merging keeps one.
 
 The source of a shard is anything with the methods of :class:`GraphSource`:
 :class:`EmbeddedSource` (a networkx graph, for tests and for comparing) and
-:class:`dangjian.graph.neo4j_store.Neo4jSource`.
+:class:`dangjian.graph.neo4j_store.Neo4jSource`. The queries over shards (the rules, a graph for one
+question on either backend) are in :mod:`dangjian.queries.sharded`.
 
 >>> import networkx as nx
 >>> g = nx.MultiDiGraph()

@@ -41,7 +41,7 @@ from dangjian.queries.lookup import name_stem, resolve
 from dangjian.queries.ranking import rank_findings, sort_findings
 from dangjian.queries.run import run_rules
 
-__all__ = ["run_rules_sharded", "resolve_in", "pull_area", "pull_entity"]
+__all__ = ["run_rules_sharded", "resolve_in", "open_graph", "pull_area", "pull_entity"]
 
 
 def resolve_in(source: GraphSource, text: str, types: Iterable[str] | None = None) -> str:
@@ -118,6 +118,20 @@ def pull_area(source: GraphSource, area: str | None = None) -> tuple[nx.MultiDiG
         return (pull_shard(source, sorted(tops), "all").graph if tops else nx.MultiDiGraph()), None
     root = resolve_in(source, area, [AREA])
     return pull_shard(source, [root], root).graph, root
+
+
+def open_graph(db: Any = None, source: GraphSource | None = None, *, entity: str | None = None,
+               area: str | None = None, as_of=None) -> tuple[nx.MultiDiGraph, str | None]:  # fmt: skip
+    """(the graph a question reads, the id its target resolves to or None), on either backend: with
+    no ``source``, the whole graph of the workspace at ``db`` (default: ./dangjian.db; the caller
+    resolves its target in it); else from ``source`` the shard that describes ``entity`` (its
+    community, :func:`pull_entity`) or holds ``area`` (:func:`pull_area`)."""
+    if source is None:
+        from dangjian.graph import Workspace, default_db_path, to_networkx
+
+        with Workspace.open(db or default_db_path()) as ws:
+            return to_networkx(ws), None
+    return pull_entity(source, entity, as_of) if entity is not None else pull_area(source, area)
 
 
 def pull_entity(source: GraphSource, text: str, as_of=None) -> tuple[nx.MultiDiGraph, str]:
