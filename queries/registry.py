@@ -36,7 +36,7 @@ Core = Callable[[GraphIndex, dict[str, Any]], Iterable[tuple[str, dict[str, Any]
 
 @functools.lru_cache(maxsize=1)
 def _meta() -> dict[str, Any]:
-    return yaml.safe_load(RULES_PATH.read_text(encoding="utf-8"))
+    return yaml.load(RULES_PATH.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
 
 
 SEVERITIES: tuple[str, ...] = tuple(_meta()["severities"])

@@ -52,7 +52,7 @@ def _catalogue() -> dict[str, tuple[str, str]]:
             else:
                 raise ValueError(f"{CATALOGUE}: {name} is neither [zh, en] nor a section")
 
-    walk("", yaml.safe_load(CATALOGUE.read_text(encoding="utf-8")))
+    walk("", yaml.load(CATALOGUE.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader)))
     return flat
 
 
