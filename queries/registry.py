@@ -36,7 +36,8 @@ Core = Callable[[GraphIndex, dict[str, Any]], Iterable[tuple[str, dict[str, Any]
 
 @functools.lru_cache(maxsize=1)
 def _meta() -> dict[str, Any]:
-    return yaml.load(RULES_PATH.read_text(encoding="utf-8"), Loader=getattr(yaml, "CSafeLoader", yaml.SafeLoader))
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml's, where PyYAML has it
+    return yaml.load(RULES_PATH.read_text(encoding="utf-8"), Loader=loader)
 
 
 SEVERITIES: tuple[str, ...] = tuple(_meta()["severities"])

@@ -113,7 +113,7 @@ def _compact(view: View, lang: str) -> dict:
         "title": view.title,
         "counts": {"nodes": len(view.nodes), "edges": len(view.edges)},
         "stats": view.stats,
-        "text": texts("page", lang),
+        "text": dict(texts("page", lang)),
         "legend": view.legend,
         "severities": [{"severity": k, "label": t(f"severity.{k}", lang), "color": c}
                        for k, c in SEVERITY_COLOURS.items()],  # fmt: skip
