@@ -553,7 +553,7 @@ class _Gen:
             if k is None:
                 return {i for i in range(n) if self.chance(rule)}
             if not 0 <= k <= n:
-                raise InputError(f"the report's {k} ({rule}) does not fit {n} communities")
+                raise InputError("synth.count_does_not_fit", what=k, rule=rule, n=n)
             return set(rng.sample(range(n), k))
 
         without = pick(None if r.with_org is None else n - r.with_org, "community-without-org")
@@ -579,14 +579,14 @@ class _Gen:
         if r.orgs and "general_branch" in r.orgs:  # the largest communities have a general branch, the others one
             g = r.orgs["general_branch"]
             if g > len(active):
-                raise InputError(f"the report's {g} general branches do not fit {len(active)} communities")
+                raise InputError("synth.general_branches", n=g, communities=len(active))
             for s in sorted(active, key=lambda s: -s["weight"])[g:]:
                 s.update(kind="branch", cycle=False, joint=False)
         if r.two_new:  # exactly so many 两新 partners with a branch; the other eligible ones have none
             eligible, covered = r.two_new
             slots = [u for s in active for u in s["units"]]
             if covered > len(slots) or not 0 <= eligible - covered <= len(active):
-                raise InputError(f"the report's 两新 units ({covered} of {eligible}) do not fit these communities")
+                raise InputError("synth.two_new", covered=covered, eligible=eligible)
             chosen = set(rng.sample(range(len(slots)), covered))
             for j, u in enumerate(slots):
                 u[0] = j in chosen
@@ -632,7 +632,7 @@ class _Gen:
             # rosters), taken from the community with the most partners with a branch
             with_own = [s for s in active if sum(u[1] and u[0] is not True for u in s["units"]) > 1]
             if not with_own:
-                raise InputError(f"the report's {r.orgs['branch']} branches cannot hold its {r.members} members")
+                raise InputError("synth.branches", n=r.orgs["branch"], members=r.members)
             s = max(with_own, key=lambda s: sum(u[1] for u in s["units"]))
             next(u for u in reversed(s["units"]) if u[1] and u[0] is not True)[1] = False
             allocate()
@@ -674,7 +674,7 @@ class _Gen:
         serving = [m for m in rows if m["situation"] == "在职"]
         if r.reported is not None:
             if not 0 <= r.reported <= len(serving):
-                raise InputError(f"the report's {r.reported} reported members do not fit {len(serving)} in service")
+                raise InputError("synth.reported", n=r.reported, serving=len(serving))
             missing = set(self.rng.sample(range(len(serving)), len(serving) - r.reported))
         else:
             missing = {i for i in range(len(serving)) if self.chance("member-not-reported")}
@@ -685,7 +685,7 @@ class _Gen:
         self._ages(counted, r)
         if r.college is not None:
             if not 0 <= r.college <= len(counted):
-                raise InputError(f"the report's {r.college} members with college education do not fit")
+                raise InputError("synth.college", n=r.college)
             weights = {"under_35": 3.0, "35_to_60": 1.5, "over_60": 0.6}
             college = {id(m) for m in self._sample(counted, r.college,
                                                    lambda m: weights[self._band(m["birth_date"])])}  # fmt: skip
@@ -702,7 +702,7 @@ class _Gen:
             room = sorted((b for b in self.free if (size[b] < 48 if step > 0 else size[b] > 4 and self.free[b][3])),
                           key=lambda b: (step * size[b], b))  # fmt: skip
             if not room:
-                raise InputError(f"the report's {target} members do not fit these branches")
+                raise InputError("synth.members", n=target)
             for b in room[: abs(delta)]:
                 home, target_org, region, mids = self.free[b]
                 if step > 0:
@@ -729,7 +729,7 @@ class _Gen:
         others = {k: w for k, w in self.p.situations.items() if k not in quotas}
         quotas.update(zip(others, _shares(len(regular) - sum(quotas.values()), list(others.values())), strict=True))
         if any(v < 0 for v in quotas.values()):
-            raise InputError(f"the report's members by situation do not fit these rosters ({quotas})")
+            raise InputError("synth.situations", quotas=quotas)
         drawn = [k for k, v in quotas.items() for _ in range(v)]
         self.rng.shuffle(drawn)
         for m, k in zip(regular, drawn, strict=True):
@@ -747,13 +747,13 @@ class _Gen:
             return
         under, middle, over = r.ages
         if under + middle + over != len(counted):
-            raise InputError(f"the report's age bands ({under + middle + over}) do not add up to {len(counted)} members")
+            raise InputError("synth.age_sum", n=under + middle + over, members=len(counted))
         students = [m for m in counted if m["situation"] == "学生"]
         rest = [m for m in counted if m["situation"] != "学生"]
         old_w = {"离退休": 8.0, "失联": 4.0, "下岗失业": 1.0, "流动": 0.5, "在职": 0.2}
         young_w = {"在职": 3.0, "流动": 3.0, "下岗失业": 2.0, "失联": 1.0, "离退休": 0.1}
         if len(students) > under or over > len(rest):
-            raise InputError("the report's age bands do not fit these members")
+            raise InputError("synth.ages")
         old = {id(m) for m in self._sample(rest, over, lambda m: old_w[m["situation"]])}
         rest = [m for m in rest if id(m) not in old]
         young = {id(m) for m in self._sample(rest, under - len(students), lambda m: young_w[m["situation"]])}
@@ -809,13 +809,13 @@ def synthesize(src: str | os.PathLike, region: str, preset: str | Preset, *, sca
     is 1), the report's figures come out exactly (:class:`Report`). Raises :class:`InputError` for
     an unknown preset or region, or too many communities."""
     if isinstance(preset, str) and preset not in PRESETS:
-        raise InputError(f"no preset {preset!r} (presets: {', '.join(PRESETS)})")
+        raise InputError("synth.no_preset", preset=preset, presets=", ".join(PRESETS))
     if not scale > 0:
-        raise InputError("scale must be a positive number")
+        raise InputError("synth.scale")
     try:
         today = date.fromisoformat(str(as_of)) if as_of is not None else date.today()
     except ValueError:
-        raise InputError(f"as_of {as_of!r}: use a date such as 2026-11-22") from None
+        raise InputError("synth.as_of", value=as_of) from None
     p = PRESETS[preset] if isinstance(preset, str) else preset
     gen = _Gen(p, scale, seed, today)
     rows = list(division_rows(src, region))
@@ -856,7 +856,7 @@ def choose(rows: list[dict], n: int, report: Report | None = None) -> set[str]:
     places = sorted((r for r in rows if r["level"] in ("community", "village")),
                     key=lambda r: (r["level"] != "community", r["code"]))  # fmt: skip
     if not 0 < n <= len(places):
-        raise InputError(f"communities must be 1 to {len(places)} here (the region has {len(places)})")
+        raise InputError("synth.communities", n=len(places))
     chosen = [r["code"] for r in places[:n]]
     if report and report.streets and n == report.communities:
         k, under = report.streets

@@ -170,13 +170,13 @@ def test_scale_scales_members():
 
 
 def test_bad_input():
-    with pytest.raises(InputError, match="no preset"):
+    with pytest.raises(InputError, match="没有预设"):
         synthesize(shipped_divisions(), "5307", "shanghai")
     with pytest.raises(InputError, match="scale"):
         synthesize(shipped_divisions(), "5307", "lijiang", scale=0)
     with pytest.raises(InputError, match="没有代码为"):
         synthesize(shipped_divisions(), "11", "lijiang")
-    with pytest.raises(InputError, match="communities must be 1 to 65"):
+    with pytest.raises(InputError, match="应为 1 至 65"):
         synthesize(shipped_divisions(), "530702", "lijiang", communities=66)
 
 
@@ -195,4 +195,4 @@ def test_cli_synth(tmp_path):
     truth = json.loads((tmp_path / "c" / "ground_truth.json").read_text(encoding="utf-8"))
     assert truth["communities"] == 3
     r = runner.invoke(app, ["synth", "--region", "530702003", "--preset", "nowhere", "-o", str(tmp_path / "x")])
-    assert r.exit_code == 1 and "no preset" in r.stderr and "Traceback" not in r.output
+    assert r.exit_code == 1 and "没有预设" in r.stderr and "Traceback" not in r.output

@@ -67,3 +67,14 @@ def test_the_language_of_a_run_does_not_stay_after_it(tmp_path):
     with using("en"):
         assert t("yes") == "yes"
     assert t("yes") == "是"
+
+
+_RAISE = re.compile(r"raise (?:DangjianError|SchemaError|WorkspaceError|InputError|Neo4jError|ConfigError|"
+                    r"ViewError|NotFound)\(\s*(f?)([\"'])(.*?)\2")
+
+
+def test_every_error_the_library_raises_is_worded_by_the_catalogue():
+    raised = [(p.relative_to(ROOT), m.group(1), m.group(3)) for p in CODE
+              for m in _RAISE.finditer(p.read_text(encoding="utf-8"))]
+    assert len(raised) > 80
+    assert [(str(p), text) for p, f, text in raised if f or not has(text)] == []
