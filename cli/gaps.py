@@ -68,7 +68,7 @@ def _findings(run: Run, area: str | None, config: Path | None, rules: list[str] 
                                "min_severity": severity, "area": area}  # fmt: skip
     with run.source() as source:
         if source is None:
-            return run_rules(run.graph(), **options)
+            return run_rules(run.tables(), **options)
         from dangjian.queries.sharded import run_rules_sharded
 
         progress = Progress(show_progress and sys.stderr.isatty())

@@ -93,6 +93,12 @@ class Run:
 
         return open_graph(self.db_path)[0]
 
+    def tables(self):
+        """The workspace's nodes and edges as columns (what the rules and figures read)."""
+        from dangjian.graph.store import read_tables
+
+        return read_tables(self.db_path)
+
     @contextlib.contextmanager
     def store(self) -> Iterator[Any]:
         """A connection to Neo4j; the user and password from the environment, else asked for."""

@@ -18,7 +18,6 @@ from collections.abc import Iterable
 import networkx as nx
 
 from dangjian.graph.perf import paused_gc
-from dangjian.graph.schema import model
 from dangjian.graph.store import Workspace
 
 __all__ = ["to_networkx", "graph_of", "drop_views", "node_attrs"]
@@ -32,52 +31,52 @@ def to_networkx(ws: Workspace) -> nx.MultiDiGraph:
 
 def _build(ws: Workspace) -> nx.MultiDiGraph:
     g = nx.MultiDiGraph(schema_version=ws.schema_version, workspace=ws.path)
-    # One string object per id, type and enum value: an edge's ends are the very objects that key
-    # the nodes, and the many copies of "Member" or "in_service" are one. Dict lookups then end on
-    # an identity check instead of comparing two copies, and the graph is smaller.
-    ids: dict[str, str] = {}
-    words: dict[str, str] = {}
-    m = model()
-    enums = {t: tuple(k for k, p in m.node(t).properties.items() if p.enum is not None) for t in m.nodes}
-
+    t = ws.tables()
     # The adjacency is filled directly, as networkx's add_nodes_from and add_edges_from would fill
     # it (a node's attribute dict; per edge one key dict shared by _succ[u][v] and _pred[v][u]),
     # without their per-item checks and copies of every attribute dict. tests/test_build.py
-    # checks the result against networkx's own methods.
+    # checks the result against networkx's own methods. An edge's ends are the very string
+    # objects that key the nodes, so that dict lookups end on an identity check.
     node, succ, pred = g._node, g._succ, g._pred
-    for n in ws.iter_nodes():
-        props = n.props
-        for k in enums.get(n.type, ()):
-            v = props.get(k)
-            if type(v) is str:
-                props[k] = words.setdefault(v, v)
-        nid = n.id
+    ids: dict[str, str] = {}
+    cols = {n: (t.column("nodes", n, "id"), t.column("nodes", n, "name"), t.props("nodes", n), t.sources("nodes", n))
+            for n in t.types("nodes")}  # fmt: skip
+    for type_name, p in t.order("nodes"):
+        col_ids, names, props, sources = cols[type_name]
+        d = props[p]
+        nid = col_ids[p]
         ids[nid] = nid
-        props["type"] = words.setdefault(n.type, n.type)
-        props["name"] = n.name
-        props["source"] = n.source
-        node[nid] = props
+        d["type"] = type_name
+        d["name"] = names[p]
+        d["source"] = sources[p]
+        node[nid] = d
         succ[nid] = {}
         pred[nid] = {}
+    del cols
     same = ids.get
-    for eid, e in ws.iter_edges():
-        u = same(e.src)
+    c = t.column
+    ecols = {n: (c("edges", n, "id"), c("edges", n, "src"), c("edges", n, "dst"), c("edges", n, "valid_from"),
+                 c("edges", n, "valid_to"), t.props("edges", n), t.sources("edges", n))
+             for n in t.types("edges")}  # fmt: skip
+    for type_name, p in t.order("edges"):
+        eids, src, dst, vf, vt, props, sources = ecols[type_name]
+        u = same(src[p])
         if u is None:  # an end the workspace does not hold: a bare node, as add_edge makes
-            u = ids[e.src] = e.src
+            u = ids[src[p]] = src[p]
             node[u], succ[u], pred[u] = {}, {}, {}
-        v = same(e.dst)
+        v = same(dst[p])
         if v is None:
-            v = ids[e.dst] = e.dst
+            v = ids[dst[p]] = dst[p]
             node[v], succ[v], pred[v] = {}, {}, {}
-        attrs = e.props
-        attrs["type"] = words.setdefault(e.type, e.type)
-        attrs["valid_from"] = e.valid_from
-        attrs["valid_to"] = e.valid_to
-        attrs["source"] = e.source
+        attrs = props[p]
+        attrs["type"] = type_name
+        attrs["valid_from"] = vf[p]
+        attrs["valid_to"] = vt[p]
+        attrs["source"] = sources[p]
         keys = succ[u].get(v)
         if keys is None:
             keys = succ[u][v] = pred[v][u] = {}
-        keys[eid] = attrs
+        keys[eids[p]] = attrs
     return g
 
 

@@ -1,8 +1,10 @@
 """The workspace: one SQLite file holding every node and edge with its source.
 
-A load writes in one transaction, so a load that fails half-way leaves the file exactly as it
-was. The schema version is recorded; a workspace of another version is refused with a clear
-message. Values are stored as JSON, never pickled.
+The nodes and edges are kept as columns, one sub-table per type (:mod:`dangjian.graph.columns`):
+a command decodes only the columns it reads. A load writes in one transaction, so a load that
+fails half-way leaves the file exactly as it was. The schema version is recorded; a workspace of
+another version or format is refused with a clear message. Values are stored as JSON, never
+pickled.
 
 >>> from dangjian.graph.store import Workspace
 >>> ws = Workspace.open(":memory:", create=True)
@@ -14,11 +16,13 @@ from __future__ import annotations
 
 import contextlib
 import errno
+import itertools
 import json
 import os
 import secrets
 import sqlite3
 import urllib.parse
+from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
 from pathlib import Path
@@ -26,29 +30,19 @@ from typing import Any, NamedTuple
 
 import orjson
 
+from dangjian.graph.columns import FORMAT, Tables
 from dangjian.graph.errors import WorkspaceError
 from dangjian.graph.explain import workspace_error
 from dangjian.graph.schema import model
 
-__all__ = ["Workspace", "NodeRow", "EdgeRow", "DEFAULT_DB", "default_db_path"]
+__all__ = ["Workspace", "NodeRow", "EdgeRow", "DEFAULT_DB", "default_db_path", "read_tables"]
 
 DEFAULT_DB = "dangjian.db"
 APP_ID = 0x444A4742  # "DJGB": marks a file as a dangjian workspace
 
 _DDL = """
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
-CREATE TABLE nodes (
-    id TEXT PRIMARY KEY, type TEXT NOT NULL, name TEXT, props TEXT NOT NULL,
-    src_file TEXT, src_sheet TEXT, src_row INTEGER, load_id INTEGER
-);
-CREATE INDEX nodes_type ON nodes(type);
-CREATE TABLE edges (
-    id INTEGER PRIMARY KEY, type TEXT NOT NULL, src TEXT NOT NULL, dst TEXT NOT NULL,
-    valid_from TEXT, valid_to TEXT, props TEXT NOT NULL,
-    owner TEXT, link_key TEXT UNIQUE,
-    src_file TEXT, src_sheet TEXT, src_row INTEGER, load_id INTEGER
-);
-CREATE INDEX edges_owner ON edges(owner);
+CREATE TABLE segments (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE loads (id INTEGER PRIMARY KEY, at TEXT NOT NULL, files TEXT NOT NULL, summary TEXT NOT NULL);
 """
 
@@ -56,6 +50,17 @@ CREATE TABLE loads (id INTEGER PRIMARY KEY, at TEXT NOT NULL, files TEXT NOT NUL
 def default_db_path() -> Path:
     """``$DANGJIAN_DB`` if set, else ``./dangjian.db``."""
     return Path(os.environ.get("DANGJIAN_DB") or DEFAULT_DB)
+
+
+def read_tables(path: str | os.PathLike | None = None) -> Tables:
+    """The nodes and edges of the workspace at ``path`` (default :func:`default_db_path`) as columns,
+    read at once; the file is closed on return.
+
+    >>> read_tables(":memory:").count("nodes")
+    0
+    """
+    with Workspace.open(path, create=str(path) == ":memory:") as ws:
+        return ws.tables()
 
 
 class NodeRow(NamedTuple):
@@ -118,6 +123,8 @@ class Workspace:
         self.on_wait: Callable[[], None] | None = None
         self.lock_timeout: float = 600.0
         self._target: Path | None = None  # set by create_new: where publish puts the file
+        self._tables: Tables | None = None  # the columns, once read
+        self._rows: _Rows | None = None  # the rows a transaction is changing
 
     # -- opening -----------------------------------------------------------------------------
     @classmethod
@@ -297,8 +304,8 @@ class Workspace:
                     self.conn.execute(stmt)
                 self.conn.execute(f"PRAGMA application_id={APP_ID}")
                 self.conn.execute(
-                    "INSERT INTO meta VALUES ('schema_version', ?), ('created', ?), ('id_key', ?)",
-                    (str(version), _now(), secrets.token_hex(16)),
+                    "INSERT INTO meta VALUES ('schema_version', ?), ('created', ?), ('id_key', ?), ('format', ?)",
+                    (str(version), _now(), secrets.token_hex(16), FORMAT),
                 )
             return
         if app_id != APP_ID or "meta" not in tables:
@@ -307,6 +314,9 @@ class Workspace:
         found = int(row[0]) if row else None
         if found != version:
             raise WorkspaceError("workspace.other_version", path=self.path, found=found, version=version)
+        row = self.conn.execute("SELECT value FROM meta WHERE key='format'").fetchone()
+        if row is None or row[0] != FORMAT or "segments" not in tables:
+            raise WorkspaceError("workspace.other_format", path=self.path)
 
     def close(self) -> None:
         self.conn.close()
@@ -362,6 +372,7 @@ class Workspace:
                 conn.execute(f"PRAGMA busy_timeout={BUSY_TIMEOUT_MS}")
         except sqlite3.Error as exc:
             raise self._explained(exc) from None
+        self._tables = self._rows = None  # read what the last writer committed
         try:
             yield conn
         except BaseException as exc:
@@ -372,12 +383,16 @@ class Workspace:
                     raise known from None
             raise
         try:
+            self._flush()
             conn.execute("COMMIT")
-        except sqlite3.Error as exc:
+        except BaseException as exc:
             self._rollback()
-            raise self._explained(exc) from None
+            if isinstance(exc, sqlite3.Error):
+                raise self._explained(exc) from None
+            raise
 
     def _rollback(self) -> None:
+        self._tables = self._rows = None
         if self.conn.in_transaction:
             with contextlib.suppress(sqlite3.Error):
                 self.conn.execute("ROLLBACK")
@@ -391,64 +406,92 @@ class Workspace:
     def schema_version(self) -> int:
         return int(self.conn.execute("SELECT value FROM meta WHERE key='schema_version'").fetchone()[0])
 
+    def tables(self) -> Tables:
+        """The nodes and edges as columns (:class:`~dangjian.graph.columns.Tables`), read in one
+        statement, decoded column by column as they are asked for; inside a load, what it has
+        written so far."""
+        if self._rows is not None:
+            return Tables(self._rows.encode())
+        if self._tables is None:
+            try:
+                self._tables = Tables(dict(self.conn.execute("SELECT name, data FROM segments")))
+            except sqlite3.Error as exc:
+                raise self._explained(exc) from None
+        return self._tables
+
     def counts(self) -> dict[str, dict[str, int]]:
         """Counts of nodes and edges by type."""
-        nodes = dict(self.conn.execute("SELECT type, count(*) FROM nodes GROUP BY type ORDER BY type"))
-        edges = dict(self.conn.execute("SELECT type, count(*) FROM edges GROUP BY type ORDER BY type"))
-        return {"nodes": nodes, "edges": edges}
+        if self._rows is not None:
+            return self._rows.counts()
+        t = self.tables()
+        return {table: dict(sorted(t.counts(table).items())) for table in ("nodes", "edges")}
 
     def node_index(self) -> Iterator[tuple[str, str, str, str | None]]:
         """(id, type, name, area level or None) of every node: what a load resolves against."""
-        yield from self.conn.execute("SELECT id, type, name, json_extract(props, '$.level') FROM nodes")
+        if self._rows is not None:
+            for r, _ in self._rows.nodes.values():
+                yield r.id, r.type, r.name, r.props.get("level")
+            return
+        t = self.tables()
+        for type_name in t.types("nodes"):
+            col = t.column
+            yield from zip(col("nodes", type_name, "id"), itertools.repeat(type_name), col("nodes", type_name, "name"),
+                           col("nodes", type_name, "p:level"))  # fmt: skip
 
     def people_names(self) -> Iterator[str]:
         """The distinct names of the people stored (the schema's person types): what free text is
         checked against before it leaves in an export."""
-        people = sorted(model().people)
-        marks = ",".join("?" * len(people))
-        q = f"SELECT DISTINCT name FROM nodes WHERE type IN ({marks}) AND name IS NOT NULL"
-        for (name,) in self.conn.execute(q, people):
-            yield name
+        people = model().people
+        if self._rows is not None:
+            names = (r.name for r, _ in self._rows.nodes.values() if r.type in people)
+        else:
+            t = self.tables()
+            names = (n for type_name in t.types("nodes") if type_name in people
+                     for n in t.column("nodes", type_name, "name"))  # fmt: skip
+        yield from (n for n in dict.fromkeys(names) if n is not None)
 
     def get_nodes(self, ids: Iterable[str]) -> dict[str, NodeRow]:
-        out: dict[str, NodeRow] = {}
-        ids = list(ids)
-        for i in range(0, len(ids), 500):
-            chunk = ids[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            q = f"SELECT id, type, name, props, src_file, src_sheet, src_row FROM nodes WHERE id IN ({marks})"
-            for r in self.conn.execute(q, chunk):
-                out[r[0]] = NodeRow(r[0], r[1], r[2], _loads(r[3]), (r[4], r[5], r[6]))
-        return out
+        rows = self._writable().nodes
+        return {i: rows[i][0] for i in ids if i in rows}
 
     def iter_nodes(self) -> Iterator[NodeRow]:
-        q = "SELECT id, type, name, props, src_file, src_sheet, src_row FROM nodes ORDER BY rowid"
-        for r in self.conn.execute(q):
-            yield NodeRow(r[0], r[1], r[2], _loads(r[3]), (r[4], r[5], r[6]))
+        if self._rows is not None:
+            yield from (r for r, _ in self._rows.nodes.values())
+            return
+        t = self.tables()
+        cols = {n: (t.column("nodes", n, "id"), t.column("nodes", n, "name"), t.props("nodes", n), t.sources("nodes", n))
+                for n in t.types("nodes")}  # fmt: skip
+        for type_name, p in t.order("nodes"):
+            ids, names, props, sources = cols[type_name]
+            yield NodeRow(ids[p], type_name, names[p], props[p], sources[p])
 
     def iter_edges(self) -> Iterator[tuple[int, EdgeRow]]:
-        q = (
-            "SELECT id, type, src, dst, valid_from, valid_to, props, src_file, src_sheet, src_row, "
-            "owner, link_key FROM edges ORDER BY id"
-        )
-        for r in self.conn.execute(q):
-            yield r[0], EdgeRow(
-                r[1], r[2], r[3], r[4], r[5], _loads(r[6]), (r[7], r[8], r[9]), r[10], r[11]
-            )
+        for eid, e, _ in self._edge_rows():
+            yield eid, e
+
+    def _edge_rows(self) -> Iterator[tuple[int, EdgeRow, int]]:
+        if self._rows is not None:
+            yield from ((eid, e, lid) for eid, (e, lid) in self._rows.edges.items())
+            return
+        t = self.tables()
+        c = t.column
+        cols = {n: (c("edges", n, "id"), c("edges", n, "src"), c("edges", n, "dst"), c("edges", n, "valid_from"),
+                    c("edges", n, "valid_to"), t.props("edges", n), t.sources("edges", n), c("edges", n, "owner"),
+                    c("edges", n, "link_key"), c("edges", n, "load_id"))
+                for n in t.types("edges")}  # fmt: skip
+        for type_name, p in t.order("edges"):
+            ids, src, dst, vf, vt, props, sources, owner, link, lid = cols[type_name]
+            yield ids[p], EdgeRow(type_name, src[p], dst[p], vf[p], vt[p], props[p], sources[p], owner[p], link[p]), lid[p]
 
     def iter_edges_typed(self) -> Iterator[tuple[int, EdgeRow, str | None, str | None]]:
         """``(edge id, edge, type of its source node, type of its target node)`` for every edge, in
-        id order; a type is None when that node is not in the workspace. Joined in SQLite, so the
-        memory does not grow with the number of nodes."""
-        q = (
-            "SELECT e.id, e.type, e.src, e.dst, e.valid_from, e.valid_to, e.props, e.src_file, e.src_sheet, "
-            "e.src_row, e.owner, e.link_key, s.type, d.type FROM edges e "
-            "LEFT JOIN nodes s ON s.id = e.src LEFT JOIN nodes d ON d.id = e.dst ORDER BY e.id"
-        )
-        for r in self.conn.execute(q):
-            yield r[0], EdgeRow(
-                r[1], r[2], r[3], r[4], r[5], _loads(r[6]), (r[7], r[8], r[9]), r[10], r[11]
-            ), r[12], r[13]
+        id order; a type is None when that node is not in the workspace."""
+        if self._rows is not None:
+            types = {i: r.type for i, (r, _) in self._rows.nodes.items()}
+        else:
+            types = {i: t for i, (t, _) in self.tables().positions().items()}
+        for eid, e in self.iter_edges():
+            yield eid, e, types.get(e.src), types.get(e.dst)
 
     def loads(self) -> list[dict[str, Any]]:
         rows = self.conn.execute("SELECT id, at, files, summary FROM loads ORDER BY id")
@@ -466,25 +509,39 @@ class Workspace:
     def finish_load(self, load_id: int, summary: dict[str, Any]) -> None:
         self.conn.execute("UPDATE loads SET summary=? WHERE id=?", (_dumps(summary), load_id))
 
+    def _writable(self) -> _Rows:
+        """The rows as the transaction changes them (read from the columns on first use)."""
+        if self._rows is None:
+            self._rows = _Rows(self.tables() if self._has_rows() else None)
+        return self._rows
+
+    def _has_rows(self) -> bool:
+        return self.conn.execute("SELECT 1 FROM segments LIMIT 1").fetchone() is not None
+
     def put_nodes(self, rows: Iterable[NodeRow], load_id: int, replacing: Iterable[str] = ()) -> None:
-        """Insert or replace nodes. The nodes in ``replacing`` (already stored) lose the edges
-        their old rows made."""
-        self.conn.executemany("DELETE FROM edges WHERE owner=?", ((i,) for i in replacing))
-        self.conn.executemany(
-            "INSERT OR REPLACE INTO nodes VALUES (?,?,?,?,?,?,?,?)",
-            ((r.id, r.type, r.name, _dumps(r.props), *r.source, load_id) for r in rows),
-        )
+        """Insert or replace nodes (a replaced node moves to the end). The nodes in ``replacing``
+        (already stored) lose the edges their old rows made."""
+        self._require_transaction()
+        self._writable().put_nodes(rows, load_id, replacing)
 
     def put_edges(self, rows: Iterable[EdgeRow], load_id: int) -> None:
-        self.conn.executemany(
-            "INSERT OR REPLACE INTO edges (type, src, dst, valid_from, valid_to, props, owner, link_key,"
-            " src_file, src_sheet, src_row, load_id) VALUES (?,?,?,?,?,?,?,?,?,?,?,?)",
-            (
-                (e.type, e.src, e.dst, e.valid_from, e.valid_to, _dumps(e.props), e.owner, e.link_key,
-                 *e.source, load_id)
-                for e in rows
-            ),
-        )  # fmt: skip
+        """Add edges, each with the next id; an edge with the ``link_key`` of a stored one replaces
+        it."""
+        self._require_transaction()
+        self._writable().put_edges(rows, load_id)
+
+    def _require_transaction(self) -> None:
+        if not self.conn.in_transaction:
+            raise RuntimeError("Workspace writes go inside a transaction()")
+
+    def _flush(self) -> None:
+        """Write the changed rows as columns (inside the transaction, before it commits)."""
+        if self._rows is None:
+            return
+        segments = self._rows.encode()
+        self.conn.execute("DELETE FROM segments")
+        self.conn.executemany("INSERT INTO segments VALUES (?, ?)", segments.items())
+        self._rows, self._tables = None, Tables(segments)
 
     @property
     def id_key(self) -> bytes:
@@ -493,14 +550,74 @@ class Workspace:
 
     def link_props(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Properties of the stored link edges (posts) with these keys."""
-        out: dict[str, dict[str, Any]] = {}
-        keys = list(keys)
-        for i in range(0, len(keys), 500):
-            chunk = keys[i : i + 500]
-            marks = ",".join("?" * len(chunk))
-            q = f"SELECT link_key, props FROM edges WHERE link_key IN ({marks})"
-            out.update((k, _loads(p)) for k, p in self.conn.execute(q, chunk))
-        return out
+        rows = self._writable()
+        found = ((k, rows.links.get(k)) for k in keys)
+        return {k: rows.edges[eid][0].props for k, eid in found if eid is not None}
+
+
+class _Rows:
+    """Every node and edge as rows, as a load changes them: nodes in the order written (a replaced
+    node moves to the end), edges by id, each the next after the highest (as SQLite numbers rows)."""
+
+    def __init__(self, tables: Tables | None):
+        self.nodes: dict[str, tuple[NodeRow, int]] = {}
+        self.edges: dict[int, tuple[EdgeRow, int]] = {}
+        self.links: dict[str, int] = {}
+        self.owned: dict[str, list[int]] = {}
+        self.max_id = 0
+        if tables is None:
+            return
+        lids = {t: tables.column("nodes", t, "load_id") for t in tables.types("nodes")}
+        ws = Workspace.__new__(Workspace)  # read the columns through the readers below
+        ws._rows, ws._tables = None, tables
+        at = dict.fromkeys(lids, 0)
+        for r in ws.iter_nodes():
+            self.nodes[r.id] = (r, lids[r.type][at[r.type]])
+            at[r.type] += 1
+        for eid, e, lid in ws._edge_rows():
+            self._add(eid, e, lid)
+
+    def _add(self, eid: int, e: EdgeRow, load_id: int) -> None:
+        self.edges[eid] = (e, load_id)
+        self.max_id = max(self.max_id, eid)
+        if e.link_key is not None:
+            self.links[e.link_key] = eid
+        if e.owner is not None:
+            self.owned.setdefault(e.owner, []).append(eid)
+
+    def _drop(self, eid: int) -> None:
+        e, _ = self.edges.pop(eid)
+        if e.link_key is not None and self.links.get(e.link_key) == eid:
+            del self.links[e.link_key]
+        if e.owner is not None:
+            self.owned[e.owner].remove(eid)
+
+    def put_nodes(self, rows: Iterable[NodeRow], load_id: int, replacing: Iterable[str]) -> None:
+        dropped = False
+        for owner in replacing:
+            for eid in list(self.owned.get(owner, ())):
+                self._drop(eid)
+                dropped = True
+        if dropped:
+            self.max_id = max(self.edges, default=0)
+        for r in rows:
+            self.nodes.pop(r.id, None)
+            self.nodes[r.id] = (r, load_id)
+
+    def put_edges(self, rows: Iterable[EdgeRow], load_id: int) -> None:
+        for e in rows:
+            eid = self.max_id + 1
+            if e.link_key is not None and e.link_key in self.links:
+                self._drop(self.links[e.link_key])
+            self._add(eid, e, load_id)
+
+    def counts(self) -> dict[str, dict[str, int]]:
+        nodes = Counter(r.type for r, _ in self.nodes.values())
+        edges = Counter(e.type for e, _ in self.edges.values())
+        return {"nodes": dict(sorted(nodes.items())), "edges": dict(sorted(edges.items()))}
+
+    def encode(self) -> dict[str, bytes]:
+        return Tables.encode(self.nodes.values(), ((eid, e, lid) for eid, (e, lid) in self.edges.items()))
 
 
 BUSY_TIMEOUT_MS = 5000  # how long a reader waits for a writer's commit

@@ -40,16 +40,13 @@ def agreement_parties(ix: GraphIndex, a: str) -> tuple[list[str], list[str]]:
     """(community-side organizations, partner units) of an agreement, whatever the date. A unit
     that signed through its organization counts as the unit."""
     community, units = [], []
-    for src, _, d in ix.g.in_edges(a, data=True):
-        if d.get("type") != PARTY_TO:
-            continue
+    for src, d in ix.edges_in(a, PARTY_TO):
         if d.get("side") == "community":
             community.append(src)
         elif ix.attr(src, "type") == UNIT:
             units.append(src)
         else:
-            anchored = [x for _, x, e in ix.g.out_edges(src, data=True)
-                        if e.get("type") == ANCHORED_IN and ix.attr(x, "type") == UNIT]  # fmt: skip
+            anchored = [x for x, _ in ix.edges_out(src, ANCHORED_IN) if ix.attr(x, "type") == UNIT]
             units.extend(anchored or [src])
     return sorted(set(community)), sorted(set(units))
 

@@ -24,6 +24,7 @@ from typing import Any, TypeVar
 import networkx as nx
 
 from dangjian.graph.build import node_attrs
+from dangjian.graph.columns import NodeRows, Tables
 from dangjian.graph.perf import paused_gc
 from dangjian.graph.roles import (
     AGREEMENT,
@@ -117,11 +118,56 @@ class GraphIndex:
     are valid on ``as_of`` (valid_from <= as_of <= valid_to, open ends allowed).
     """
 
-    def __init__(self, g: nx.MultiDiGraph, as_of: str | date | None = None):
+    def __init__(self, g: nx.MultiDiGraph | Tables, as_of: str | date | None = None):
         self.g = g
         self.as_of = as_of_date(as_of)
+        self._all_edges: dict[tuple[str, str], dict[str, list[tuple[str, Any]]]] = {}
+        self._rows: NodeRows | None = None
         with paused_gc():
-            self._build(g)
+            if isinstance(g, Tables):
+                self._build_tables(g)
+            else:
+                self._build(g)
+
+    def _build_tables(self, t: Tables) -> None:
+        """The same index from the workspace's columns, with no graph: the same lists in the same
+        order as :meth:`_build` gives from :func:`~dangjian.graph.build.to_networkx`'s graph (a
+        source's edges in the order of the sources, the edges of formal members last)."""
+        self.nodes = self._rows = NodeRows(t)
+        by_type: dict[str, list[str]] = {}
+        situations: dict[str, list[str]] = defaultdict(list)
+        formal: set[str] = set()
+        for type_name in t.types("nodes"):
+            ids = t.column("nodes", type_name, "id")
+            by_type[type_name] = list(ids)
+            if type_name == MEMBER:
+                for n, s in zip(ids, t.column("nodes", MEMBER, "p:situation"), strict=True):
+                    situations[s].append(n)
+                formal.update(n for n, s in zip(ids, t.column("nodes", MEMBER, "p:status"), strict=True)
+                              if s == "formal")  # fmt: skip
+        day = self.as_of
+        ends: dict[str, tuple[list[str], list[str]]] = {}
+        formal_ends: dict[str, tuple[list[str], list[str]]] = {}
+        for et in t.types("edges"):
+            src, dst = t.column("edges", et, "src"), t.column("edges", et, "dst")
+            vf, vt = t.column("edges", et, "valid_from"), t.column("edges", et, "valid_to")
+            if any(vf) or any(vt):
+                keep = [i for i, (a, b) in enumerate(zip(vf, vt, strict=True))
+                        if not ((a and a > day) or (b and b < day))]  # fmt: skip
+            else:
+                keep = list(range(len(src)))
+            ranks = self.nodes.ranks(src)
+            keep.sort(key=ranks.__getitem__)  # stable: a source's edges stay in id order
+            if formal:
+                own = [i for i in keep if src[i] not in formal]
+                theirs = [i for i in keep if src[i] in formal]
+            else:
+                own, theirs = keep, []
+            if own or not theirs:
+                ends[et] = ([src[i] for i in own], [dst[i] for i in own])
+            if theirs:
+                formal_ends[et] = ([src[i] for i in theirs], [dst[i] for i in theirs])
+        self._finish(by_type, situations, formal, ends, formal_ends)
 
     def _build(self, g: nx.MultiDiGraph) -> None:
         # networkx's own node and adjacency dicts (what ``g.nodes(data=True)`` and
@@ -161,6 +207,9 @@ class GraphIndex:
                         lists = sink[et] = ([], [])
                     lists[0].append(n)
                     lists[1].append(v)
+        self._finish(by_type, situations, formal, ends, formal_ends)
+
+    def _finish(self, by_type, situations, formal, ends, formal_ends) -> None:
         self.by_type, self._situations, self._formal_members = by_type, situations, formal
         self._formal_ends = formal_ends
         for t, (src, dst) in formal_ends.items():
@@ -188,13 +237,15 @@ class GraphIndex:
         return self.by_type.get(type_name, [])
 
     def attr(self, n: str, key: str, default: Any = None) -> Any:
+        if self._rows is not None:
+            return self._rows.attr(n, key, default)
         return self.nodes[n].get(key, default)
 
     def areas(self, *levels: str) -> list[str]:
         if self._levels is None:
             self._levels = defaultdict(list)
             for a in self.of_type(AREA):
-                self._levels[self.nodes[a].get("level")].append(a)
+                self._levels[self.attr(a, "level")].append(a)
         return [a for level in levels for a in self._levels.get(level, ())]
 
     def members_in(self, *situations: str) -> list[str]:
@@ -252,7 +303,7 @@ class GraphIndex:
     def area_of(self, n: str) -> str | None:
         """The area an entity sits in: itself for an area, where an organization is anchored
         (through its unit if anchored in a unit), where a unit is located, where a member lives."""
-        return self.area_finder(self.nodes[n].get("type"))(n)
+        return self.area_finder(self.attr(n, "type"))(n)
 
     def area_finder(self, type_name: str | None) -> Callable[[str], str | None]:
         """:meth:`area_of` for entities of one type, as a function (a dict lookup where the type
@@ -272,14 +323,41 @@ class GraphIndex:
         x = self.first(ANCHORED_IN).get(n)
         if x is None:
             return None
-        return x if self.nodes[x].get("type") == AREA else self.area_of(x)
+        return x if self.attr(x, "type") == AREA else self.area_of(x)
 
     def _agreement_area(self, n: str) -> str | None:
         """Where its community side is (in force or not)."""
-        for src, _, d in self.g.in_edges(n, data=True):
-            if d.get("type") == PARTY_TO and d.get("side") == "community":
+        for src, d in self.edges_in(n, PARTY_TO):
+            if d.get("side") == "community":
                 return self.area_of(src)
         return None
+
+    def edges_in(self, n: str, edge_type: str) -> list[tuple[str, Any]]:
+        """(source, attributes) of every edge of that type ending at ``n``, whatever its dates."""
+        if not isinstance(self.g, Tables):
+            return [(u, d) for u, _, d in self.g.in_edges(n, data=True) if d.get("type") == edge_type]
+        return self._edges_any(edge_type, "in").get(n, [])
+
+    def edges_out(self, n: str, edge_type: str) -> list[tuple[str, Any]]:
+        """(target, attributes) of every edge of that type leaving ``n``, whatever its dates."""
+        if not isinstance(self.g, Tables):
+            return [(v, d) for _, v, d in self.g.out_edges(n, data=True) if d.get("type") == edge_type]
+        return self._edges_any(edge_type, "out").get(n, [])
+
+    def _edges_any(self, edge_type: str, way: str) -> dict[str, list[tuple[str, Any]]]:
+        """node -> (other end, attributes) of the edges of that type, in id order (built once)."""
+        found = self._all_edges.get((edge_type, way))
+        if found is not None:
+            return found
+        t = self.g
+        found = self._all_edges[(edge_type, way)] = {}
+        src, dst = t.column("edges", edge_type, "src"), t.column("edges", edge_type, "dst")
+        vf, vt = t.column("edges", edge_type, "valid_from"), t.column("edges", edge_type, "valid_to")
+        for u, v, d, a, b in zip(src, dst, t.props("edges", edge_type), vf, vt, strict=True):
+            d["type"], d["valid_from"], d["valid_to"] = edge_type, a, b
+            here, other = (v, u) if way == "in" else (u, v)
+            found.setdefault(here, []).append((other, d))
+        return found
 
     def community_map(self) -> dict[str, str]:
         """``area -> community or village`` for every area at or below a community (built once,
@@ -321,7 +399,7 @@ class GraphIndex:
             return found
         chain, x, seen = [], a, 0
         while x is not None and seen < 16:
-            chain.append(self.nodes[x].get("name", x))
+            chain.append(self.attr(x, "name", x))
             x = self.parent_area(x)
             seen += 1
         self._path[a] = chain[::-1]

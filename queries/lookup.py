@@ -17,6 +17,7 @@ from typing import Any
 
 import networkx as nx
 
+from dangjian.graph.columns import Tables
 from dangjian.graph.errors import DangjianError
 from dangjian.graph.privacy import mask_name
 from dangjian.graph.schema import model
@@ -45,6 +46,18 @@ def _shown(g: nx.MultiDiGraph, n: str) -> str:
     return mask_name(str(d.get("name"))) if _masked(d) else str(d.get("name"))
 
 
+def _names(t: Tables, types: set[str] | None) -> nx.MultiDiGraph:
+    """A graph of the nodes of these types (all without types) with their type and name: what
+    :func:`resolve` reads."""
+    g = nx.MultiDiGraph()
+    for type_name in t.types("nodes"):
+        if types is None or type_name in types:
+            g.add_nodes_from((n, {"type": type_name, "name": name})
+                             for n, name in zip(t.column("nodes", type_name, "id"), t.column("nodes", type_name, "name"),
+                                                strict=True))  # fmt: skip
+    return g
+
+
 def short_name(name: str) -> str:
     """祥云社区居委会 -> 祥云社区, 义和居民委员会 -> 义和社区, 某某村村民委员会 -> 某某村."""
     for suffix, kind in _SUFFIXES:
@@ -62,9 +75,12 @@ def name_stem(name: str) -> str:
     return name
 
 
-def resolve(g: nx.MultiDiGraph, text: str, types: Iterable[str] | None = None) -> str:
-    """The id of the one entity ``text`` names (its id, its name or its short name)."""
+def resolve(g: nx.MultiDiGraph | Tables, text: str, types: Iterable[str] | None = None) -> str:
+    """The id of the one entity ``text`` names (its id, its name or its short name), in a graph or
+    in a workspace's columns."""
     wanted = set(types) if types else None
+    if isinstance(g, Tables):
+        g = _names(g, wanted)
     text = text.strip()
     if text in g and (wanted is None or g.nodes[text].get("type") in wanted):
         return text

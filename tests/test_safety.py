@@ -150,6 +150,7 @@ with ws.write_lock():
     lid = ws.begin_load(["kill"])
     ws.put_nodes((NodeRow(f"K{{i}}", "Area", "x" * 200, {{"name": "x" * 200, "level": "community"}}, ("k", "k", i))
                   for i in range(20000)), lid)
+    ws._flush()  # what the commit writes, written: killed before its COMMIT
     print("written", flush=True)
     time.sleep(60)
 """], stdout=subprocess.PIPE, text=True)  # fmt: skip
