@@ -30,7 +30,7 @@ def show(run: Run, target: Annotated[str, typer.Argument(help="help.show.target"
     from dangjian.queries.explore import describe
 
     g, n = run.graph_for(entity=target)
-    d = describe(g, n or target, as_of=run.date)
+    d = describe(g, n or target, as_of=run.date, guard=run.guard())
     run.output(d, lambda: _print_entity(d))
 
 
@@ -61,7 +61,7 @@ def find(
     """Find entities by name, id, pinyin or pinyin initials."""
     from dangjian.queries.explore import find as find_entities
 
-    hits = find_entities(run.graph(), text, limit=limit)
+    hits = find_entities(run.tables(), text, limit=limit)
     if not hits and not run.as_json:
         raise DangjianError("cli.find.nothing", text=text)
     run.output(hits, lambda: _print_hits(hits))

@@ -16,7 +16,7 @@ import inspect
 import os
 import typing
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Annotated, Any
 
@@ -71,6 +71,7 @@ class Run:
     as_json: bool = False
     rejects: Path | None = None
     strict: bool = False
+    _tables: Any = field(default=None, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         if self.lang not in LANGS:
@@ -94,10 +95,20 @@ class Run:
         return open_graph(self.db_path)[0]
 
     def tables(self):
-        """The workspace's nodes and edges as columns (what the rules and figures read)."""
+        """The workspace's nodes and edges as columns (what the rules, figures and views read),
+        read once per run."""
         from dangjian.graph.store import read_tables
 
-        return read_tables(self.db_path)
+        if self._tables is None:
+            self._tables = read_tables(self.db_path)
+        return self._tables
+
+    def guard(self):
+        """What masks people's names in free text: every person of the workspace's (None on Neo4j,
+        where a shard's own people are used)."""
+        from dangjian.queries.explore import name_guard
+
+        return name_guard(self.tables()) if self.backend == "embedded" else None
 
     @contextlib.contextmanager
     def store(self) -> Iterator[Any]:
@@ -136,6 +147,8 @@ class Run:
         from dangjian.queries.sharded import open_graph
 
         with self.source() as source:
+            if source is None:
+                return open_graph(self.tables(), entity=entity, as_of=self.date)
             return open_graph(self.db_path, source, entity=entity, area=area, as_of=self.date)
 
     def output(self, data: Any, text: Callable[[], None]) -> None:

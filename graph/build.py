@@ -13,10 +13,11 @@ Nodes are keyed by id and carry ``type``, ``name``, their properties and ``sourc
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import networkx as nx
 
+from dangjian.graph.columns import NodeRows, Tables
 from dangjian.graph.perf import paused_gc
 from dangjian.graph.store import Workspace
 
@@ -119,12 +120,15 @@ def drop_views(g: nx.MultiDiGraph) -> None:
         delattr(g, key)
 
 
-def node_attrs(g: nx.Graph) -> dict:
+def node_attrs(g: nx.Graph | Tables) -> Mapping:
     """Node -> its attribute dict: networkx's own mapping (no copy; read it, never change it), for
-    readers that look up many nodes.
+    readers that look up many nodes; for a workspace's columns, their rows
+    (:class:`~dangjian.graph.columns.NodeRows`).
 
     >>> node_attrs(graph_of({"a": {"type": "Area"}}, []))
     {'a': {'type': 'Area'}}
     """
+    if isinstance(g, Tables):
+        return NodeRows(g)
     found = getattr(g, "_node", None)
     return found if isinstance(found, dict) else dict(g.nodes(data=True))

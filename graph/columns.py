@@ -15,8 +15,9 @@ properties are the non-null values of its type's property columns.
 
 from __future__ import annotations
 
+import itertools
 import json
-from collections.abc import Callable, Iterable, Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import Any
 
 import orjson
@@ -119,6 +120,14 @@ class Tables:
             yield types[t], at[t]
             at[t] += 1
 
+    def by_source(self, edge_type: str) -> list[int] | None:
+        """The positions of that type's edges in the order of their sources' places (a source's
+        edges in id order), or None when that is the order they are in."""
+        name = segment_name("edges", edge_type, "by_source")
+        if name in self._raw:
+            self._cols[name] = orjson.loads(self._raw.pop(name))
+        return self._cols.get(name)
+
     def props(self, table: str, type_name: str) -> list[dict[str, Any]]:
         """A new dict of properties for each row of that type (keys sorted, nulls left out)."""
         n = self.count(table, type_name)
@@ -149,14 +158,25 @@ class Tables:
         out: dict[str, bytes] = {}
         catalogue: dict[str, Any] = {}
         node_cols = _Builder(NODE_COLUMNS)
+        rank: dict[str, int] = {}
         for r, load_id in nodes:
             node_cols.add(r.type, (r.id, r.name, *r.source, load_id), r.props)
+            rank[r.id] = len(rank)
         edge_cols = _Builder(EDGE_COLUMNS)
         for eid, e, load_id in edges:
             edge_cols.add(e.type, (eid, e.src, e.dst, e.valid_from, e.valid_to, e.owner, e.link_key, *e.source,
                                    load_id), e.props)  # fmt: skip
+            for end in (e.src, e.dst):  # an end not stored comes after every stored node, as first met
+                if end not in rank:
+                    rank[end] = len(rank)
         for table, b in (("nodes", node_cols), ("edges", edge_cols)):
             catalogue[table] = b.write(table, out)
+        for t, rows in edge_cols.rows.items():
+            # the positions of the edges in the order of their sources (ties in id order), when
+            # that is not their order already: what the rules' index lists them in
+            ranks = [rank[row[1]] for row in rows]
+            if any(a > b for a, b in zip(ranks, ranks[1:], strict=False)):
+                out[segment_name("edges", t, "by_source")] = _dump(sorted(range(len(rows)), key=ranks.__getitem__))
         out[_CATALOGUE] = _dump(catalogue)
         return out
 
@@ -209,7 +229,7 @@ class NodeRows(Mapping):
         self._t = tables
         self._views = {n: _TypeView(tables, n) for n in tables.types("nodes")}
         self._at = tables.positions()
-        self._rank: dict[str, int] | None = None
+        self._by_key: dict[str, dict[str, Any]] = {}
 
     def __getitem__(self, n: str) -> _Row:
         type_name, p = self._at[n]
@@ -225,31 +245,29 @@ class NodeRows(Mapping):
     def __len__(self) -> int:
         return len(self._at)
 
-    def ranks(self, ids: list[str]) -> list[int]:
-        """The place of each id in the order written (ids not stored come after every stored one,
-        in the order first met, as a graph adds the bare ends of its edges)."""
-        if self._rank is None:
-            self._rank = {n: i for i, n in enumerate(self)}
-        found = self._rank
-        out = list(map(found.get, ids))
-        if None in out:
-            for i, r in enumerate(out):
-                if r is None:
-                    out[i] = found.setdefault(ids[i], len(found))
-        return out
-
     def attr(self, n: str, key: str, default: Any = None) -> Any:
-        """``self[n].get(key, default)``, without making the row."""
-        type_name, p = self._at[n]
-        v = self._views[type_name]
-        if key in v.keyset:
-            found = v.col("p:" + key)[p]
-            return default if found is None else found
-        if key == "type":
-            return type_name
-        if key == "name":
-            return v.col("name")[p]
-        return self[n].get(key, default)
+        """``self[n].get(key, default)``, without making the row (``default`` too for an id not
+        stored)."""
+        found = self._by_key.get(key)
+        if found is None:
+            found = self._by_key[key] = self.by_key(key)
+        return found.get(n, default)
+
+    def by_key(self, key: str) -> dict[str, Any]:
+        """id -> that attribute, for every node that has it (built once per key)."""
+        t = self._t
+        out: dict[str, Any] = {}
+        for type_name in t.types("nodes"):
+            ids = t.column("nodes", type_name, "id")
+            if key == "type":
+                out.update(zip(ids, itertools.repeat(type_name, len(ids)), strict=True))
+            elif key == "name":
+                out.update(zip(ids, t.column("nodes", type_name, "name"), strict=True))
+            elif key == "source":
+                out.update(zip(ids, t.sources("nodes", type_name), strict=True))
+            elif key in self._views[type_name].keyset:
+                out.update((i, v) for i, v in zip(ids, t.column("nodes", type_name, "p:" + key), strict=True) if v is not None)
+        return out
 
 
 class _TypeView:

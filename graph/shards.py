@@ -35,6 +35,7 @@ question on either backend) are in :mod:`dangjian.queries.sharded`.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Protocol
@@ -42,12 +43,13 @@ from typing import Any, Protocol
 import networkx as nx
 
 from dangjian.graph.build import drop_views, graph_of
+from dangjian.graph.columns import NodeRows, Tables
 from dangjian.graph.errors import InputError
 from dangjian.graph.perf import paused_gc
 from dangjian.graph.roles import AREA, MEMBER_OF, ORG
 from dangjian.graph.schema import model
 
-__all__ = ["GraphSource", "EmbeddedSource", "Shard", "pull_shard", "pull_rest", "pull_around", "iter_shards",
+__all__ = ["GraphSource", "EmbeddedSource", "TablesSource", "Shard", "pull_shard", "pull_rest", "pull_around", "iter_shards",
            "shard_levels", "shard_roots", "shard_groups", "PULL_PATTERNS", "CLOSURES", "TREES",
            "DEFAULT_SHARD_SIZE"]  # fmt: skip
 
@@ -105,8 +107,8 @@ class GraphSource(Protocol):
         """A size of each area's subtree (the relations that end in its areas), for
         :func:`shard_groups`."""
 
-    def candidates(self, keys: Sequence[str]) -> nx.MultiDiGraph:
-        """The graph a name is resolved in (:func:`dangjian.queries.sharded.resolve_in`; its edges are
+    def candidates(self, keys: Sequence[str]) -> nx.MultiDiGraph | Tables:
+        """The graph (or columns) a name is resolved in (:func:`dangjian.queries.sharded.resolve_in`; its edges are
         not read): at least every node whose id is one of ``keys`` or whose name starts with one. A
         source holding the whole graph answers with all of it, near names then suggested from every
         node."""
@@ -193,6 +195,107 @@ class EmbeddedSource:
                 for b, keys in self.g.succ[a].items():
                     if b not in seen and self.g.nodes[b].get("type") == AREA and \
                             any(d.get("type") == tree for d in keys.values()):  # fmt: skip
+                        seen.add(b)
+                        stack.append(b)
+            out[root] = total
+        return out
+
+
+class TablesSource:
+    """A :class:`GraphSource` over a workspace's columns (:class:`~dangjian.graph.columns.Tables`):
+    the embedded backend's shards, read without building the whole graph. Each relation type's
+    edges are indexed by their ends when first asked for."""
+
+    concurrent = 1
+
+    def __init__(self, tables: Tables):
+        self.t = tables
+        self.rows = NodeRows(tables)
+        self._ends: dict[tuple[str, str], dict[str, list[int]]] = {}
+        self._props: dict[str, list[dict[str, Any]]] = {}
+
+    def area_ids(self, levels: Sequence[str]) -> list[str]:
+        want, t = set(levels), self.t
+        return [n for n, lv in zip(t.column("nodes", AREA, "id"), t.column("nodes", AREA, "p:level"), strict=True)
+                if lv in want]  # fmt: skip
+
+    def orphan_ids(self) -> list[str]:
+        placed: dict[tuple[str, str], set[str]] = {}
+        out = []
+        for n in self.rows:
+            for rel, way in model().home_edges(self.rows.attr(n, "type")):
+                if (rel, way) not in placed:
+                    placed[(rel, way)] = set(self._by_end(rel, way))
+                if n in placed[(rel, way)]:
+                    break
+            else:
+                out.append(n)
+        return out
+
+    def nodes(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
+        rows = self.rows
+        return {i: dict(rows[i]) for i in ids if i in rows}
+
+    def _by_end(self, rel: str, way: str) -> dict[str, list[int]]:
+        """node -> positions of the ``rel`` edges leaving it (``out``) or reaching it (``in``)."""
+        found = self._ends.get((rel, way))
+        if found is None:
+            found = self._ends[(rel, way)] = {}
+            for p, n in enumerate(self.t.column("edges", rel, "src" if way == "out" else "dst")):
+                if n in found:
+                    found[n].append(p)
+                else:
+                    found[n] = [p]
+        return found
+
+    def _edge(self, rel: str, p: int) -> Edge:
+        props = self._props.get(rel)
+        if props is None:
+            props = self._props[rel] = self.t.props("edges", rel)
+        c = self.t.column
+        attrs = {**props[p], "type": rel, "valid_from": c("edges", rel, "valid_from")[p],
+                 "valid_to": c("edges", rel, "valid_to")[p],
+                 "source": (c("edges", rel, "src_file")[p], c("edges", rel, "src_sheet")[p], c("edges", rel, "src_row")[p])}
+        return c("edges", rel, "id")[p], c("edges", rel, "src")[p], c("edges", rel, "dst")[p], attrs  # fmt: skip
+
+    def edges(self, ids: Iterable[str], types: Sequence[str] | None = None, direction: str = "both") -> list[Edge]:
+        rels = self.t.types("edges") if types is None else [r for r in types if self.t.count("edges", r)]
+        ways = ("out", "in") if direction == "both" else (direction,)
+        out: dict[tuple[str, int], Edge] = {}
+        ids = list(ids)
+        for rel in rels:
+            for way in ways:
+                ends = self._by_end(rel, way)
+                for n in ids:
+                    for p in ends.get(n, ()):
+                        if (rel, p) not in out:
+                            out[(rel, p)] = self._edge(rel, p)
+        return list(out.values())
+
+    def edges_except(self, ids: Sequence[str], known: Sequence[str]) -> list[Edge]:
+        skip = set(known)
+        return [e for e in self.edges(ids) if e[1] not in skip and e[2] not in skip]
+
+    def closure_edges(self, ids: Iterable[str], rel: str, direction: str) -> list[Edge] | None:
+        return None  # stepping through the columns is as quick
+
+    def candidates(self, keys: Sequence[str]) -> Tables:
+        return self.t  # every name is at hand (resolve reads the columns)
+
+    def weights(self, roots: Sequence[str]) -> dict[str, int]:
+        """The relations that end in the areas of each root's subtree (as the Neo4j source counts)."""
+        ending = Counter(n for rel in self.t.types("edges") for n in self.t.column("edges", rel, "dst"))
+        children = self._by_end(TREES[AREA], "out")
+        dst = self.t.column("edges", TREES[AREA], "dst")
+        out = {}
+        for root in roots:
+            total, stack, seen = 0, [root], {root}
+            while stack:
+                a = stack.pop()
+                total += ending[a]
+                for p in children.get(a, ()):
+                    b = dst[p]
+                    if b not in seen and self.rows.attr(b, "type") == AREA:
                         seen.add(b)
                         stack.append(b)
             out[root] = total

@@ -16,12 +16,13 @@ from typing import Any
 
 import networkx as nx
 
+from dangjian.graph.columns import Tables
 from dangjian.graph.hanzi import simplified
 from dangjian.graph.privacy import NameGuard, mask_name
 from dangjian.graph.roles import LEADS, MEMBER, MEMBER_OF, ORG
 from dangjian.graph.schema import model
 from dangjian.queries.index import GraphIndex
-from dangjian.queries.lookup import NotFound, resolve
+from dangjian.queries.lookup import NotFound, names_of, resolve
 from dangjian.wording import choose
 from dangjian.wording import t as text_of
 
@@ -38,15 +39,16 @@ def shown_name(g: nx.MultiDiGraph, n: str) -> str:
     return mask_name(name) if model().is_person(d.get("type")) else name
 
 
-def name_guard(g: nx.MultiDiGraph) -> NameGuard:
-    """A :class:`~dangjian.graph.privacy.NameGuard` of the names of the people in ``g``: masks
-    them where free text (a note, an address) carries them."""
+def name_guard(g: nx.MultiDiGraph | Tables) -> NameGuard:
+    """A :class:`~dangjian.graph.privacy.NameGuard` of the names of the people in ``g`` (a graph or
+    a workspace's columns): masks them where free text (a note, an address) carries them."""
+    if isinstance(g, Tables):
+        return NameGuard(n for t in g.types("nodes") if t in PEOPLE for n in g.column("nodes", t, "name"))
     return NameGuard(d.get("name") for _, d in g.nodes(data=True) if d.get("type") in PEOPLE)
 
 
 def _label(g: nx.MultiDiGraph, n: str, lang: str) -> str:
-    t = g.nodes[n].get("type")
-    return model().record(t).label(lang) if t in model().nodes else str(t)
+    return _type_label(g.nodes[n].get("type"), lang)
 
 
 _PLAIN: dict[str, str] = {}
@@ -116,26 +118,30 @@ def pinyin_keys(name: str) -> tuple[str, str]:
     return "".join(syllables), "".join(x[0] for x in syllables if x)
 
 
-def find(g: nx.MultiDiGraph, text: str, *, limit: int = 20, lang: str | None = None) -> list[dict[str, Any]]:
+def find(g: nx.MultiDiGraph | Tables, text: str, *, limit: int = 20, lang: str | None = None) -> list[dict[str, Any]]:
     """Entities whose id or name contains ``text``, or whose name's pinyin or pinyin initials
     start with it (areas, organizations, units, agreements, activities). Exact matches first.
-    Traditional and simplified characters match each other (祥雲社區 finds 祥云社区)."""
+    Traditional and simplified characters match each other (祥雲社區 finds 祥云社区). ``g``: a graph
+    or a workspace's columns."""
     lang = choose(lang)
     q = simplified(text.strip().lower())
     if not q:
         return []
     ascii_q = q.isascii() and q.replace(" ", "").isalpha()
     scored = []
-    for n, d in g.nodes(data=True):
-        name = str(d.get("name", ""))
-        hidden = model().is_person(d.get("type"))
-        key, plain = simplified(n.lower()), simplified(name).lower()
+    person = model().is_person
+    for n, t, raw in names_of(g)():
+        name = "" if raw is None else str(raw)
+        hidden = person(t)
+        lowered = n.lower()
+        key = lowered if lowered.isascii() else simplified(lowered)  # ids are mostly codes and digits
+        plain = simplified(name).lower()
         score = None
         if q == key or (not hidden and q == plain):
             score = 0
         elif q in key or (not hidden and q in plain):
             score = 1
-        elif ascii_q and d.get("type") in PINYIN_TYPES and name:
+        elif ascii_q and t in PINYIN_TYPES and name:
             q2 = q.replace(" ", "")
             keys = [pinyin_keys(name)] if plain == name.lower() else [pinyin_keys(name), pinyin_keys(simplified(name))]
             if any(initials.startswith(q2) or full.startswith(q2) for full, initials in keys):
@@ -143,10 +149,15 @@ def find(g: nx.MultiDiGraph, text: str, *, limit: int = 20, lang: str | None = N
             elif any(q2 in full for full, _ in keys):
                 score = 3
         if score is not None:
-            scored.append((score, len(name), n))
-    scored.sort()
-    return [{"id": n, "type": g.nodes[n].get("type"), "type_label": _label(g, n, lang), "name": shown_name(g, n)}
-            for _, _, n in scored[:limit]]  # fmt: skip
+            scored.append((score, len(name), n, t, name))
+    scored.sort(key=lambda s: s[:3])
+    shown = [(n, t, name or n) for _, _, n, t, name in scored[:limit]]
+    return [{"id": n, "type": t, "type_label": _type_label(t, lang), "name": mask_name(name) if person(t) else name}
+            for n, t, name in shown]  # fmt: skip
+
+
+def _type_label(t: str | None, lang: str) -> str:
+    return model().record(t).label(lang) if t in model().nodes else str(t)
 
 
 def _chain(ix: GraphIndex, org: str) -> list[str]:
@@ -160,9 +171,11 @@ def _chain(ix: GraphIndex, org: str) -> list[str]:
 
 
 def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str | None = None,
-             with_findings: bool = True) -> dict[str, Any]:  # fmt: skip
+             with_findings: bool = True, guard: NameGuard | None = None) -> dict[str, Any]:  # fmt: skip
     """What ``text`` (an id or a unique name) is, where it sits, its organization chain, its
-    neighbours by relation, and the gap findings about it."""
+    neighbours by relation, and the gap findings about it. ``guard`` masks the names of people in
+    its free text (default: :func:`name_guard` of ``g``; give the whole workspace's when ``g`` is a
+    part of it)."""
     lang = choose(lang)
     n = resolve(g, text)
     ix = GraphIndex(g, as_of)
@@ -171,7 +184,6 @@ def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str | None = No
     m = model()
     hidden = m.sensitive(t) if t in m.nodes else {}
     props = {}
-    guard: NameGuard | None = None
     schema_props = m.record(t).properties if t in m.nodes else {}
     keys = [k for k in schema_props if k in d] + [k for k in d if k not in schema_props]  # the schema's order
     for key in keys:

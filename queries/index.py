@@ -134,6 +134,7 @@ class GraphIndex:
         order as :meth:`_build` gives from :func:`~dangjian.graph.build.to_networkx`'s graph (a
         source's edges in the order of the sources, the edges of formal members last)."""
         self.nodes = self._rows = NodeRows(t)
+        self.attr = self._rows.attr  # one call where a rule asks, not two
         by_type: dict[str, list[str]] = {}
         situations: dict[str, list[str]] = defaultdict(list)
         formal: set[str] = set()
@@ -147,27 +148,20 @@ class GraphIndex:
                               if s == "formal")  # fmt: skip
         day = self.as_of
         ends: dict[str, tuple[list[str], list[str]]] = {}
-        formal_ends: dict[str, tuple[list[str], list[str]]] = {}
         for et in t.types("edges"):
             src, dst = t.column("edges", et, "src"), t.column("edges", et, "dst")
             vf, vt = t.column("edges", et, "valid_from"), t.column("edges", et, "valid_to")
+            order = t.by_source(et)  # None: the edges are in their sources' order already
             if any(vf) or any(vt):
-                keep = [i for i, (a, b) in enumerate(zip(vf, vt, strict=True))
-                        if not ((a and a > day) or (b and b < day))]  # fmt: skip
+                keep = [i for i in (range(len(src)) if order is None else order)
+                        if not ((vf[i] and vf[i] > day) or (vt[i] and vt[i] < day))]  # fmt: skip
+            elif order is None:
+                ends[et] = (src, dst)  # the columns themselves: read, never changed
+                continue
             else:
-                keep = list(range(len(src)))
-            ranks = self.nodes.ranks(src)
-            keep.sort(key=ranks.__getitem__)  # stable: a source's edges stay in id order
-            if formal:
-                own = [i for i in keep if src[i] not in formal]
-                theirs = [i for i in keep if src[i] in formal]
-            else:
-                own, theirs = keep, []
-            if own or not theirs:
-                ends[et] = ([src[i] for i in own], [dst[i] for i in own])
-            if theirs:
-                formal_ends[et] = ([src[i] for i in theirs], [dst[i] for i in theirs])
-        self._finish(by_type, situations, formal, ends, formal_ends)
+                keep = order
+            ends[et] = ([src[i] for i in keep], [dst[i] for i in keep])
+        self._finish(by_type, situations, formal, ends)
 
     def _build(self, g: nx.MultiDiGraph) -> None:
         # networkx's own node and adjacency dicts (what ``g.nodes(data=True)`` and
@@ -179,20 +173,16 @@ class GraphIndex:
         formal: set[str] = set()
         # One pass over nodes and their out-edges: nodes by type, members by situation, and the
         # sources and targets of the edges valid on the date, by type, as two parallel lists (no
-        # tuple per edge); the edges of formal members also go to their own lists, so that formal
-        # counts need no second look.
+        # tuple per edge), in the order of their sources.
         ends: dict[str, tuple[list[str], list[str]]] = {}
-        formal_ends: dict[str, tuple[list[str], list[str]]] = {}
         day = self.as_of
         for n, d in self.nodes.items():
             t = d.get("type")
             by_type[t].append(n)
-            sink = ends
             if t == MEMBER:
                 situations[d.get("situation")].append(n)
                 if d.get("status") == "formal":
                     formal.add(n)
-                    sink = formal_ends
             for v, keyed in adj[n].items():
                 for e in keyed.values():
                     try:
@@ -202,21 +192,15 @@ class GraphIndex:
                     if (vf and vf > day) or (vt and vt < day):
                         continue
                     try:
-                        lists = sink[et]
+                        lists = ends[et]
                     except KeyError:
-                        lists = sink[et] = ([], [])
+                        lists = ends[et] = ([], [])
                     lists[0].append(n)
                     lists[1].append(v)
-        self._finish(by_type, situations, formal, ends, formal_ends)
+        self._finish(by_type, situations, formal, ends)
 
-    def _finish(self, by_type, situations, formal, ends, formal_ends) -> None:
+    def _finish(self, by_type, situations, formal, ends) -> None:
         self.by_type, self._situations, self._formal_members = by_type, situations, formal
-        self._formal_ends = formal_ends
-        for t, (src, dst) in formal_ends.items():
-            if t in ends:
-                ends[t] = (ends[t][0] + src, ends[t][1] + dst)
-            else:
-                ends[t] = (list(src), list(dst))
         self._ends = ends
         #: ``out[TYPE].get(node, [])``: neighbours over valid edges of that type (``inn``: the
         #: reverse). Each direction of each type is built when a rule first asks for it.
@@ -420,8 +404,13 @@ class GraphIndex:
     def formal_of(self, n: str, edge: str = MEMBER_OF) -> int:
         """Formal members joined to ``n`` by ``edge`` (MEMBER_OF: of an organization; WORKS_AT: at a
         unit)."""
-        counts = self.cached(f"formal\x1f{edge}", lambda: Counter(self._formal_ends.get(edge, ((), ()))[1]))
+        counts = self.cached(f"formal\x1f{edge}", lambda: self._formal_counts(edge))
         return counts[n]
+
+    def _formal_counts(self, edge: str) -> Counter[str]:
+        src, dst = self._ends.get(edge, ((), ()))
+        formal = self._formal_members
+        return Counter(v for u, v in zip(src, dst, strict=True) if u in formal)
 
     def cached(self, key: str, make: Callable[[], T]) -> T:
         """``make()``, computed once per index under ``key`` (for facts several rules share)."""

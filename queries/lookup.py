@@ -12,18 +12,19 @@ candidates or near matches.
 from __future__ import annotations
 
 import difflib
+import itertools
 from collections.abc import Iterable
 from typing import Any
 
 import networkx as nx
 
-from dangjian.graph.columns import Tables
+from dangjian.graph.columns import NodeRows, Tables
 from dangjian.graph.errors import DangjianError
 from dangjian.graph.privacy import mask_name
 from dangjian.graph.schema import model
 from dangjian.wording import Later
 
-__all__ = ["NotFound", "resolve", "short_name", "name_stem"]
+__all__ = ["NotFound", "resolve", "short_name", "name_stem", "names_of"]
 
 _SUFFIXES = (("社区居民委员会", "社区"), ("社区居委会", "社区"), ("居民委员会", "社区"), ("居委会", "社区"),
              ("村民委员会", "村"), ("村委会", "村"), ("街道办事处", "街道"), ("办事处", ""))  # fmt: skip
@@ -44,18 +45,6 @@ def _masked(d: dict) -> bool:
 def _shown(g: nx.MultiDiGraph, n: str) -> str:
     d = g.nodes[n]
     return mask_name(str(d.get("name"))) if _masked(d) else str(d.get("name"))
-
-
-def _names(t: Tables, types: set[str] | None) -> nx.MultiDiGraph:
-    """A graph of the nodes of these types (all without types) with their type and name: what
-    :func:`resolve` reads."""
-    g = nx.MultiDiGraph()
-    for type_name in t.types("nodes"):
-        if types is None or type_name in types:
-            g.add_nodes_from((n, {"type": type_name, "name": name})
-                             for n, name in zip(t.column("nodes", type_name, "id"), t.column("nodes", type_name, "name"),
-                                                strict=True))  # fmt: skip
-    return g
 
 
 def short_name(name: str) -> str:
@@ -79,22 +68,71 @@ def resolve(g: nx.MultiDiGraph | Tables, text: str, types: Iterable[str] | None 
     """The id of the one entity ``text`` names (its id, its name or its short name), in a graph or
     in a workspace's columns."""
     wanted = set(types) if types else None
-    if isinstance(g, Tables):
-        g = _names(g, wanted)
     text = text.strip()
-    if text in g and (wanted is None or g.nodes[text].get("type") in wanted):
-        return text
+    entries = names_of(g, wanted)
+    type_of = _type_of(g)
+    if type_of(text, None) is not None or (isinstance(g, nx.Graph) and text in g):
+        if wanted is None or type_of(text, None) in wanted:
+            return text
     key = short_name(text)
-    hits = [n for n, d in g.nodes(data=True)
-            if (wanted is None or d.get("type") in wanted)
-            and (d.get("name") == text or short_name(str(d.get("name", ""))) == key)]  # fmt: skip
+    first = key[:1]  # a name whose short name is the key starts with the key's first character
+    hits = [n for n, _, name in entries()
+            if name == text or (name is not None and str(name)[:1] == first and short_name(str(name)) == key)]  # fmt: skip
     if len(hits) == 1:
         return hits[0]
+    shown = _shown_in(g)
     if hits:
-        shown = [f"{h} ({_shown(g, h)})" for h in sorted(hits)[:8]]
-        raise NotFound("lookup.ambiguous", hits, text=text, n=len(hits), names=", ".join(shown))
-    names = {str(d.get("name")): n for n, d in g.nodes(data=True)  # people's names are never suggested
-             if d.get("name") and (wanted is None or d.get("type") in wanted) and not _masked(d)}  # fmt: skip
+        listed = [f"{h} ({shown(h)})" for h in sorted(hits)[:8]]
+        raise NotFound("lookup.ambiguous", hits, text=text, n=len(hits), names=", ".join(listed))
+    person = model().is_person
+    names = {str(name): n for n, t, name in entries()  # people's names are never suggested
+             if name and not person(t)}  # fmt: skip
     near = difflib.get_close_matches(text, names, n=5, cutoff=0.5)
     hint = Later("lookup.did_you_mean", names=", ".join(near)) if near else ""
     raise NotFound("lookup.nothing", [names[x] for x in near], text=text, hint=hint)
+
+
+def names_of(g: nx.MultiDiGraph | Tables, wanted: set[str] | None = None):
+    """A function giving (id, type, name) of every node of the wanted types (all when None), in a
+    graph's order or a workspace's columns, type by type.
+
+    >>> g = nx.MultiDiGraph()
+    >>> g.add_node("c", type="Area", name="祥云社区")
+    >>> list(names_of(g)())
+    [('c', 'Area', '祥云社区')]
+    """
+    if isinstance(g, Tables):
+
+        def from_columns():
+            for t in g.types("nodes"):
+                if wanted is None or t in wanted:
+                    ids = g.column("nodes", t, "id")
+                    yield from zip(ids, itertools.repeat(t, len(ids)), g.column("nodes", t, "name"), strict=True)
+
+        return from_columns
+
+    def from_graph():
+        for n, d in g.nodes(data=True):
+            t = d.get("type")
+            if wanted is None or t in wanted:
+                yield n, t, d.get("name")
+
+    return from_graph
+
+
+def _type_of(g: nx.MultiDiGraph | Tables):
+    """id -> its type (``default`` for an id not there)."""
+    if isinstance(g, Tables):
+        at = g.positions()
+        return lambda n, default=None: at[n][0] if n in at else default
+    nodes = g.nodes
+    return lambda n, default=None: nodes[n].get("type") if n in nodes else default
+
+
+def _shown_in(g: nx.MultiDiGraph | Tables):
+    """id -> its name as messages show it (people's masked)."""
+    if isinstance(g, Tables):
+        rows = NodeRows(g)
+        return lambda n: mask_name(str(rows.attr(n, "name"))) if model().is_person(rows.attr(n, "type")) \
+            else str(rows.attr(n, "name"))  # fmt: skip
+    return lambda n: _shown(g, n)

@@ -23,11 +23,13 @@ from typing import Any
 
 import networkx as nx
 
+from dangjian.graph.columns import Tables
 from dangjian.graph.roles import AREA
 from dangjian.graph.shards import (
     DEFAULT_SHARD_SIZE,
     GraphSource,
     Shard,
+    TablesSource,
     pull_around,
     pull_rest,
     pull_shard,
@@ -121,16 +123,20 @@ def pull_area(source: GraphSource, area: str | None = None) -> tuple[nx.MultiDiG
 
 
 def open_graph(db: Any = None, source: GraphSource | None = None, *, entity: str | None = None,
-               area: str | None = None, as_of=None) -> tuple[nx.MultiDiGraph, str | None]:  # fmt: skip
-    """(the graph a question reads, the id its target resolves to or None), on either backend: with
-    no ``source``, the whole graph of the workspace at ``db`` (default: ./dangjian.db; the caller
-    resolves its target in it); else from ``source`` the shard that describes ``entity`` (its
-    community, :func:`pull_entity`) or holds ``area`` (:func:`pull_area`)."""
+               area: str | None = None, as_of=None) -> tuple[nx.MultiDiGraph | Tables, str | None]:  # fmt: skip
+    """(the graph a question reads, the id its target resolves to or None), on either backend: the
+    shard that describes ``entity`` (its community, :func:`pull_entity`), from ``source`` or with no
+    source from the workspace at ``db`` (a path, default ./dangjian.db, or its columns already
+    read); else from ``source`` the shard
+    that holds ``area`` (:func:`pull_area`); else the workspace's columns, whole (what the rules,
+    figures and views read; the caller resolves its target in them)."""
     if source is None:
-        from dangjian.graph import Workspace, default_db_path, to_networkx
+        from dangjian.graph.store import read_tables
 
-        with Workspace.open(db or default_db_path()) as ws:
-            return to_networkx(ws), None
+        tables = db if isinstance(db, Tables) else read_tables(db)
+        if entity is None:
+            return tables, None
+        source = TablesSource(tables)
     return pull_entity(source, entity, as_of) if entity is not None else pull_area(source, area)
 
 
