@@ -85,7 +85,7 @@ def path(
     """How two entities are connected, naming each relation."""
     from dangjian.queries.explore import path as find_path
 
-    steps = find_path(run.graph(), a, b)
+    steps = find_path(run.tables(), a, b)
     run.output(steps, lambda: _print_steps(steps))
 
 

@@ -253,6 +253,13 @@ class NodeRows(Mapping):
             found = self._by_key[key] = self.by_key(key)
         return found.get(n, default)
 
+    def by_key_cached(self, key: str) -> dict[str, Any]:
+        """:meth:`by_key`, built once per key (read it, never change it)."""
+        found = self._by_key.get(key)
+        if found is None:
+            found = self._by_key[key] = self.by_key(key)
+        return found
+
     def by_key(self, key: str) -> dict[str, Any]:
         """id -> that attribute, for every node that has it (built once per key)."""
         t = self._t

@@ -35,6 +35,7 @@ question on either backend) are in :mod:`dangjian.queries.sharded`.
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from collections.abc import Iterable, Iterator, Sequence
 from dataclasses import dataclass, field
@@ -211,7 +212,7 @@ class TablesSource:
     def __init__(self, tables: Tables):
         self.t = tables
         self.rows = NodeRows(tables)
-        self._ends: dict[tuple[str, str], dict[str, list[int]]] = {}
+        self._ends: dict[tuple[str, str], tuple[list[str], list[int]]] = {}
         self._props: dict[str, list[dict[str, Any]]] = {}
 
     def area_ids(self, levels: Sequence[str]) -> list[str]:
@@ -225,7 +226,7 @@ class TablesSource:
         for n in self.rows:
             for rel, way in model().home_edges(self.rows.attr(n, "type")):
                 if (rel, way) not in placed:
-                    placed[(rel, way)] = set(self._by_end(rel, way))
+                    placed[(rel, way)] = set(self.t.column("edges", rel, "src" if way == "out" else "dst"))
                 if n in placed[(rel, way)]:
                     break
             else:
@@ -236,17 +237,23 @@ class TablesSource:
         rows = self.rows
         return {i: dict(rows[i]) for i in ids if i in rows}
 
-    def _by_end(self, rel: str, way: str) -> dict[str, list[int]]:
-        """node -> positions of the ``rel`` edges leaving it (``out``) or reaching it (``in``)."""
+    def _by_end(self, rel: str, way: str) -> tuple[list[str], list[int]]:
+        """(the ``rel`` edges' sources (``out``) or targets (``in``) sorted, the edges' positions in
+        that order): a node's edges are a slice found by bisection. Sorted when first asked for
+        (the columns are mostly in order already: quick)."""
         found = self._ends.get((rel, way))
         if found is None:
-            found = self._ends[(rel, way)] = {}
-            for p, n in enumerate(self.t.column("edges", rel, "src" if way == "out" else "dst")):
-                if n in found:
-                    found[n].append(p)
-                else:
-                    found[n] = [p]
+            col = self.t.column("edges", rel, "src" if way == "out" else "dst")
+            order = sorted(range(len(col)), key=col.__getitem__)
+            found = self._ends[(rel, way)] = ([col[i] for i in order], order)
         return found
+
+    def _at(self, rel: str, way: str, n: str) -> list[int]:
+        keys, order = self._by_end(rel, way)
+        lo = bisect.bisect_left(keys, n)
+        if lo == len(keys) or keys[lo] != n:
+            return []
+        return order[lo:bisect.bisect_right(keys, n, lo)]
 
     def _edge(self, rel: str, p: int) -> Edge:
         props = self._props.get(rel)
@@ -265,9 +272,8 @@ class TablesSource:
         ids = list(ids)
         for rel in rels:
             for way in ways:
-                ends = self._by_end(rel, way)
                 for n in ids:
-                    for p in ends.get(n, ()):
+                    for p in self._at(rel, way, n):
                         if (rel, p) not in out:
                             out[(rel, p)] = self._edge(rel, p)
         return list(out.values())
@@ -275,6 +281,16 @@ class TablesSource:
     def edges_except(self, ids: Sequence[str], known: Sequence[str]) -> list[Edge]:
         skip = set(known)
         return [e for e in self.edges(ids) if e[1] not in skip and e[2] not in skip]
+
+    def links(self, n: str) -> list[tuple[int, str, str, str]]:
+        """(edge id, type, source, target) of every edge at ``n``, either way, without attributes."""
+        c = self.t.column
+        out = []
+        for rel in self.t.types("edges"):
+            for way in ("out", "in"):
+                ids, src, dst = c("edges", rel, "id"), c("edges", rel, "src"), c("edges", rel, "dst")
+                out.extend((ids[p], rel, src[p], dst[p]) for p in self._at(rel, way, n))
+        return out
 
     def closure_edges(self, ids: Iterable[str], rel: str, direction: str) -> list[Edge] | None:
         return None  # stepping through the columns is as quick
@@ -285,7 +301,6 @@ class TablesSource:
     def weights(self, roots: Sequence[str]) -> dict[str, int]:
         """The relations that end in the areas of each root's subtree (as the Neo4j source counts)."""
         ending = Counter(n for rel in self.t.types("edges") for n in self.t.column("edges", rel, "dst"))
-        children = self._by_end(TREES[AREA], "out")
         dst = self.t.column("edges", TREES[AREA], "dst")
         out = {}
         for root in roots:
@@ -293,7 +308,7 @@ class TablesSource:
             while stack:
                 a = stack.pop()
                 total += ending[a]
-                for p in children.get(a, ()):
+                for p in self._at(TREES[AREA], "out", a):
                     b = dst[p]
                     if b not in seen and self.rows.attr(b, "type") == AREA:
                         seen.add(b)

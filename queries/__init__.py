@@ -1,12 +1,54 @@
 """Queries over the analysis graph: gap rules and statistics. Each takes the graph first and
-returns plain data (the rules' findings as :class:`Finding`); none prints or draws."""
+returns plain data (the rules' findings as :class:`Finding`); none prints or draws. Its names load
+on first use.
+"""
 
-from dangjian.queries.config import ConfigError, load_config
-from dangjian.queries.findings import Finding
-from dangjian.queries.index import GraphIndex
-from dangjian.queries.ranking import summarize
-from dangjian.queries.registry import SEVERITIES, Rule, rules_registry
-from dangjian.queries.run import run_rules
+from __future__ import annotations
 
-__all__ = ["SEVERITIES", "ConfigError", "Finding", "GraphIndex", "Rule", "load_config", "rules_registry",
-           "run_rules", "summarize"]  # fmt: skip
+import importlib
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from dangjian.queries.config import ConfigError, load_config
+    from dangjian.queries.findings import Finding
+    from dangjian.queries.index import GraphIndex
+    from dangjian.queries.ranking import summarize
+    from dangjian.queries.registry import SEVERITIES, Rule, rules_registry
+    from dangjian.queries.run import run_rules
+
+_WHERE = {
+    "ConfigError": "dangjian.queries.config",
+    "Finding": "dangjian.queries.findings",
+    "GraphIndex": "dangjian.queries.index",
+    "Rule": "dangjian.queries.registry",
+    "SEVERITIES": "dangjian.queries.registry",
+    "load_config": "dangjian.queries.config",
+    "rules_registry": "dangjian.queries.registry",
+    "run_rules": "dangjian.queries.run",
+    "summarize": "dangjian.queries.ranking",
+}
+
+__all__ = [
+    "ConfigError",
+    "Finding",
+    "GraphIndex",
+    "Rule",
+    "SEVERITIES",
+    "load_config",
+    "rules_registry",
+    "run_rules",
+    "summarize",
+]
+
+
+def __getattr__(name: str) -> Any:
+    where = _WHERE.get(name)
+    if where is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(where), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)

@@ -16,6 +16,7 @@ from typing import Any
 
 import networkx as nx
 
+from dangjian.graph.build import node_attrs
 from dangjian.graph.columns import Tables
 from dangjian.graph.hanzi import simplified
 from dangjian.graph.privacy import NameGuard, mask_name
@@ -237,21 +238,83 @@ def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str | None = No
     }
 
 
-def path(g: nx.MultiDiGraph, a: str, b: str, *, lang: str | None = None) -> list[dict[str, Any]]:
+def path(g: nx.MultiDiGraph | Tables, a: str, b: str, *, lang: str | None = None) -> list[dict[str, Any]]:
     """The shortest chain of relations joining two entities (either direction), each step naming
-    its relation. Raises :class:`~dangjian.queries.lookup.NotFound` when they are not connected."""
+    its relation (``g``: a graph or a workspace's columns). Raises
+    :class:`~dangjian.queries.lookup.NotFound` when they are not connected."""
     lang = choose(lang)
     src, dst = resolve(g, a), resolve(g, b)
-    try:
-        nodes = nx.shortest_path(g.to_undirected(as_view=True), src, dst)
-    except nx.NetworkXNoPath:
-        raise NotFound("lookup.not_connected", a=a, b=b) from None
+    links = _links(g)
+    nodes = _shortest(links, src, dst)
+    if nodes is None:
+        raise NotFound("lookup.not_connected", a=a, b=b)
     m = model()
+    rows = node_attrs(g)
     steps = []
     for u, v in zip(nodes, nodes[1:], strict=False):
-        forward = g.has_edge(u, v)
-        data = next(iter((g.get_edge_data(u, v) if forward else g.get_edge_data(v, u)).values()))
-        rel = m.edge(data["type"]).label(lang) if data["type"] in m.edges else data["type"]
-        steps.append({"from": u, "from_name": shown_name(g, u), "relation": data["type"], "relation_label": rel,
-                      "forward": forward, "to": v, "to_name": shown_name(g, v)})  # fmt: skip
+        between = [(eid, rel, x, y) for eid, rel, x, y in links(u) if {x, y} == {u, v}]
+        forward = any(x == u and y == v for _, _, x, y in between)
+        rel = min((eid, r) for eid, r, x, y in between if (x == u) == forward)[1]  # the first edge that way
+        label = m.edge(rel).label(lang) if rel in m.edges else rel
+        steps.append({"from": u, "from_name": _shown_row(rows, u), "relation": rel, "relation_label": label,
+                      "forward": forward, "to": v, "to_name": _shown_row(rows, v)})  # fmt: skip
     return steps
+
+
+def _shown_row(rows: Any, n: str) -> str:
+    d = rows[n] if n in rows else {}
+    name = str(d.get("name", n))
+    return mask_name(name) if model().is_person(d.get("type")) else name
+
+
+def _links(g: nx.MultiDiGraph | Tables):
+    """A function: node -> (edge id, type, source, target) of its edges, either way."""
+    if isinstance(g, Tables):
+        from dangjian.graph.shards import TablesSource
+
+        return TablesSource(g).links
+
+    def links(n: str) -> list[tuple[Any, str, str, str]]:
+        out = [(k, d.get("type"), n, v) for _, v, k, d in g.out_edges(n, keys=True, data=True)]
+        return out + [(k, d.get("type"), u, n) for u, _, k, d in g.in_edges(n, keys=True, data=True)]
+
+    return links
+
+
+def _shortest(links, a: str, b: str) -> list[str] | None:
+    """A shortest chain of nodes from ``a`` to ``b`` over edges either way (searching from both
+    ends, the smaller side first; neighbours in id order, so the same chain every time), or None."""
+    if a == b:
+        return [a]
+    back: dict[str, str | None] = {a: None}
+    ahead: dict[str, str | None] = {b: None}
+    here, there = [a], [b]
+    while here and there:
+        forward = len(here) <= len(there)
+        frontier, seen, other = (here, back, ahead) if forward else (there, ahead, back)
+        nxt = []
+        for u in frontier:
+            for v in sorted({y if x == u else x for _, _, x, y in links(u)}):
+                if v in seen:
+                    continue
+                seen[v] = u
+                if v in other:
+                    return _joined(v, back, ahead)
+                nxt.append(v)
+        if forward:
+            here = nxt
+        else:
+            there = nxt
+    return None
+
+
+def _joined(meet: str, back: dict[str, str | None], ahead: dict[str, str | None]) -> list[str]:
+    left, x = [], meet
+    while x is not None:
+        left.append(x)
+        x = back[x]
+    right, x = [], ahead[meet]
+    while x is not None:
+        right.append(x)
+        x = ahead[x]
+    return left[::-1] + right

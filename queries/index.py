@@ -214,6 +214,7 @@ class GraphIndex:
         self._path: dict[str, list[str]] = {}
         self._place: dict[str, tuple[str | None, list[str]]] = {}
         self._levels: dict[str, list[str]] | None = None
+        self._finders: dict[str | None, Callable[[str], str | None]] = {}
         self._cache: dict[str, Any] = {}
 
     # -- nodes ---------------------------------------------------------------------------------
@@ -224,6 +225,13 @@ class GraphIndex:
         if self._rows is not None:
             return self._rows.attr(n, key, default)
         return self.nodes[n].get(key, default)
+
+    def values(self, nodes: Iterable[str], key: str) -> list[Any]:
+        """``[attr(n, key) for n in nodes]``, a column at a time where the index reads columns."""
+        if self._rows is not None:
+            return list(map(self._rows.by_key_cached(key).get, nodes))
+        d = self.nodes
+        return [d[n].get(key) for n in nodes]
 
     def areas(self, *levels: str) -> list[str]:
         if self._levels is None:
@@ -292,9 +300,13 @@ class GraphIndex:
     def area_finder(self, type_name: str | None) -> Callable[[str], str | None]:
         """:meth:`area_of` for entities of one type, as a function (a dict lookup where the type
         has one relation to its area): for callers that place thousands of entities."""
+        found = self._finders.get(type_name)  # the dict lookups, kept (not a method of self: no cycle)
+        if found is not None:
+            return found
         direct = _direct_area_edge(type_name)
         if direct is not None:
-            return self.first(direct).get
+            found = self._finders[type_name] = self.first(direct).get
+            return found
         if type_name == AREA:
             return _same
         if type_name == ORG:

@@ -84,29 +84,40 @@ def area_stats(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None) -> di
         return bool(ix.orgs_anchored(u) or ix.inn[COVERS].get(u))
 
     eligible = [u for u in two_new if formal_at(u) >= 3]
-    in_service = [m for m in ix.of_type(MEMBER) if ix.attr(m, "situation") == "in_service"
-                  and ix.community_of(m) in scope]  # fmt: skip
-    reported = [m for m in in_service
-                if any(t == ix.community_of(m) or ix.community_of(t) == ix.community_of(m)
-                       for t in ix.out[REPORTED_TO].get(m, ()))]  # fmt: skip
+    home = {m: c for m in ix.members_in("in_service") if (c := ix.community_of(m)) in scope}
+    in_service = list(home)
+    reached: dict[str, str | None] = {}  # report target -> its community
+
+    def reached_home(m: str) -> bool:
+        c = home[m]
+        for target in ix.out[REPORTED_TO].get(m, ()):
+            if target not in reached:
+                reached[target] = ix.community_of(target)
+            if target == c or reached[target] == c:
+                return True
+        return False
+
+    reported = [m for m in in_service if reached_home(m)]
     partners = partners_by_community(ix)
     agreements = [a for a in ix.of_type(AGREEMENT) if inside(a) and in_force(ix, a)]
+    day = ix.as_of
+    ages = Counter(_age_band(b, day) for b in ix.values(members, "birth_date"))
+    education = ix.values(members, "education")
     return {
         "area": root,
         "name": name,
         "as_of": ix.as_of,
         "communities": {"total": len(communities), "with_org": len(with_org),
                         "rate": _rate(len(with_org), len(communities))},
-        "organizations": {"total": len(orgs), "by_kind": dict(Counter(ix.attr(o, "kind") for o in orgs))},
+        "organizations": {"total": len(orgs), "by_kind": dict(Counter(ix.values(orgs, "kind")))},
         "members": {
             "total": len(members),
-            "by_status": dict(Counter(ix.attr(m, "status") for m in members)),
-            "by_situation": dict(Counter(ix.attr(m, "situation") for m in members)),
-            "by_age": {b: n for b in AGE_BANDS
-                       if (n := sum(_age_band(ix.attr(m, "birth_date"), ix.as_of) == b for m in members))},
-            "by_education": dict(Counter(ix.attr(m, "education") or "unknown" for m in members)),
-            "college_or_above": sum(ix.attr(m, "education") in college for m in members),
-            "by_sex": dict(Counter(ix.attr(m, "sex") or "unknown" for m in members)),
+            "by_status": dict(Counter(ix.values(members, "status"))),
+            "by_situation": dict(Counter(ix.values(members, "situation"))),
+            "by_age": {b: n for b, n in zip(AGE_BANDS, map(ages.__getitem__, AGE_BANDS), strict=True) if n},
+            "by_education": dict(Counter(e or "unknown" for e in education)),
+            "college_or_above": sum(map(college.__contains__, education)),
+            "by_sex": dict(Counter(s or "unknown" for s in ix.values(members, "sex"))),
         },
         "units": {
             "total": len(units),
