@@ -22,7 +22,10 @@ from typing import Any
 
 import orjson
 
-__all__ = ["Tables", "NodeRows", "NODE_COLUMNS", "EDGE_COLUMNS", "FORMAT"]
+from dangjian.graph.hanzi import pinyin_keys, simplified
+from dangjian.graph.schema import model
+
+__all__ = ["Tables", "NodeRows", "NODE_COLUMNS", "EDGE_COLUMNS", "FORMAT", "search_keys"]
 
 #: the format of the segments; a workspace of another format is refused (load its rosters again)
 FORMAT = "columns-1"
@@ -64,6 +67,20 @@ def _load_column(raw: bytes) -> list:
     if type(found) is dict:
         return list(map(found["values"].__getitem__, found["codes"]))
     return found
+
+
+def search_keys(name: Any) -> list[tuple[str, str]]:
+    """The (full pinyin, initials) a name is found by: of the name, and of its simplified form when
+    that differs (祥雲社區 is found as xiangyunshequ too).
+
+    >>> search_keys("祥云社区")
+    [('xiangyunshequ', 'xysq')]
+    """
+    text = "" if name is None else str(name)
+    if not text:
+        return []
+    plain = simplified(text)
+    return [pinyin_keys(text)] if plain.lower() == text.lower() else [pinyin_keys(text), pinyin_keys(plain)]
 
 
 def segment_name(table: str, type_name: str, column: str) -> str:
@@ -120,6 +137,11 @@ class Tables:
             yield types[t], at[t]
             at[t] += 1
 
+    def search(self, type_name: str) -> list:
+        """The pinyin keys of each name of that type (:func:`search_keys`), kept by the load; None for
+        the schema's person types, whose names are never searched."""
+        return self.column("nodes", type_name, "search")
+
     def by_source(self, edge_type: str) -> list[int] | None:
         """The positions of that type's edges in the order of their sources' places (a source's
         edges in id order), or None when that is the order they are in."""
@@ -171,6 +193,10 @@ class Tables:
                     rank[end] = len(rank)
         for table, b in (("nodes", node_cols), ("edges", edge_cols)):
             catalogue[table] = b.write(table, out)
+        people = model().people
+        for t, rows in node_cols.rows.items():  # what find searches a name by, kept with the names
+            if t not in people:
+                out[segment_name("nodes", t, "search")] = _dump([search_keys(r[1]) for r in rows])
         for t, rows in edge_cols.rows.items():
             # the positions of the edges in the order of their sources (ties in id order), when
             # that is not their order already: what the rules' index lists them in

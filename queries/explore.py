@@ -11,19 +11,18 @@ Member and person names come out masked; ID and phone numbers never come out.
 
 from __future__ import annotations
 
-import functools
 from typing import Any
 
 import networkx as nx
 
 from dangjian.graph.build import node_attrs
-from dangjian.graph.columns import Tables
-from dangjian.graph.hanzi import simplified
+from dangjian.graph.columns import Tables, search_keys
+from dangjian.graph.hanzi import pinyin_keys, simplified
 from dangjian.graph.privacy import NameGuard, mask_name
 from dangjian.graph.roles import LEADS, MEMBER, MEMBER_OF, ORG
 from dangjian.graph.schema import model
 from dangjian.queries.index import GraphIndex
-from dangjian.queries.lookup import NotFound, names_of, resolve
+from dangjian.queries.lookup import NotFound, resolve
 from dangjian.wording import choose
 from dangjian.wording import t as text_of
 
@@ -52,73 +51,6 @@ def _label(g: nx.MultiDiGraph, n: str, lang: str) -> str:
     return _type_label(g.nodes[n].get("type"), lang)
 
 
-_PLAIN: dict[str, str] = {}
-
-
-def _plain(toned: str) -> str:
-    """'cháng' -> 'chang', 'lǜ' -> 'lv' (cached per syllable)."""
-    found = _PLAIN.get(toned)
-    if found is None:
-        import unicodedata
-
-        decomposed = unicodedata.normalize("NFD", toned).replace("u\u0308", "v")
-        found = _PLAIN[toned] = "".join(c for c in decomposed if not unicodedata.combining(c)).lower()
-    return found
-
-
-@functools.lru_cache(maxsize=1)
-def _pinyin_tables() -> tuple[dict[str, list[list[str]]], frozenset[str], dict[str, str], dict[str, tuple[str, ...]]]:
-    """pypinyin's phrase dictionary, the first two characters of each phrase in it (a phrase can
-    only start where these do), and caches of each character's usual reading and of each phrase's
-    plain syllables."""
-    from pypinyin.constants import PHRASES_DICT
-
-    return PHRASES_DICT, frozenset(k[:2] for k in PHRASES_DICT if len(k) >= 2), {}, {}
-
-
-def _reading(ch: str) -> str:
-    from pypinyin.constants import PINYIN_DICT
-
-    readings = PINYIN_DICT.get(ord(ch))
-    return _plain(readings.split(",")[0]) if readings else ""
-
-
-@functools.lru_cache(maxsize=65536)
-def pinyin_keys(name: str) -> tuple[str, str]:
-    """(full pinyin, initials) of a name: 祥云社区 -> ('xiangyunshequ', 'xysq'). The longest phrase of pypinyin's phrase dictionary at
-    each point (so 长沙 reads chang-sha, 重庆 chong-qing), else each character's usual reading.
-    About one dictionary lookup per character: a view of 50,000 names stays fast."""
-    phrases, starts, chars, said = _pinyin_tables()
-    syllables: list[str] = []
-    i, n = 0, len(name)
-    while i < n:
-        if name[i : i + 2] in starts:
-            found = None
-            for length in (4, 3, 2):
-                if i + length > n:
-                    continue
-                piece = name[i : i + length]
-                found = said.get(piece)
-                if found is None:
-                    phrase = phrases.get(piece)
-                    if phrase is None:
-                        continue
-                    found = said[piece] = tuple(_plain(r[0]) for r in phrase)
-                syllables.extend(found)
-                i += length
-                break
-            if found is not None:
-                continue
-        ch = name[i]
-        reading = chars.get(ch)
-        if reading is None:
-            reading = chars[ch] = _reading(ch)
-        if reading:
-            syllables.append(reading)
-        i += 1
-    return "".join(syllables), "".join(x[0] for x in syllables if x)
-
-
 def find(g: nx.MultiDiGraph | Tables, text: str, *, limit: int = 20, lang: str | None = None) -> list[dict[str, Any]]:
     """Entities whose id or name contains ``text``, or whose name's pinyin or pinyin initials
     start with it (areas, organizations, units, agreements, activities). Exact matches first.
@@ -129,32 +61,55 @@ def find(g: nx.MultiDiGraph | Tables, text: str, *, limit: int = 20, lang: str |
     if not q:
         return []
     ascii_q = q.isascii() and q.replace(" ", "").isalpha()
+    q2 = q.replace(" ", "")
     scored = []
     person = model().is_person
-    for n, t, raw in names_of(g)():
-        name = "" if raw is None else str(raw)
+    for t, rows in _rows_by_type(g):
         hidden = person(t)
-        lowered = n.lower()
-        key = lowered if lowered.isascii() else simplified(lowered)  # ids are mostly codes and digits
-        plain = simplified(name).lower()
-        score = None
-        if q == key or (not hidden and q == plain):
-            score = 0
-        elif q in key or (not hidden and q in plain):
-            score = 1
-        elif ascii_q and t in PINYIN_TYPES and name:
-            q2 = q.replace(" ", "")
-            keys = [pinyin_keys(name)] if plain == name.lower() else [pinyin_keys(name), pinyin_keys(simplified(name))]
-            if any(initials.startswith(q2) or full.startswith(q2) for full, initials in keys):
-                score = 2
-            elif any(q2 in full for full, _ in keys):
-                score = 3
-        if score is not None:
-            scored.append((score, len(name), n, t, name))
+        pinyin = ascii_q and t in PINYIN_TYPES
+        for n, raw, keys in rows:
+            name = "" if raw is None else str(raw)
+            lowered = n.lower()
+            key = lowered if lowered.isascii() else simplified(lowered)  # ids are mostly codes and digits
+            score = None
+            if q == key:
+                score = 0
+            elif q in key:
+                score = 1
+            if not hidden and score != 0:
+                plain = simplified(name).lower()
+                if q == plain:
+                    score = 0
+                elif score is None and q in plain:
+                    score = 1
+            if score is None and pinyin and name:
+                if keys is None:
+                    keys = search_keys(name)
+                if any(initials.startswith(q2) or full.startswith(q2) for full, initials in keys):
+                    score = 2
+                elif any(q2 in full for full, _ in keys):
+                    score = 3
+            if score is not None:
+                scored.append((score, len(name), n, t, name))
     scored.sort(key=lambda s: s[:3])
     shown = [(n, t, name or n) for _, _, n, t, name in scored[:limit]]
     return [{"id": n, "type": t, "type_label": _type_label(t, lang), "name": mask_name(name) if person(t) else name}
             for n, t, name in shown]  # fmt: skip
+
+
+def _rows_by_type(g: nx.MultiDiGraph | Tables):
+    """(type, [(id, name, pinyin keys or None), ...]) for each node type: a workspace's keys are
+    kept with its names (none for people's), a graph's are made when asked."""
+    if isinstance(g, Tables):
+        for t in g.types("nodes"):
+            ids, names = g.column("nodes", t, "id"), g.column("nodes", t, "name")
+            keys = g.search(t) if t in PINYIN_TYPES else [None] * len(ids)
+            yield t, zip(ids, names, keys, strict=True)
+        return
+    by_type: dict[Any, list] = {}
+    for n, d in g.nodes(data=True):
+        by_type.setdefault(d.get("type"), []).append((n, d.get("name"), None))
+    yield from by_type.items()
 
 
 def _type_label(t: str | None, lang: str) -> str:
