@@ -39,12 +39,20 @@ _CATALOGUE = "catalogue"
 _STDLIB = json.JSONEncoder(ensure_ascii=False, separators=(",", ":"))
 
 
+_EXACT = b"\x00"  # marks a segment the standard library wrote and must read: orjson would read
+# an integer beyond 64 bits as a float
+
+
 def _dump(values: Any) -> bytes:
     """JSON (orjson; the standard library for what orjson refuses, integers beyond 64 bits)."""
     try:
         return orjson.dumps(values)
     except TypeError:
-        return _STDLIB.encode(values).encode()
+        return _EXACT + _STDLIB.encode(values).encode()
+
+
+def _load(raw: bytes) -> Any:
+    return json.loads(raw[1:]) if raw[:1] == _EXACT else orjson.loads(raw)
 
 
 def _dump_column(values: list | tuple) -> bytes:
@@ -63,7 +71,7 @@ def _dump_column(values: list | tuple) -> bytes:
 
 
 def _load_column(raw: bytes) -> list:
-    found = orjson.loads(raw)
+    found = _load(raw)
     if type(found) is dict:
         return list(map(found["values"].__getitem__, found["codes"]))
     return found
@@ -93,7 +101,7 @@ class Tables:
 
     def __init__(self, segments: dict[str, bytes]):
         self._raw = dict(segments)
-        cat = orjson.loads(self._raw.pop(_CATALOGUE)) if _CATALOGUE in self._raw else {}
+        cat = _load(self._raw.pop(_CATALOGUE)) if _CATALOGUE in self._raw else {}
         #: table -> type -> its property keys (sorted), in the order the types first appear
         self.keys: dict[str, dict[str, list[str]]] = {t: cat.get(t, {}).get("keys", {}) for t in ("nodes", "edges")}
         self._types: dict[str, list[str]] = {t: cat.get(t, {}).get("types", []) for t in ("nodes", "edges")}
@@ -147,7 +155,7 @@ class Tables:
         edges in id order), or None when that is the order they are in."""
         name = segment_name("edges", edge_type, "by_source")
         if name in self._raw:
-            self._cols[name] = orjson.loads(self._raw.pop(name))
+            self._cols[name] = _load(self._raw.pop(name))
         return self._cols.get(name)
 
     def props(self, table: str, type_name: str) -> list[dict[str, Any]]:
