@@ -106,9 +106,13 @@ class Run:
     def guard(self):
         """What masks people's names in free text: every person of the workspace's (None on Neo4j,
         where a shard's own people are used)."""
+        from dangjian.graph.privacy import LazyGuard
         from dangjian.queries.explore import name_guard
 
-        return name_guard(self.tables()) if self.backend == "embedded" else None
+        if self.backend != "embedded":
+            return None
+        tables = self.tables()
+        return LazyGuard(lambda: name_guard(tables))
 
     @contextlib.contextmanager
     def store(self) -> Iterator[Any]:

@@ -17,8 +17,10 @@ import os
 import re
 import sys
 import time
+from collections.abc import Iterator
 from typing import Any
 
+import orjson
 from rich.console import Console
 from rich.table import Table as _RichTable
 from rich.text import Text
@@ -121,17 +123,51 @@ def _json_text(data: Any) -> str:
 
 
 def emit_json(data: Any) -> None:
-    """``data`` as JSON on stdout, written as it is encoded (a province's findings would otherwise be
-    held twice more, as one text and its escaped copy)."""
+    """``data`` as JSON on stdout (as ``json.dumps(data, ensure_ascii=False, indent=2)`` writes it,
+    byte for byte), written as it is encoded: a long list (a province's findings) item by item, so
+    that it is never held twice more, as one text and its escaped copy. Encoded by orjson, the
+    standard library for what orjson refuses (integers beyond 64 bits)."""
+    write = sys.stdout.write
     pieces: list[str] = []
     size = 0
-    for piece in json.JSONEncoder(ensure_ascii=False, indent=2, default=_json_default).iterencode(data):
+    for piece in _pieces(data, 0):
         pieces.append(piece)
         size += len(piece)
         if size > 1 << 16:
-            sys.stdout.write(_JSON_UNSAFE.sub(_escaped, "".join(pieces)))
+            write(_JSON_UNSAFE.sub(_escaped, "".join(pieces)))
             pieces, size = [], 0
-    sys.stdout.write(_JSON_UNSAFE.sub(_escaped, "".join(pieces)) + "\n")
+    write(_JSON_UNSAFE.sub(_escaped, "".join(pieces)) + "\n")
+
+
+_LONG = 256  # a list longer than this is written item by item
+
+
+def _pieces(data: Any, depth: int) -> Iterator[str]:
+    """The JSON text of ``data`` at nesting ``depth``, in pieces."""
+    if isinstance(data, dict) and any(isinstance(v, list) and len(v) > _LONG for v in data.values()) \
+            and all(isinstance(k, str) for k in data):  # fmt: skip
+        inner = "\n" + "  " * (depth + 1)
+        yield "{"
+        for i, (k, v) in enumerate(data.items()):
+            yield ("," if i else "") + inner + _encoded(k, 0) + ": "
+            yield from _pieces(v, depth + 1)
+        yield "\n" + "  " * depth + "}"
+    elif isinstance(data, list) and len(data) > _LONG:
+        inner = "\n" + "  " * (depth + 1)
+        yield "["
+        for i, item in enumerate(data):
+            yield ("," if i else "") + inner + _encoded(item, depth + 1)
+        yield "\n" + "  " * depth + "]"
+    else:
+        yield _encoded(data, depth)
+
+
+def _encoded(value: Any, depth: int) -> str:
+    try:
+        text = orjson.dumps(value, default=_json_default, option=orjson.OPT_INDENT_2 | orjson.OPT_NON_STR_KEYS).decode()
+    except TypeError:  # beyond orjson (an integer of more than 64 bits): the standard library's
+        text = json.dumps(value, ensure_ascii=False, indent=2, default=_json_default)
+    return text.replace("\n", "\n" + "  " * depth) if depth else text
 
 
 def _escaped(m: re.Match) -> str:

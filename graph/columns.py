@@ -17,7 +17,8 @@ from __future__ import annotations
 
 import itertools
 import json
-from collections.abc import Iterable, Iterator, Mapping
+import operator
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
 import orjson
@@ -60,14 +61,29 @@ def _dump_column(values: list | tuple) -> bytes:
     ``{"values": [...], "codes": [...]}``, which decodes faster and into shared objects."""
     n = len(values)
     if n >= 64:
-        distinct: dict[tuple[type, Any], int] = {}  # keyed with the type: 1, 1.0 and True stay apart
         try:
-            codes = [distinct.setdefault((v.__class__, v), len(distinct)) for v in values]
+            if len(set(values[:64])) > 16:  # ids, row numbers: no dictionary for them (checked cheaply)
+                return _dump(list(values))
+            distinct = dict.fromkeys(values)
         except TypeError:  # a list among the values
-            codes = None
-        if codes is not None and len(distinct) * 4 <= n:
-            return _dump({"values": [v for _, v in distinct], "codes": codes})
+            distinct = None
+        # few values, and not two of bool, int and float among them (1, 1.0 and True are one key)
+        if distinct is not None and len(distinct) * 4 <= n and len({type(v) for v in distinct} & _NUMBERS) <= 1:
+            index = {v: i for i, v in enumerate(distinct)}
+            return _dump({"values": list(distinct), "codes": list(map(index.__getitem__, values))})
     return _dump(list(values))
+
+
+_NUMBERS = frozenset({bool, int, float})
+
+
+#: rows per segment of a column: a reader of a few rows (a shard, one entity) decodes their chunks only
+CHUNK = 8192
+
+
+def _put_column(out: dict[str, bytes], name: str, values: list | tuple) -> None:
+    for k, start in enumerate(range(0, len(values), CHUNK)):
+        out[f"{name}{_SEP}{k}"] = _dump_column(values[start : start + CHUNK])
 
 
 def _load_column(raw: bytes) -> list:
@@ -107,6 +123,7 @@ class Tables:
         self._types: dict[str, list[str]] = {t: cat.get(t, {}).get("types", []) for t in ("nodes", "edges")}
         self._counts: dict[str, dict[str, int]] = {t: cat.get(t, {}).get("counts", {}) for t in ("nodes", "edges")}
         self._cols: dict[str, list] = {}
+        self._chunks: dict[str, dict[int, list]] = {}  # column -> chunk -> rows, of columns read in part
         self._positions: dict[str, tuple[str, int]] | None = None
 
     # -- reading -------------------------------------------------------------------------------
@@ -127,10 +144,34 @@ class Tables:
         name = segment_name(table, type_name, column)
         found = self._cols.get(name)
         if found is None:
-            raw = self._raw.pop(name, None)
-            found = _load_column(raw) if raw is not None else [None] * self.count(table, type_name)
+            n = self.count(table) if type_name == "" else self.count(table, type_name)
+            found = []
+            for k in range((n + CHUNK - 1) // CHUNK):
+                part = self._chunk(name, k)
+                found.extend(part if part is not None else [None] * min(CHUNK, n - k * CHUNK))
+            self._chunks.pop(name, None)
             self._cols[name] = found
         return found
+
+    def cell(self, table: str, type_name: str, column: str, p: int) -> Any:
+        """``column(table, type_name, column)[p]``, decoding only the chunk that holds row ``p``."""
+        return self.cell_of(segment_name(table, type_name, column), p)
+
+    def cell_of(self, name: str, p: int) -> Any:
+        """:meth:`cell` of the column named ``name`` (:func:`segment_name`)."""
+        found = self._cols.get(name)
+        if found is not None:
+            return found[p]
+        part = self._chunk(name, p // CHUNK)
+        return None if part is None else part[p % CHUNK]
+
+    def _chunk(self, name: str, k: int) -> list | None:
+        """Rows ``k * CHUNK`` on of a column, decoded once; None for a column no row has."""
+        chunks = self._chunks.setdefault(name, {})
+        if k not in chunks:
+            raw = self._raw.pop(f"{name}{_SEP}{k}", None)
+            chunks[k] = None if raw is None else _load_column(raw)
+        return chunks[k]
 
     def sequence(self, table: str) -> list[int]:
         """The type of every row of ``table`` in the order they were written, as an index into
@@ -186,66 +227,76 @@ class Tables:
         """The segments of these rows: ``nodes`` as ``(NodeRow, load id)`` and ``edges`` as
         ``(edge id, EdgeRow, load id)``, each in the order they are to be read back."""
         out: dict[str, bytes] = {}
-        catalogue: dict[str, Any] = {}
-        node_cols = _Builder(NODE_COLUMNS)
-        rank: dict[str, int] = {}
-        for r, load_id in nodes:
-            node_cols.add(r.type, (r.id, r.name, *r.source, load_id), r.props)
-            rank[r.id] = len(rank)
-        edge_cols = _Builder(EDGE_COLUMNS)
-        for eid, e, load_id in edges:
-            edge_cols.add(e.type, (eid, e.src, e.dst, e.valid_from, e.valid_to, e.owner, e.link_key, *e.source,
-                                   load_id), e.props)  # fmt: skip
-            for end in (e.src, e.dst):  # an end not stored comes after every stored node, as first met
-                if end not in rank:
-                    rank[end] = len(rank)
-        for table, b in (("nodes", node_cols), ("edges", edge_cols)):
-            catalogue[table] = b.write(table, out)
+        nodes, edges = list(nodes), list(edges)
+        node_types, node_seq = _by_type(nodes, [r.type for r, _ in nodes])
+        edge_types, edge_seq = _by_type(edges, [e.type for _, e, _ in edges])
+        catalogue = {"nodes": _write("nodes", node_types, node_seq, _node_columns, out),
+                     "edges": _write("edges", edge_types, edge_seq, _edge_columns, out)}  # fmt: skip
         people = model().people
-        for t, rows in node_cols.rows.items():  # what find searches a name by, kept with the names
+        keys: dict[Any, list[tuple[str, str]]] = {}
+        for t, items in node_types.items():  # what find searches a name by, kept with the names
             if t not in people:
-                out[segment_name("nodes", t, "search")] = _dump([search_keys(r[1]) for r in rows])
-        for t, rows in edge_cols.rows.items():
+                _put_column(out, segment_name("nodes", t, "search"),
+                            [keys[n] if n in keys else keys.setdefault(n, search_keys(n)) for n in (r.name for r, _ in items)])  # fmt: skip
+        rank = {item[0].id: i for i, item in enumerate(nodes)}
+        ends = {t: ([e.src for _, e, _ in items], [e.dst for _, e, _ in items]) for t, items in edge_types.items()}
+        if not all(all(map(rank.__contains__, src)) and all(map(rank.__contains__, dst)) for src, dst in ends.values()):
+            for _, e, _ in edges:
+                for end in (e.src, e.dst):  # an end not stored comes after every stored node, as first met
+                    rank.setdefault(end, len(rank))
+        for t, (src, _) in ends.items():
             # the positions of the edges in the order of their sources (ties in id order), when
             # that is not their order already: what the rules' index lists them in
-            ranks = [rank[row[1]] for row in rows]
-            if any(a > b for a, b in zip(ranks, ranks[1:], strict=False)):
-                out[segment_name("edges", t, "by_source")] = _dump(sorted(range(len(rows)), key=ranks.__getitem__))
+            ranks = list(map(rank.__getitem__, src))
+            if any(map(operator.gt, ranks, ranks[1:])):
+                out[segment_name("edges", t, "by_source")] = _dump(sorted(range(len(ranks)), key=ranks.__getitem__))
         out[_CATALOGUE] = _dump(catalogue)
         return out
 
 
-class _Builder:
-    """Rows of one table gathered by type, then written as columns."""
+def _by_type(items: list, types: list[str]) -> tuple[dict[str, list], list[int]]:
+    """The items grouped by type (types in the order first met, each group in the items' order),
+    and each item's type as an index into them."""
+    index = {t: i for i, t in enumerate(dict.fromkeys(types))}
+    seq = list(map(index.__getitem__, types))
+    order = sorted(range(len(items)), key=seq.__getitem__)  # stable, and quick on runs of one type
+    ordered = list(map(items.__getitem__, order))
+    groups, start = {}, 0
+    for t, n in zip(index, map(seq.count, range(len(index))), strict=True):
+        groups[t], start = ordered[start : start + n], start + n
+    return groups, seq
 
-    def __init__(self, fixed: tuple[str, ...]):
-        self.fixed = fixed
-        self.rows: dict[str, list[tuple]] = {}
-        self.props: dict[str, list[dict]] = {}
-        self.seq: list[int] = []
-        self.index: dict[str, int] = {}
 
-    def add(self, type_name: str, fixed: tuple, props: dict) -> None:
-        i = self.index.get(type_name)
-        if i is None:
-            i = self.index[type_name] = len(self.index)
-            self.rows[type_name], self.props[type_name] = [], []
-        self.seq.append(i)
-        self.rows[type_name].append(fixed)
-        self.props[type_name].append(props)
+def _node_columns(items: list) -> tuple[dict[str, Any], list[dict]]:
+    # transposed in C (zip), not read field by field: a city has hundreds of thousands of rows
+    rows, lids = zip(*items, strict=True)
+    ids, _, names, props, sources = zip(*rows, strict=True)
+    files, sheets, lines = zip(*sources, strict=True)
+    return {"id": ids, "name": names, "src_file": files, "src_sheet": sheets, "src_row": lines, "load_id": lids}, props
 
-    def write(self, table: str, out: dict[str, bytes]) -> dict[str, Any]:
-        keys: dict[str, list[str]] = {}
-        for t, rows in self.rows.items():
-            for name, col in zip(self.fixed, zip(*rows, strict=True), strict=True):
-                out[segment_name(table, t, name)] = _dump_column(col)
-            props = self.props[t]
-            found = sorted({k for p in props for k in p})
-            keys[t] = found
-            for k in found:
-                out[segment_name(table, t, "p:" + k)] = _dump_column([p.get(k) for p in props])
-        out[segment_name(table, "", "sequence")] = _dump(self.seq)
-        return {"types": list(self.index), "keys": keys, "counts": {t: len(r) for t, r in self.rows.items()}}
+
+def _edge_columns(items: list) -> tuple[dict[str, Any], list[dict]]:
+    eids, rows, lids = zip(*items, strict=True)
+    _, src, dst, vf, vt, props, sources, owner, link = zip(*rows, strict=True)
+    files, sheets, lines = zip(*sources, strict=True)
+    return {"id": eids, "src": src, "dst": dst, "valid_from": vf, "valid_to": vt, "owner": owner, "link_key": link,
+            "src_file": files, "src_sheet": sheets, "src_row": lines, "load_id": lids}, props  # fmt: skip
+
+
+def _write(table: str, groups: dict[str, list], seq: list[int], columns: Callable[[list], tuple[dict, Any]],
+           out: dict[str, bytes]) -> dict[str, Any]:  # fmt: skip
+    """Write each type's columns and properties; the table's part of the catalogue."""
+    keys: dict[str, list[str]] = {}
+    for t, items in groups.items():
+        fixed, props = columns(items)
+        for name, col in fixed.items():
+            _put_column(out, segment_name(table, t, name), col)
+        found = sorted(set().union(*props)) if props else []
+        keys[t] = found
+        for k in found:
+            _put_column(out, segment_name(table, t, "p:" + k), list(map(dict.get, props, itertools.repeat(k))))
+    _put_column(out, segment_name(table, "", "sequence"), seq)
+    return {"types": list(groups), "keys": keys, "counts": {t: len(items) for t, items in groups.items()}}
 
 
 class NodeRows(Mapping):
@@ -312,26 +363,25 @@ class NodeRows(Mapping):
 
 
 class _TypeView:
-    __slots__ = ("t", "type", "keys", "keyset", "cols")
+    __slots__ = ("t", "type", "keys", "keyset", "names")
 
     def __init__(self, tables: Tables, type_name: str):
         self.t, self.type = tables, type_name
         self.keys = tables.keys["nodes"].get(type_name, [])
         self.keyset = frozenset(self.keys)
-        self.cols: dict[str, list] = {}
+        fixed = ("name", "src_file", "src_sheet", "src_row")
+        self.names = {**{k: segment_name("nodes", type_name, k) for k in fixed},
+                      **{k: segment_name("nodes", type_name, "p:" + k) for k in self.keys}}  # fmt: skip
 
-    def col(self, key: str) -> list:
-        found = self.cols.get(key)
-        if found is None:
-            found = self.cols[key] = self.t.column("nodes", self.type, key)
-        return found
+    def cell(self, key: str, p: int) -> Any:
+        return self.t.cell_of(self.names[key], p)
 
 
 _FIXED = ("type", "name", "source")
 
 
 class _Row(Mapping):
-    """One node's attributes, read from its type's columns."""
+    """One node's attributes, read from its type's columns (the chunk that holds the row)."""
 
     __slots__ = ("_v", "_p")
 
@@ -339,16 +389,15 @@ class _Row(Mapping):
         self._v, self._p = view, p
 
     def __getitem__(self, key: str) -> Any:
-        v = self._v
-        if key == "type":
+        v, p = self._v, self._p
+        if key == "type":  # the row's own type, name and source come before a property of that key
             return v.type
         if key == "name":
-            return v.col("name")[self._p]
+            return v.cell("name", p)
         if key == "source":
-            p = self._p
-            return (v.col("src_file")[p], v.col("src_sheet")[p], v.col("src_row")[p])
+            return (v.cell("src_file", p), v.cell("src_sheet", p), v.cell("src_row", p))
         if key in v.keyset:
-            found = v.col("p:" + key)[self._p]
+            found = v.cell(key, p)
             if found is not None:
                 return found
         raise KeyError(key)
@@ -360,9 +409,12 @@ class _Row(Mapping):
             return default
 
     def __iter__(self) -> Iterator[str]:
-        p = self._p
-        yield from (k for k in self._v.keys if self._v.col("p:" + k)[p] is not None)
-        yield from _FIXED
+        """The properties in key order, then type, name and source (where no property took their
+        place): the order of :func:`~dangjian.graph.build.to_networkx`'s attribute dicts."""
+        v, p = self._v, self._p
+        own = [k for k in v.keys if v.cell(k, p) is not None]
+        yield from own
+        yield from (k for k in _FIXED if k not in own)
 
     def __len__(self) -> int:
         return sum(1 for _ in self)

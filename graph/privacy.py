@@ -7,10 +7,10 @@ names masked inside free text too (a note that says 联系人张小华).
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["mask_name", "NameGuard", "looks_like_name", "SURNAMES"]
+__all__ = ["mask_name", "NameGuard", "LazyGuard", "looks_like_name", "SURNAMES"]
 
 # The commonest Chinese surnames (about nine in ten people bear one of them) and the compound ones:
 # what tells a personal name in a cell where no name belongs (a roster whose columns slipped).
@@ -57,9 +57,10 @@ class NameGuard:
     """
 
     def __init__(self, names: Iterable[Any]):
-        self.names = frozenset(n for n in (x.strip() for x in names if isinstance(x, str)) if len(n) >= 2)
+        distinct = {x for x in names if isinstance(x, str)}
+        self.names = frozenset(n for n in map(str.strip, distinct) if len(n) >= 2)  # each name once
         self._firsts = frozenset(n[0] for n in self.names)
-        self._lengths = sorted({len(n) for n in self.names}, reverse=True)
+        self._lengths = sorted(set(map(len, self.names)), reverse=True)
 
     def __bool__(self) -> bool:
         return bool(self.names)
@@ -88,6 +89,25 @@ class NameGuard:
             return text
         out.append(text[start:])
         return "".join(out)
+
+
+class LazyGuard:
+    """A :class:`NameGuard` made on first use, from ``make()``: for a caller that may never need
+    one (a description with no free text).
+
+    >>> guard = LazyGuard(lambda: NameGuard(["张小华"]))
+    >>> guard("联系人张小华")
+    '联系人张*华'
+    """
+
+    def __init__(self, make: Callable[[], NameGuard]):
+        self._make = make
+        self._guard: NameGuard | None = None
+
+    def __call__(self, text: str) -> str:
+        if self._guard is None:
+            self._guard = self._make()
+        return self._guard(text)
 
 
 def _whole(text: str, i: int, j: int) -> bool:

@@ -213,7 +213,6 @@ class TablesSource:
         self.t = tables
         self.rows = NodeRows(tables)
         self._ends: dict[tuple[str, str], tuple[list[str], list[int]]] = {}
-        self._props: dict[str, list[dict[str, Any]]] = {}
 
     def area_ids(self, levels: Sequence[str]) -> list[str]:
         want, t = set(levels), self.t
@@ -256,14 +255,17 @@ class TablesSource:
         return order[lo:bisect.bisect_right(keys, n, lo)]
 
     def _edge(self, rel: str, p: int) -> Edge:
-        props = self._props.get(rel)
-        if props is None:
-            props = self._props[rel] = self.t.props("edges", rel)
-        c = self.t.column
-        attrs = {**props[p], "type": rel, "valid_from": c("edges", rel, "valid_from")[p],
-                 "valid_to": c("edges", rel, "valid_to")[p],
-                 "source": (c("edges", rel, "src_file")[p], c("edges", rel, "src_sheet")[p], c("edges", rel, "src_row")[p])}
-        return c("edges", rel, "id")[p], c("edges", rel, "src")[p], c("edges", rel, "dst")[p], attrs  # fmt: skip
+        """The edge at position ``p`` of ``rel``'s columns, its attributes as to_networkx gives them
+        (read from the chunks that hold it)."""
+        t = self.t
+        cell = t.cell
+        attrs = {k: v for k in t.keys["edges"].get(rel, ()) if (v := cell("edges", rel, "p:" + k, p)) is not None}
+        attrs["type"] = rel
+        attrs["valid_from"], attrs["valid_to"] = cell("edges", rel, "valid_from", p), cell("edges", rel, "valid_to", p)
+        attrs["source"] = (cell("edges", rel, "src_file", p), cell("edges", rel, "src_sheet", p),
+                           cell("edges", rel, "src_row", p))  # fmt: skip
+        c = t.column
+        return c("edges", rel, "id")[p], c("edges", rel, "src")[p], c("edges", rel, "dst")[p], attrs
 
     def edges(self, ids: Iterable[str], types: Sequence[str] | None = None, direction: str = "both") -> list[Edge]:
         rels = self.t.types("edges") if types is None else [r for r in types if self.t.count("edges", r)]

@@ -11,6 +11,7 @@ Member and person names come out masked; ID and phone numbers never come out.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
@@ -127,7 +128,7 @@ def _chain(ix: GraphIndex, org: str) -> list[str]:
 
 
 def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str | None = None,
-             with_findings: bool = True, guard: NameGuard | None = None) -> dict[str, Any]:  # fmt: skip
+             with_findings: bool = True, guard: Callable[[str], str] | None = None) -> dict[str, Any]:  # fmt: skip
     """What ``text`` (an id or a unique name) is, where it sits, its organization chain, its
     neighbours by relation, and the gap findings about it. ``guard`` masks the names of people in
     its free text (default: :func:`name_guard` of ``g``; give the whole workspace's when ``g`` is a

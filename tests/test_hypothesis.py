@@ -111,3 +111,34 @@ def test_name_guard_masks_each_name_in_free_text(names, parts, tail):
     jumble = "".join(names) + tail + "".join(reversed(names))
     out = guard(jumble)
     assert len(out) == len(jumble) and all(a == b or b == "*" for a, b in zip(jumble, out, strict=True))
+
+
+# -- JSON output: orjson in pieces writes what the standard library writes --------------------------
+_JSON_TEXT = st.text(alphabet=st.characters(blacklist_categories=("Cs",)), max_size=8)
+_JSON_LEAF = st.one_of(
+    _JSON_TEXT, st.integers(-(2**80), 2**80), st.booleans(), st.none(),
+    st.floats(min_value=-1e15, max_value=1e15, allow_nan=False).map(lambda f: round(f, 4)),
+)  # fmt: skip
+_JSON_DATA = st.recursive(_JSON_LEAF, lambda c: st.one_of(st.lists(c, max_size=300), st.dictionaries(_JSON_TEXT, c, max_size=5)),
+                          max_leaves=400)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(data=_JSON_DATA)
+def test_emit_json_writes_what_the_standard_library_writes(data):
+    """Byte for byte json.dumps(ensure_ascii=False, indent=2), with the invisible characters
+    escaped; long lists written item by item; integers beyond 64 bits exact."""
+    import io
+    import json
+    import sys
+
+    from dangjian.cli.output import _JSON_UNSAFE, _escaped, emit_json
+
+    for value in (data, {"as_of": "x", "findings": [data] * 300}):
+        real, buf = sys.stdout, io.StringIO()
+        sys.stdout = buf
+        try:
+            emit_json(value)
+        finally:
+            sys.stdout = real
+        assert buf.getvalue() == _JSON_UNSAFE.sub(_escaped, json.dumps(value, ensure_ascii=False, indent=2)) + "\n"
