@@ -82,8 +82,11 @@ CHUNK = 8192
 
 
 def _put_column(out: dict[str, bytes], name: str, values: list | tuple) -> None:
+    """The column's chunks; a chunk of nulls only (most edges' dates) is not written at all."""
     for k, start in enumerate(range(0, len(values), CHUNK)):
-        out[f"{name}{_SEP}{k}"] = _dump_column(values[start : start + CHUNK])
+        part = values[start : start + CHUNK]
+        if part.count(None) != len(part):
+            out[f"{name}{_SEP}{k}"] = _dump_column(part)
 
 
 def _load_column(raw: bytes) -> list:

@@ -563,7 +563,7 @@ class _Rows:
         self.nodes: dict[str, tuple[NodeRow, int]] = {}
         self.edges: dict[int, tuple[EdgeRow, int]] = {}
         self.links: dict[str, int] = {}
-        self.owned: dict[str, list[int]] = {}
+        self._owned: dict[str, list[int]] | None = None  # owner -> its edges: made when first needed
         self.max_id = 0
         if tables is None:
             return
@@ -577,38 +577,53 @@ class _Rows:
         for eid, e, lid in ws._edge_rows():
             self._add(eid, e, lid)
 
+    @property
+    def owned(self) -> dict[str, list[int]]:
+        if self._owned is None:
+            self._owned = {}
+            for eid, (e, _) in self.edges.items():
+                if e.owner is not None:
+                    self._owned.setdefault(e.owner, []).append(eid)
+        return self._owned
+
     def _add(self, eid: int, e: EdgeRow, load_id: int) -> None:
         self.edges[eid] = (e, load_id)
-        self.max_id = max(self.max_id, eid)
+        if eid > self.max_id:
+            self.max_id = eid
         if e.link_key is not None:
             self.links[e.link_key] = eid
-        if e.owner is not None:
-            self.owned.setdefault(e.owner, []).append(eid)
+        if e.owner is not None and self._owned is not None:
+            self._owned.setdefault(e.owner, []).append(eid)
 
     def _drop(self, eid: int) -> None:
         e, _ = self.edges.pop(eid)
         if e.link_key is not None and self.links.get(e.link_key) == eid:
             del self.links[e.link_key]
-        if e.owner is not None:
-            self.owned[e.owner].remove(eid)
+        if e.owner is not None and self._owned is not None:
+            self._owned[e.owner].remove(eid)
 
     def put_nodes(self, rows: Iterable[NodeRow], load_id: int, replacing: Iterable[str]) -> None:
+        replacing = list(replacing)
         dropped = False
-        for owner in replacing:
-            for eid in list(self.owned.get(owner, ())):
-                self._drop(eid)
-                dropped = True
+        if replacing and self.edges:
+            owned = self.owned
+            for owner in replacing:
+                for eid in list(owned.get(owner, ())):
+                    self._drop(eid)
+                    dropped = True
         if dropped:
             self.max_id = max(self.edges, default=0)
+        nodes = self.nodes
         for r in rows:
-            self.nodes.pop(r.id, None)
-            self.nodes[r.id] = (r, load_id)
+            nodes.pop(r.id, None)
+            nodes[r.id] = (r, load_id)
 
     def put_edges(self, rows: Iterable[EdgeRow], load_id: int) -> None:
+        links = self.links
         for e in rows:
             eid = self.max_id + 1
-            if e.link_key is not None and e.link_key in self.links:
-                self._drop(self.links[e.link_key])
+            if e.link_key is not None and e.link_key in links:
+                self._drop(links[e.link_key])
             self._add(eid, e, load_id)
 
     def counts(self) -> dict[str, dict[str, int]]:

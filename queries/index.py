@@ -140,7 +140,7 @@ class GraphIndex:
         formal: set[str] = set()
         for type_name in t.types("nodes"):
             ids = t.column("nodes", type_name, "id")
-            by_type[type_name] = list(ids)
+            by_type[type_name] = ids  # the column itself: read, never changed
             if type_name == MEMBER:
                 for n, s in zip(ids, t.column("nodes", MEMBER, "p:situation"), strict=True):
                     situations[s].append(n)
