@@ -63,13 +63,16 @@ $(CYPHER_LINT)/node_modules/.installed: $(CYPHER_LINT)/package-lock.json
 test: lint $(CYPHER_LINT)/node_modules/.installed
 	tests/neo4j/with-server $(VENV)/bin/pytest -q
 
+# The commands as users run them (BENCHMARKS.md, "Commands"): the chengdu city's table, side by side
+# with the commit before the columnar workspace, a province, growth and the naive peer.
 bench: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test,bench]'
-	$(PY) benchmarks/bench_load.py --members 100000
-	$(PY) benchmarks/bench_gaps.py
+	$(PY) benchmarks/bench_commands.py city
+	$(PY) benchmarks/bench_commands.py ab --old dfd8c71
+	$(PY) benchmarks/bench_commands.py province
+	$(PY) benchmarks/bench_commands.py growth
+	$(PY) benchmarks/bench_commands.py naive
 	$(PY) benchmarks/bench_views.py
-	$(PY) benchmarks/bench_city.py
-	$(PY) benchmarks/bench_growth.py
 	$(PY) benchmarks/bench_backbone.py
 	$(PY) benchmarks/bench_floor.py
 	$(PY) benchmarks/bench_export.py --backbone
