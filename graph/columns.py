@@ -1,5 +1,5 @@
-"""The workspace's tables as columns: every node and edge, one sub-table per type, each column a
-segment (a JSON list) decoded only when it is first read.
+"""The workspace's tables as columns: every node and edge, one sub-table per type, each column in
+chunks of :data:`CHUNK` rows, each chunk a segment (JSON) decoded only when it is first read.
 
 A command reads the columns it needs, not the rows: the gap rules read the ids, a few properties
 and the edges' ends and dates, never the sources; ``show`` reads one community's rows. The rows are
@@ -23,6 +23,7 @@ from typing import Any
 
 import orjson
 
+from dangjian.graph.errors import WorkspaceError
 from dangjian.graph.hanzi import pinyin_keys, simplified
 from dangjian.graph.schema import model
 
@@ -118,9 +119,10 @@ class Tables:
     """The nodes and edges of a workspace as columns, decoded from ``segments`` (name -> JSON bytes)
     on first use. Read it; never change the lists it gives."""
 
-    def __init__(self, segments: dict[str, bytes]):
+    def __init__(self, segments: dict[str, bytes], path: str = ""):
         self._raw = dict(segments)
-        cat = _load(self._raw.pop(_CATALOGUE)) if _CATALOGUE in self._raw else {}
+        self.path = path  # the workspace's, for messages
+        cat = self._decode(_CATALOGUE, _load, self._raw.pop(_CATALOGUE)) if _CATALOGUE in self._raw else {}
         #: table -> type -> its property keys (sorted), in the order the types first appear
         self.keys: dict[str, dict[str, list[str]]] = {t: cat.get(t, {}).get("keys", {}) for t in ("nodes", "edges")}
         self._types: dict[str, list[str]] = {t: cat.get(t, {}).get("types", []) for t in ("nodes", "edges")}
@@ -173,8 +175,15 @@ class Tables:
         chunks = self._chunks.setdefault(name, {})
         if k not in chunks:
             raw = self._raw.pop(f"{name}{_SEP}{k}", None)
-            chunks[k] = None if raw is None else _load_column(raw)
+            chunks[k] = None if raw is None else self._decode(f"{name}{_SEP}{k}", _load_column, raw)
         return chunks[k]
+
+    def _decode(self, name: str, how: Callable[[bytes], Any], raw: bytes) -> Any:
+        """A segment decoded; one that cannot be (a damaged file) is an error that says so."""
+        try:
+            return how(raw)
+        except (ValueError, TypeError, KeyError, IndexError):
+            raise WorkspaceError("workspace.damaged", path=self.path, segment=name.replace(_SEP, "/")) from None
 
     def sequence(self, table: str) -> list[int]:
         """The type of every row of ``table`` in the order they were written, as an index into
@@ -199,7 +208,7 @@ class Tables:
         edges in id order), or None when that is the order they are in."""
         name = segment_name("edges", edge_type, "by_source")
         if name in self._raw:
-            self._cols[name] = _load(self._raw.pop(name))
+            self._cols[name] = self._decode(name, _load, self._raw.pop(name))
         return self._cols.get(name)
 
     def props(self, table: str, type_name: str) -> list[dict[str, Any]]:

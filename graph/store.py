@@ -411,10 +411,10 @@ class Workspace:
         statement, decoded column by column as they are asked for; inside a load, what it has
         written so far."""
         if self._rows is not None:
-            return Tables(self._rows.encode())
+            return Tables(self._rows.encode(), self.path)
         if self._tables is None:
             try:
-                self._tables = Tables(dict(self.conn.execute("SELECT name, data FROM segments")))
+                self._tables = Tables(dict(self.conn.execute("SELECT name, data FROM segments")), self.path)
             except sqlite3.Error as exc:
                 raise self._explained(exc) from None
         return self._tables
@@ -451,8 +451,19 @@ class Workspace:
         yield from (n for n in dict.fromkeys(names) if n is not None)
 
     def get_nodes(self, ids: Iterable[str]) -> dict[str, NodeRow]:
-        rows = self._writable().nodes
-        return {i: rows[i][0] for i in ids if i in rows}
+        if self._rows is not None:
+            rows = self._rows.nodes
+            return {i: rows[i][0] for i in ids if i in rows}
+        t = self.tables()
+        at, out = t.positions(), {}
+        for i in ids:
+            if i in at:
+                type_name, p = at[i]
+                props = {k: v for k in t.keys["nodes"].get(type_name, ())
+                         if (v := t.cell("nodes", type_name, "p:" + k, p)) is not None}  # fmt: skip
+                source = tuple(t.cell("nodes", type_name, c, p) for c in ("src_file", "src_sheet", "src_row"))
+                out[i] = NodeRow(i, type_name, t.cell("nodes", type_name, "name", p), props, source)
+        return out
 
     def iter_nodes(self) -> Iterator[NodeRow]:
         if self._rows is not None:
@@ -541,7 +552,7 @@ class Workspace:
         segments = self._rows.encode()
         self.conn.execute("DELETE FROM segments")
         self.conn.executemany("INSERT INTO segments VALUES (?, ?)", segments.items())
-        self._rows, self._tables = None, Tables(segments)
+        self._rows, self._tables = None, Tables(segments, self.path)
 
     @property
     def id_key(self) -> bytes:
@@ -550,9 +561,20 @@ class Workspace:
 
     def link_props(self, keys: Iterable[str]) -> dict[str, dict[str, Any]]:
         """Properties of the stored link edges (posts) with these keys."""
-        rows = self._writable()
-        found = ((k, rows.links.get(k)) for k in keys)
-        return {k: rows.edges[eid][0].props for k, eid in found if eid is not None}
+        if self._rows is not None:
+            rows = self._rows
+            found = ((k, rows.links.get(k)) for k in keys)
+            return {k: rows.edges[eid][0].props for k, eid in found if eid is not None}
+        t = self.tables()
+        at = {k: (rel, p) for rel in t.types("edges") for p, k in enumerate(t.column("edges", rel, "link_key"))
+              if k is not None}  # fmt: skip
+        out = {}
+        for k in keys:
+            if k in at:
+                rel, p = at[k]
+                out[k] = {key: v for key in t.keys["edges"].get(rel, ())
+                          if (v := t.cell("edges", rel, "p:" + key, p)) is not None}  # fmt: skip
+        return out
 
 
 class _Rows:

@@ -123,6 +123,8 @@ def test_the_columns_keep_what_the_row_tables_kept(tmp_path, loads):
     with Workspace.open(db) as ws:
         assert list(ws.iter_nodes()) == ref.nodes()
         assert list(ws.iter_edges()) == ref.edges()
+        wanted = [f"N{i}" for i in range(0, 9, 2)]
+        assert ws.get_nodes(wanted) == {n.id: n for n in ref.nodes() if n.id in wanted}
         keys = [e.link_key for _, e in ref.edges() if e.link_key]
         assert ws.link_props(keys) == {e.link_key: e.props for _, e in ref.edges() if e.link_key}
         counts = ws.counts()
@@ -235,3 +237,16 @@ def test_tables_round_trip_through_their_segments():
     assert t.column("nodes", "Area", "name")[:4] == ["名0", "名1", "名2", "名0"]
     assert t.count("nodes") == 300 and t.count("edges", "CONTAINS") == 1
     assert t.by_source("CONTAINS") is None
+
+
+def test_a_damaged_segment_is_one_clear_line(tmp_path):
+    db = tmp_path / "w.db"
+    with Workspace.open(db, create=True) as ws:
+        load_paths(ws, [EXAMPLES / "xianghe"])
+    conn = sqlite3.connect(db)
+    conn.execute("UPDATE segments SET data = x'5b312c' WHERE name LIKE 'nodes%Area%p:level%'")  # '[1,': cut short
+    conn.commit()
+    conn.close()
+    r = subprocess.run([DJ, "gaps", "--db", db], capture_output=True, text=True)
+    assert r.returncode == 1 and r.stderr.count("\n") == 1, r.stderr
+    assert "已损坏" in r.stderr and "nodes/Area/p:level/0" in r.stderr and "Traceback" not in r.stderr
