@@ -18,6 +18,7 @@ from __future__ import annotations
 import itertools
 import json
 import operator
+import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -76,6 +77,7 @@ def _dump_column(values: list | tuple) -> bytes:
 
 
 _NUMBERS = frozenset({bool, int, float})
+_IDS = frozenset({("nodes", "id"), ("edges", "src"), ("edges", "dst")})  # the columns of node ids
 
 
 #: rows per segment of a column: a reader of a few rows (a shard, one entity) decodes their chunks only
@@ -155,6 +157,8 @@ class Tables:
                 part = self._chunk(name, k)
                 found.extend(part if part is not None else [None] * min(CHUNK, n - k * CHUNK))
             self._chunks.pop(name, None)
+            if (table, column) in _IDS:  # ids are met again and again: one string each, and quicker lookups
+                found = list(map(sys.intern, found))
             self._cols[name] = found
         return found
 
