@@ -229,7 +229,7 @@ class GraphIndex:
     def values(self, nodes: Iterable[str], key: str) -> list[Any]:
         """``[attr(n, key) for n in nodes]``, a column at a time where the index reads columns."""
         if self._rows is not None:
-            return list(map(self._rows.by_key_cached(key).get, nodes))
+            return self._rows.values(nodes, key)
         d = self.nodes
         return [d[n].get(key) for n in nodes]
 
