@@ -11,6 +11,8 @@ Member and person names come out masked; ID and phone numbers never come out.
 
 from __future__ import annotations
 
+import bisect
+import itertools
 from collections.abc import Callable
 from typing import Any
 
@@ -66,7 +68,9 @@ def find(g: nx.MultiDiGraph | Tables, text: str, *, limit: int = 20, lang: str |
     scored = []
     person = model().is_person
     for t, rows in _rows_by_type(g):
-        hidden = person(t)
+        if person(t):  # people are found by their id only
+            scored.extend((score, len(name), n, t, name) for score, n, name in _id_hits(g, t, rows, q))
+            continue
         pinyin = ascii_q and t in PINYIN_TYPES
         for n, raw, keys in rows:
             name = "" if raw is None else str(raw)
@@ -77,7 +81,7 @@ def find(g: nx.MultiDiGraph | Tables, text: str, *, limit: int = 20, lang: str |
                 score = 0
             elif q in key:
                 score = 1
-            if not hidden and score != 0:
+            if score != 0:
                 plain = simplified(name).lower()
                 if q == plain:
                     score = 0
@@ -98,11 +102,43 @@ def find(g: nx.MultiDiGraph | Tables, text: str, *, limit: int = 20, lang: str |
             for n, t, name in shown]  # fmt: skip
 
 
+def _id_hits(g: nx.MultiDiGraph | Tables, t: str, rows, q: str) -> list[tuple[int, str, str]]:
+    """(score, id, name) of the rows of type ``t`` whose id contains ``q`` (0: is it). In a
+    workspace's columns the ids are searched as one text, in C, and only the hits' names read."""
+    if isinstance(g, Tables):
+        ids = g.column("nodes", t, "id")
+        text = "\n".join(ids).lower()
+        if text.isascii() and "\n" not in q and len(text) == sum(map(len, ids)) + len(ids) - 1:
+            starts = list(itertools.accumulate((len(n) + 1 for n in ids), initial=0))
+            hits, i = [], text.find(q)
+            while i != -1:
+                p = bisect.bisect_right(starts, i) - 1
+                end = starts[p] + len(ids[p])
+                if i + len(q) <= end:
+                    raw = g.cell("nodes", t, "name", p)
+                    hits.append((0 if len(q) == len(ids[p]) else 1, ids[p], "" if raw is None else str(raw)))
+                    i = text.find(q, end + 1)
+                else:
+                    i = text.find(q, i + 1)
+            return hits
+        rows = zip(ids, g.column("nodes", t, "name"), strict=True)  # ids beyond ASCII: one by one
+    out = []
+    for n, raw, *_ in rows:
+        lowered = n.lower()
+        key = lowered if lowered.isascii() else simplified(lowered)
+        if q in key:
+            out.append((0 if q == key else 1, n, "" if raw is None else str(raw)))
+    return out
+
+
 def _rows_by_type(g: nx.MultiDiGraph | Tables):
     """(type, [(id, name, pinyin keys or None), ...]) for each node type: a workspace's keys are
     kept with its names (none for people's), a graph's are made when asked."""
     if isinstance(g, Tables):
         for t in g.types("nodes"):
+            if model().is_person(t):
+                yield t, ()  # found by id only (see _id_hits): the names are not read
+                continue
             ids, names = g.column("nodes", t, "id"), g.column("nodes", t, "name")
             keys = g.search(t) if t in PINYIN_TYPES else [None] * len(ids)
             yield t, zip(ids, names, keys, strict=True)

@@ -250,3 +250,21 @@ def test_a_damaged_segment_is_one_clear_line(tmp_path):
     r = subprocess.run([DJ, "gaps", "--db", db], capture_output=True, text=True)
     assert r.returncode == 1 and r.stderr.count("\n") == 1, r.stderr
     assert "已损坏" in r.stderr and "nodes/Area/p:level/0" in r.stderr and "Traceback" not in r.stderr
+
+
+def test_find_people_by_id_in_columns_ascii_or_not():
+    """People are found by their id only; in columns the ids are searched as one text, and ids
+    beyond ASCII one by one: the same hits as the graph's."""
+    import networkx as nx
+
+    rows = [(NodeRow(i, "Member", name, {}, ("f", "", k)), 1)
+            for k, (i, name) in enumerate([("张三-001", "张小华"), ("M2", "李华"), ("M20", "王芳"), ("m200", "赵四")])]  # fmt: skip
+    rows.append((NodeRow("c", "Area", "祥云社区", {"level": "community"}, ("f", "", 9)), 1))
+    tables = Tables(Tables.encode(rows, []))
+    g = nx.MultiDiGraph()
+    for r, _ in rows:
+        g.add_node(r.id, type=r.type, name=r.name, **r.props)
+    for q in ("张三", "m2", "M20", "xysq", "001", "李华", "祥云"):
+        assert find(tables, q) == find(g, q), q
+    assert [h["id"] for h in find(tables, "m2")] == ["M2", "M20", "m200"]
+    assert find(tables, "李华") == []  # a person's name finds nothing
