@@ -119,11 +119,17 @@ def segment_name(table: str, type_name: str, column: str) -> str:
 
 class Tables:
     """The nodes and edges of a workspace as columns, decoded from ``segments`` (name -> JSON bytes)
-    on first use. Read it; never change the lists it gives."""
+    on first use. Read it; never change the lists it gives.
 
-    def __init__(self, segments: dict[str, bytes], path: str = ""):
+    ``fetch``, when given, reads the segments of a column that ``segments`` does not hold (a name
+    prefix -> those segments): a reader of the workspace then fetches only the columns it reads."""
+
+    def __init__(self, segments: dict[str, bytes], path: str = "",
+                 fetch: Callable[[str], dict[str, bytes]] | None = None):  # fmt: skip
         self._raw = dict(segments)
         self.path = path  # the workspace's, for messages
+        self._fetch = fetch
+        self._fetched: set[str] = set()
         cat = self._decode(_CATALOGUE, _load, self._raw.pop(_CATALOGUE)) if _CATALOGUE in self._raw else {}
         #: table -> type -> its property keys (sorted), in the order the types first appear
         self.keys: dict[str, dict[str, list[str]]] = {t: cat.get(t, {}).get("keys", {}) for t in ("nodes", "edges")}
@@ -178,9 +184,17 @@ class Tables:
         """Rows ``k * CHUNK`` on of a column, decoded once; None for a column no row has."""
         chunks = self._chunks.setdefault(name, {})
         if k not in chunks:
+            self._fetch_column(name)
             raw = self._raw.pop(f"{name}{_SEP}{k}", None)
             chunks[k] = None if raw is None else self._decode(f"{name}{_SEP}{k}", _load_column, raw)
         return chunks[k]
+
+    def _fetch_column(self, name: str) -> None:
+        """Bring the segments of column ``name`` (its chunks, or the segment of that name) from the
+        workspace, once."""
+        if self._fetch is not None and name not in self._fetched:
+            self._fetched.add(name)
+            self._raw.update(self._fetch(name))
 
     def _decode(self, name: str, how: Callable[[bytes], Any], raw: bytes) -> Any:
         """A segment decoded; one that cannot be (a damaged file) is an error that says so."""
@@ -211,6 +225,7 @@ class Tables:
         """The positions of that type's edges in the order of their sources' places (a source's
         edges in id order), or None when that is the order they are in."""
         name = segment_name("edges", edge_type, "by_source")
+        self._fetch_column(name)
         if name in self._raw:
             self._cols[name] = self._decode(name, _load, self._raw.pop(name))
         return self._cols.get(name)

@@ -54,13 +54,13 @@ def default_db_path() -> Path:
 
 def read_tables(path: str | os.PathLike | None = None) -> Tables:
     """The nodes and edges of the workspace at ``path`` (default :func:`default_db_path`) as columns,
-    read at once; the file is closed on return.
+    each read from the file when first asked for (the file stays open, read-only, while the columns
+    are in use; a load that commits meanwhile makes the next read an error that says so).
 
     >>> read_tables(":memory:").count("nodes")
     0
     """
-    with Workspace.open(path, create=str(path) == ":memory:") as ws:
-        return ws.tables()
+    return Workspace.open(path, create=str(path) == ":memory:").tables()
 
 
 class NodeRow(NamedTuple):
@@ -414,16 +414,47 @@ class Workspace:
             return Tables(self._rows.encode(), self.path)
         if self._tables is None:
             try:
-                self._tables = Tables(dict(self.conn.execute("SELECT name, data FROM segments")), self.path)
+                version = self._data_version()
+                row = self.conn.execute("SELECT data FROM segments WHERE name='catalogue'").fetchone()
             except sqlite3.Error as exc:
                 raise self._explained(exc) from None
+            self._tables = Tables({"catalogue": row[0]} if row else {}, self.path, self._fetcher(version))
         return self._tables
+
+    def _data_version(self) -> int:
+        return self.conn.execute("PRAGMA data_version").fetchone()[0]
+
+    def _fetcher(self, version: int) -> Callable[[str], dict[str, bytes]]:
+        """What the columns read their segments with: each column at once, from the state the
+        workspace had when they were opened. A load that commits meanwhile (another connection)
+        makes the next read an error that says so, never a mix of two states."""
+        conn, ws = self.conn, self
+
+        def fetch(name: str) -> dict[str, bytes]:
+            try:
+                found = dict(conn.execute("SELECT name, data FROM segments WHERE name = ? OR (name >= ? AND name < ?)",
+                                          (name, name + "\x1f", name + "\x20")))  # fmt: skip
+                changed = ws._data_version() != version  # after the read: nothing committed before it ended
+            except sqlite3.Error as exc:
+                raise ws._explained(exc) from None
+            if changed:
+                raise WorkspaceError("workspace.changed", path=ws.path)
+            return found
+
+        return fetch
 
     def counts(self) -> dict[str, dict[str, int]]:
         """Counts of nodes and edges by type."""
         if self._rows is not None:
             return self._rows.counts()
-        t = self.tables()
+        if self._tables is not None:
+            t = self._tables
+        else:  # the catalogue alone: no column read
+            try:
+                row = self.conn.execute("SELECT data FROM segments WHERE name='catalogue'").fetchone()
+            except sqlite3.Error as exc:
+                raise self._explained(exc) from None
+            t = Tables({"catalogue": row[0]} if row else {}, self.path)
         return {table: dict(sorted(t.counts(table).items())) for table in ("nodes", "edges")}
 
     def node_index(self) -> Iterator[tuple[str, str, str, str | None]]:

@@ -268,3 +268,20 @@ def test_find_people_by_id_in_columns_ascii_or_not():
         assert find(tables, q) == find(g, q), q
     assert [h["id"] for h in find(tables, "m2")] == ["M2", "M20", "m200"]
     assert find(tables, "李华") == []  # a person's name finds nothing
+
+
+def test_columns_read_later_never_mix_two_states(tmp_path):
+    """The columns are read from the file as they are asked for: a load committed in between makes
+    the next read an error that says so, never a mix of before and after."""
+    from dangjian.graph.errors import WorkspaceError
+
+    db = tmp_path / "w.db"
+    with Workspace.open(db, create=True) as ws:
+        load_paths(ws, [EXAMPLES / "xianghe"])
+    tables = read_tables(db)
+    assert tables.column("nodes", "Area", "id")  # read before the load below
+    with Workspace.open(db, write=True) as ws:
+        load_paths(ws, [EXAMPLES / "messy"])
+    with pytest.raises(WorkspaceError, match="被另一个导入改动"):
+        tables.column("nodes", "Member", "name")
+    assert read_tables(db).count("nodes") > tables.count("nodes")  # a new read sees the load
