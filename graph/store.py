@@ -513,7 +513,7 @@ class Workspace:
 
     def _edge_rows(self) -> Iterator[tuple[int, EdgeRow, int]]:
         if self._rows is not None:
-            yield from ((eid, e, lid) for eid, (e, lid) in self._rows.edges.items())
+            yield from self._rows.live_edges()
             return
         t = self.tables()
         c = t.column
@@ -595,7 +595,7 @@ class Workspace:
         if self._rows is not None:
             rows = self._rows
             found = ((k, rows.links.get(k)) for k in keys)
-            return {k: rows.edges[eid][0].props for k, eid in found if eid is not None}
+            return {k: rows.edges[at][1].props for k, at in found if at is not None}
         t = self.tables()
         at = {k: (rel, p) for rel in t.types("edges") for p, k in enumerate(t.column("edges", rel, "link_key"))
               if k is not None}  # fmt: skip
@@ -610,13 +610,14 @@ class Workspace:
 
 class _Rows:
     """Every node and edge as rows, as a load changes them: nodes in the order written (a replaced
-    node moves to the end), edges by id, each the next after the highest (as SQLite numbers rows)."""
+    node moves to the end), edges by id, each the next after the highest (as SQLite numbers rows).
+    Edges are a list (an edge dropped leaves a hole), indexed by owner only when a node is replaced."""
 
     def __init__(self, tables: Tables | None):
         self.nodes: dict[str, tuple[NodeRow, int]] = {}
-        self.edges: dict[int, tuple[EdgeRow, int]] = {}
-        self.links: dict[str, int] = {}
-        self._owned: dict[str, list[int]] | None = None  # owner -> its edges: made when first needed
+        self.edges: list[tuple[int, EdgeRow, int] | None] = []  # (id, edge, load id), in id order
+        self.links: dict[str, int] = {}  # a post's key -> its place in edges
+        self._owned: dict[str, list[int]] | None = None  # owner -> the places of its edges
         self.max_id = 0
         if tables is None:
             return
@@ -634,26 +635,34 @@ class _Rows:
     def owned(self) -> dict[str, list[int]]:
         if self._owned is None:
             self._owned = {}
-            for eid, (e, _) in self.edges.items():
-                if e.owner is not None:
-                    self._owned.setdefault(e.owner, []).append(eid)
+            for i, item in enumerate(self.edges):
+                if item is not None and item[1].owner is not None:
+                    self._owned.setdefault(item[1].owner, []).append(i)
         return self._owned
 
+    def live_edges(self) -> Iterator[tuple[int, EdgeRow, int]]:
+        return (item for item in self.edges if item is not None)
+
     def _add(self, eid: int, e: EdgeRow, load_id: int) -> None:
-        self.edges[eid] = (e, load_id)
+        i = len(self.edges)
+        self.edges.append((eid, e, load_id))
         if eid > self.max_id:
             self.max_id = eid
         if e.link_key is not None:
-            self.links[e.link_key] = eid
+            self.links[e.link_key] = i
         if e.owner is not None and self._owned is not None:
-            self._owned.setdefault(e.owner, []).append(eid)
+            self._owned.setdefault(e.owner, []).append(i)
 
-    def _drop(self, eid: int) -> None:
-        e, _ = self.edges.pop(eid)
-        if e.link_key is not None and self.links.get(e.link_key) == eid:
+    def _drop(self, i: int) -> None:
+        item = self.edges[i]
+        if item is None:
+            return
+        self.edges[i] = None
+        e = item[1]
+        if e.link_key is not None and self.links.get(e.link_key) == i:
             del self.links[e.link_key]
         if e.owner is not None and self._owned is not None:
-            self._owned[e.owner].remove(eid)
+            self._owned[e.owner].remove(i)
 
     def put_nodes(self, rows: Iterable[NodeRow], load_id: int, replacing: Iterable[str]) -> None:
         replacing = list(replacing)
@@ -661,11 +670,11 @@ class _Rows:
         if replacing and self.edges:
             owned = self.owned
             for owner in replacing:
-                for eid in list(owned.get(owner, ())):
-                    self._drop(eid)
+                for i in list(owned.get(owner, ())):
+                    self._drop(i)
                     dropped = True
         if dropped:
-            self.max_id = max(self.edges, default=0)
+            self.max_id = max((item[0] for item in self.live_edges()), default=0)
         nodes = self.nodes
         for r in rows:
             nodes.pop(r.id, None)
@@ -681,11 +690,11 @@ class _Rows:
 
     def counts(self) -> dict[str, dict[str, int]]:
         nodes = Counter(r.type for r, _ in self.nodes.values())
-        edges = Counter(e.type for e, _ in self.edges.values())
+        edges = Counter(e.type for _, e, _ in self.live_edges())
         return {"nodes": dict(sorted(nodes.items())), "edges": dict(sorted(edges.items()))}
 
     def encode(self) -> dict[str, bytes]:
-        return Tables.encode(self.nodes.values(), ((eid, e, lid) for eid, (e, lid) in self.edges.items()))
+        return Tables.encode(self.nodes.values(), self.live_edges())
 
 
 BUSY_TIMEOUT_MS = 5000  # how long a reader waits for a writer's commit
