@@ -115,7 +115,48 @@ def main(argv: list[str] | None = None) -> int:
         t_all = best(lambda blobs=blobs, dec=dec: [dec(b) for b in blobs.values()], args.runs)
         t_rules = best(lambda rules=rules, dec=dec: [dec(b) for b in rules], args.runs)
         print(f"{name:36} {size / 2**20:7.1f} {t_all:13.3f} {t_rules:15.3f}")
+    rules = {k: c for k, c in cols.items() if (k[0], k[2]) in RULES}
+    with tempfile.TemporaryDirectory(prefix="dj-bench-fmt-") as tmp:
+        for name, reader in _columnar_stores(rules, tmp):
+            print(f"{name:36} {'':7} {'':13} {best(reader, args.runs):15.3f}")
     return 0
+
+
+def _columnar_stores(rules: dict, tmp: str):
+    """The rules' columns kept in Parquet (pyarrow) and in DuckDB, read back into Python lists (what
+    the rules, in Python, need): skipped when those libraries are not installed."""
+    try:
+        import duckdb
+        import pyarrow as pa
+        import pyarrow.parquet as pq
+    except ImportError:
+        print("(pyarrow and duckdb not installed: Parquet and DuckDB not measured; pip install duckdb pyarrow)")
+        return
+    by_table: dict[tuple[str, str], dict[str, list]] = {}
+    for (table, type_name, c), col in rules.items():
+        by_table.setdefault((table, type_name), {})[c.replace(":", "_")] = [None if v is None else str(v) for v in col]
+    paths = {}
+    for i, data in enumerate(by_table.values()):
+        paths[i] = f"{tmp}/t{i}.parquet"
+        pq.write_table(pa.table(data), paths[i])
+    con = duckdb.connect(f"{tmp}/w.duckdb")
+    for i, path in paths.items():
+        con.execute(f"CREATE TABLE t{i} AS SELECT * FROM read_parquet('{path}')")
+    con.close()
+
+    def parquet():
+        for path in paths.values():
+            t = pq.read_table(path)
+            [t.column(n).to_pylist() for n in t.column_names]
+
+    def duck():
+        with duckdb.connect(f"{tmp}/w.duckdb", read_only=True) as c:
+            for i in paths:
+                t = c.sql(f"SELECT * FROM t{i}").to_arrow_table()
+                [t.column(n).to_pylist() for n in t.column_names]
+
+    yield f"Parquet (pyarrow {pa.__version__})", parquet
+    yield f"DuckDB {duckdb.__version__}", duck
 
 
 if __name__ == "__main__":
