@@ -18,7 +18,6 @@ from __future__ import annotations
 import itertools
 import json
 import operator
-import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from typing import Any
 
@@ -77,7 +76,6 @@ def _dump_column(values: list | tuple) -> bytes:
 
 
 _NUMBERS = frozenset({bool, int, float})
-_IDS = frozenset({("nodes", "id"), ("edges", "src"), ("edges", "dst")})  # the columns of node ids
 
 
 #: rows per segment of a column: a reader of a few rows (a shard, one entity) decodes their chunks only
@@ -138,6 +136,7 @@ class Tables:
         self._cols: dict[str, list] = {}
         self._chunks: dict[str, dict[int, list]] = {}  # column -> chunk -> rows, of columns read in part
         self._positions: dict[str, tuple[str, int]] | None = None
+        self._located = 0  # nodes located before the map of positions was built
 
     # -- reading -------------------------------------------------------------------------------
     def types(self, table: str) -> list[str]:
@@ -163,8 +162,6 @@ class Tables:
                 part = self._chunk(name, k)
                 found.extend(part if part is not None else [None] * min(CHUNK, n - k * CHUNK))
             self._chunks.pop(name, None)
-            if (table, column) in _IDS:  # ids are met again and again: one string each, and quicker lookups
-                found = list(map(sys.intern, found))
             self._cols[name] = found
         return found
 
@@ -244,6 +241,22 @@ class Tables:
         c = self.column
         return list(zip(c(table, type_name, "src_file"), c(table, type_name, "src_sheet"),
                         c(table, type_name, "src_row"), strict=True))  # fmt: skip
+
+    def locate(self, n: str) -> tuple[str, int] | None:
+        """(type, position) of node ``n``, or None: a scan of the id columns (in C) for the first
+        few asked, then :meth:`positions` (a reader of a handful of nodes builds no map of them all)."""
+        if self._positions is not None:
+            return self._positions.get(n)
+        self._located += 1
+        if self._located > 32:
+            return self.positions().get(n)
+        for t in self.types("nodes"):
+            ids = self.column("nodes", t, "id")
+            try:
+                return t, ids.index(n)
+            except ValueError:
+                continue
+        return None
 
     def positions(self) -> dict[str, tuple[str, int]]:
         """node id -> (its type, its position in that type's sub-table). Built once."""
@@ -344,22 +357,27 @@ class NodeRows(Mapping):
     def __init__(self, tables: Tables):
         self._t = tables
         self._views = {n: _TypeView(tables, n) for n in tables.types("nodes")}
-        self._at = tables.positions()
         self._by_key: dict[str, dict[str, Any]] = {}
 
+    @property
+    def _at(self) -> dict[str, tuple[str, int]]:
+        return self._t.positions()
+
     def __getitem__(self, n: str) -> _Row:
-        type_name, p = self._at[n]
-        return _Row(self._views[type_name], p)
+        found = self._t.locate(n)
+        if found is None:
+            raise KeyError(n)
+        return _Row(self._views[found[0]], found[1])
 
     def __contains__(self, n: object) -> bool:
-        return n in self._at
+        return isinstance(n, str) and self._t.locate(n) is not None
 
     def __iter__(self) -> Iterator[str]:
         ids = {n: self._t.column("nodes", n, "id") for n in self._t.types("nodes")}
         return (ids[t][p] for t, p in self._t.order("nodes"))
 
     def __len__(self) -> int:
-        return len(self._at)
+        return self._t.count("nodes")
 
     def attr(self, n: str, key: str, default: Any = None) -> Any:
         """``self[n].get(key, default)``, without making the row (``default`` too for an id not

@@ -213,6 +213,7 @@ class TablesSource:
         self.t = tables
         self.rows = NodeRows(tables)
         self._ends: dict[tuple[str, str], tuple[list[str], list[int]]] = {}
+        self._link_cols: list[tuple[str, list, list, list]] | None = None
 
     def area_ids(self, levels: Sequence[str]) -> list[str]:
         want, t = set(levels), self.t
@@ -286,11 +287,14 @@ class TablesSource:
 
     def links(self, n: str) -> list[tuple[int, str, str, str]]:
         """(edge id, type, source, target) of every edge at ``n``, either way, without attributes."""
-        c = self.t.column
+        cols = self._link_cols
+        if cols is None:
+            c = self.t.column
+            cols = self._link_cols = [(rel, c("edges", rel, "id"), c("edges", rel, "src"), c("edges", rel, "dst"))
+                                      for rel in self.t.types("edges")]  # fmt: skip
         out = []
-        for rel in self.t.types("edges"):
+        for rel, ids, src, dst in cols:
             for way in ("out", "in"):
-                ids, src, dst = c("edges", rel, "id"), c("edges", rel, "src"), c("edges", rel, "dst")
                 out.extend((ids[p], rel, src[p], dst[p]) for p in self._at(rel, way, n))
         return out
 

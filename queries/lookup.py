@@ -123,8 +123,12 @@ def names_of(g: nx.MultiDiGraph | Tables, wanted: set[str] | None = None):
 def _type_of(g: nx.MultiDiGraph | Tables):
     """id -> its type (``default`` for an id not there)."""
     if isinstance(g, Tables):
-        at = g.positions()
-        return lambda n, default=None: at[n][0] if n in at else default
+
+        def located(n: str, default: Any = None) -> Any:
+            found = g.locate(n)
+            return default if found is None else found[0]
+
+        return located
     nodes = g.nodes
     return lambda n, default=None: nodes[n].get("type") if n in nodes else default
 
