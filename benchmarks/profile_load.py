@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/gen_rosters.py --members 100000 -o build/bench-rosters
     .venv/bin/python benchmarks/profile_load.py build/bench-rosters [--sort tottime] [--top 40]
 
-Prints the time of each load step (read, assign_ids, resolve_all, cascade, merge, write) without
+Prints the time of each load step (read, assign_ids, resolve_all, cascade, merge, write, commit) without
 the profiler, then the profile sorted by ``--sort``. ``--out FILE`` keeps the raw profile for
 ``python -m pstats`` or snakeviz. ``--no-gc`` runs with the garbage collector off, to see its share.
 """
@@ -39,18 +39,20 @@ def steps(rosters: str, db: str) -> list[tuple[str, float]]:
     files = L.find_files([rosters])
     job = L._Load(ws, "zh")
     tick("setup")
-    job.read(files, None)
-    tick("read + parse_rows")
-    job.assign_ids()
-    tick("assign_ids")
-    job.resolve_all(None)
-    tick("resolve_all (refs + check_edges)")
-    job.cascade()
-    tick("cascade")
-    nodes, links = job.merge()
-    tick("merge")
-    job.write([str(f) for f in files], nodes, links, None)
-    tick("write (build rows + SQLite)")
+    with ws.write_lock():
+        job.read(files, None)
+        tick("read + parse_rows")
+        job.assign_ids()
+        tick("assign_ids")
+        job.resolve_all(None)
+        tick("resolve_all (refs + check_edges)")
+        job.cascade()
+        tick("cascade")
+        nodes, links = job.merge()
+        tick("merge")
+        job.write([str(f) for f in files], nodes, links, None)
+        tick("write (build rows)")
+    tick("commit (columns encoded, written)")
     ws.close()
     return out
 
