@@ -11,6 +11,7 @@ candidates or near matches.
 
 from __future__ import annotations
 
+import bisect
 import difflib
 import itertools
 from collections.abc import Iterable
@@ -76,8 +77,11 @@ def resolve(g: nx.MultiDiGraph | Tables, text: str, types: Iterable[str] | None 
             return text
     key = short_name(text)
     first = key[:1]  # a name whose short name is the key starts with the key's first character
-    hits = [n for n, _, name in entries()
-            if name == text or (name is not None and str(name)[:1] == first and short_name(str(name)) == key)]  # fmt: skip
+    if isinstance(g, Tables) and first and "\n" not in key:
+        hits = _name_hits(g, wanted, text, key)
+    else:
+        hits = [n for n, _, name in entries()
+                if name == text or (name is not None and str(name)[:1] == first and short_name(str(name)) == key)]  # fmt: skip
     if len(hits) == 1:
         return hits[0]
     shown = _shown_in(g)
@@ -90,6 +94,29 @@ def resolve(g: nx.MultiDiGraph | Tables, text: str, types: Iterable[str] | None 
     near = difflib.get_close_matches(text, names, n=5, cutoff=0.5)
     hint = Later("lookup.did_you_mean", names=", ".join(near)) if near else ""
     raise NotFound("lookup.nothing", [names[x] for x in near], text=text, hint=hint)
+
+
+def _name_hits(t: Tables, wanted: set[str] | None, text: str, key: str) -> list[str]:
+    """The ids whose name is ``text`` or shortens to ``key``, in a workspace's columns: each type's
+    names searched as one text (in C) for those that start as the key does."""
+    hits = []
+    mark = "\n" + key[0]
+    for type_name in t.types("nodes"):
+        if wanted is not None and type_name not in wanted:
+            continue
+        names = ["" if x is None else str(x) for x in t.column("nodes", type_name, "name")]
+        joined = "\n" + "\n".join(names)
+        starts = None
+        i = joined.find(mark)
+        while i != -1:
+            if starts is None:
+                starts = list(itertools.accumulate((len(x) + 1 for x in names), initial=0))
+            p = bisect.bisect_right(starts, i) - 1  # the name that starts just after this line break
+            name = names[p]
+            if starts[p] == i and (name == text or short_name(name) == key):  # (not a break inside a name)
+                hits.append(t.column("nodes", type_name, "id")[p])
+            i = joined.find(mark, i + 1)
+    return hits
 
 
 def names_of(g: nx.MultiDiGraph | Tables, wanted: set[str] | None = None):
