@@ -84,7 +84,8 @@ def area_stats(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None) -> di
         return bool(ix.orgs_anchored(u) or ix.inn[COVERS].get(u))
 
     eligible = [u for u in two_new if formal_at(u) >= 3]
-    home = {m: c for m in ix.members_in("in_service") if (c := ix.community_of(m)) in scope}
+    lives, community_of = ix.area_finder(MEMBER), ix.community_map().get  # a member's community, asked directly
+    home = {m: c for m in ix.members_in("in_service") if (c := community_of(lives(m))) in scope}
     in_service = list(home)
     reached: dict[str, str | None] = {}  # report target -> its community
 
