@@ -39,9 +39,11 @@ def steps(rosters: str, db: str) -> list[tuple[str, float]]:
     files = L.find_files([rosters])
     job = L._Load(ws, "zh")
     tick("setup")
+    job.read(files, None)
+    tick("read + parse_rows")
     with ws.write_lock():
-        job.read(files, None)
-        tick("read + parse_rows")
+        job.prepare()
+        tick("prepare (the workspace's ids)")
         job.assign_ids()
         tick("assign_ids")
         job.resolve_all(None)
