@@ -248,7 +248,7 @@ class Tables:
         if self._positions is not None:
             return self._positions.get(n)
         self._located += 1
-        if self._located > 32:
+        if self._located > 8:
             return self.positions().get(n)
         for t in self.types("nodes"):
             ids = self.column("nodes", t, "id")
