@@ -13,14 +13,22 @@ from __future__ import annotations
 import argparse
 import cProfile
 import gc
+import os
 import pstats
+import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 
-def steps(rosters: str, db: str) -> list[tuple[str, float]]:
+def _rss_mib() -> int:
+    """This process's memory now (resident), MiB."""
+    with open("/proc/self/statm") as fh:
+        return int(fh.read().split()[1]) * os.sysconf("SC_PAGE_SIZE") // 2**20
+
+
+def steps(rosters: str, db: str) -> list[tuple[str, float, int, int]]:
     """Wall time of each step of load_paths, done as load_paths does them (through load.py's
     internal ``_Load``: keep in step with ``load_paths``)."""
     from dangjian.graph.perf import paused_gc
@@ -34,7 +42,7 @@ def steps(rosters: str, db: str) -> list[tuple[str, float]]:
     def tick(name: str) -> None:
         nonlocal t
         now = time.perf_counter()
-        out.append((name, now - t))
+        out.append((name, now - t, _rss_mib(), resource.getrusage(resource.RUSAGE_SELF).ru_maxrss // 1024))
         t = now
 
     files = L.find_files([rosters])
@@ -42,7 +50,7 @@ def steps(rosters: str, db: str) -> list[tuple[str, float]]:
         return _steps(ws, L, files, out, tick)
 
 
-def _steps(ws, L, files, out, tick) -> list[tuple[str, float]]:
+def _steps(ws, L, files, out, tick) -> list[tuple[str, float, int, int]]:
     job = L._Load(ws, "zh")
     tick("setup")
     job.read(files, None)
@@ -84,10 +92,11 @@ def main(argv: list[str] | None = None) -> int:
         except (AttributeError, TypeError) as exc:  # load.py's internal steps changed
             print(f"(step timings unavailable: {exc}; update steps() to match loaders/load.py)\n")
         else:
-            total = sum(s for _, s in timed)
+            total = sum(s for _, s, _, _ in timed)
             print(f"load_paths steps (no profiler{', gc off' if args.no_gc else ''}): {total:.2f} s")
-            for name, s in timed:
-                print(f"  {name:<34} {s:7.2f} s  {100 * s / total:5.1f} %")
+            print(f"  {'step':<34} {'seconds':>9} {'share':>7}  {'MiB after':>9} {'peak MiB':>9}")
+            for name, s, rss, peak in timed:
+                print(f"  {name:<34} {s:7.2f} s  {100 * s / total:5.1f} %  {rss:9,} {peak:9,}")
             print()
         ws = Workspace.open(str(Path(tmp) / "prof.db"), create=True)
         prof = cProfile.Profile()
