@@ -112,7 +112,9 @@ _TYPE_AND_DATES = itemgetter("type", "valid_from", "valid_to")
 
 
 class GraphIndex:
-    """What the rules ask of the graph, precomputed for the date ``as_of``.
+    """What the rules ask of the graph, precomputed for the date ``as_of``; ``g`` is a networkx graph
+    (a shard, one built by hand) or a workspace's columns (:class:`~dangjian.graph.columns.Tables`),
+    which give the same index without building a graph.
 
     ``out[TYPE][node]`` and ``inn[TYPE][node]`` list the neighbours over edges of that type that
     are valid on ``as_of`` (valid_from <= as_of <= valid_to, open ends allowed).
@@ -131,8 +133,9 @@ class GraphIndex:
 
     def _build_tables(self, t: Tables) -> None:
         """The same index from the workspace's columns, with no graph: the same lists in the same
-        order as :meth:`_build` gives from :func:`~dangjian.graph.build.to_networkx`'s graph (a
-        source's edges in the order of the sources, the edges of formal members last)."""
+        order as :meth:`_build` gives from :func:`~dangjian.graph.build.to_networkx`'s graph (each
+        type's edges in the order of their sources, a source's in id order: the order the load
+        kept, ``Tables.by_source``)."""
         self.nodes = self._rows = NodeRows(t)
         self.attr = self._rows.attr  # one call where a rule asks, not two
         by_type: dict[str, list[str]] = {}

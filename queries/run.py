@@ -16,6 +16,7 @@ from typing import Any
 
 import networkx as nx
 
+from dangjian.graph.columns import Tables
 from dangjian.graph.perf import paused_gc
 from dangjian.graph.roles import AREA
 from dangjian.queries.config import ConfigError
@@ -29,11 +30,12 @@ from dangjian.wording import choose
 __all__ = ["run_rules"]
 
 
-def run_rules(g: nx.MultiDiGraph, *, as_of=None, config: dict[str, dict[str, Any]] | None = None,
+def run_rules(g: nx.MultiDiGraph | Tables, *, as_of=None, config: dict[str, dict[str, Any]] | None = None,
               rules: Iterable[str] | None = None, area: str | None = None, min_severity: str | None = None,
               lang: str | None = None, index: GraphIndex | None = None,
               ordered: bool = True) -> list[Finding]:  # fmt: skip
-    """Run the rules (all, or those named) on ``g`` as of a date; findings sorted by severity,
+    """Run the rules (all, or those named) on ``g`` (a graph, or a workspace's columns:
+    :func:`~dangjian.graph.store.read_tables`) as of a date; findings sorted by severity,
     area and rule. ``area`` (an id or name) keeps the findings inside that area; ``min_severity``
     keeps that severity and the ones above it. ``index``: a :class:`GraphIndex` of ``g`` already
     built (its date is the date of the run), so that a caller that needs one builds it once.

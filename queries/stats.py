@@ -18,6 +18,7 @@ from typing import Any
 
 import networkx as nx
 
+from dangjian.graph.columns import Tables
 from dangjian.graph.roles import (
     AGREEMENT,
     AREA,
@@ -52,8 +53,9 @@ def _age_band(birth: str | None, as_of: str) -> str:
     return "under_35" if age < 35 else "over_60" if age > 60 else "35_to_60"
 
 
-def area_stats(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None) -> dict[str, Any]:
-    """Figures for ``area`` (an id or name; the whole graph when None) on the date ``as_of``."""
+def area_stats(g: nx.MultiDiGraph | Tables, area: str | None = None, *, as_of=None) -> dict[str, Any]:
+    """Figures for ``area`` (an id or name; the whole graph when None) on the date ``as_of``; ``g`` a
+    graph or a workspace's columns."""
     ix = GraphIndex(g, as_of)
     if area is not None:
         root = resolve(g, area, types=[AREA])
