@@ -68,7 +68,7 @@ test: lint $(CYPHER_LINT)/node_modules/.installed
 bench: $(VENV)/.installed
 	$(PY) -m pip install --quiet -e '.[test,bench]'
 	$(PY) benchmarks/bench_commands.py city
-	$(PY) benchmarks/bench_commands.py ab --old dfd8c71
+	$(PY) benchmarks/bench_ab.py --old dfd8c71 --phase commands --rounds 5
 	$(PY) benchmarks/bench_commands.py province
 	$(PY) benchmarks/bench_commands.py growth
 	$(PY) benchmarks/bench_commands.py naive

@@ -1,8 +1,12 @@
 """Before and after: one benchmark phase of an older commit and of this tree, taking turns in fresh
 processes, so that the drift of the machine's speed falls on both alike.
 
-    .venv/bin/python benchmarks/bench_ab.py --old f86c8a7                  # the backbone load
+    .venv/bin/python benchmarks/bench_ab.py --old dfd8c71 --phase commands  # every command on the city
+    .venv/bin/python benchmarks/bench_ab.py --old f86c8a7                   # the backbone load
     .venv/bin/python benchmarks/bench_ab.py --old f86c8a7 --phase graph --rounds 3
+
+``commands`` is ``bench_commands.py ab``: each ``dangjian`` command a whole process on the chengdu
+city, each side on a workspace its own code loaded, the ratio of the medians (``--rounds`` runs).
 
 The old commit is checked out (``git worktree``) into a temporary folder and imported in place of
 this tree (``PYTHONPATH`` to a ``dangjian`` folder whose packages point into it); the phase code
@@ -25,21 +29,13 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
 import bench_backbone  # noqa: E402
+import bench_commands  # noqa: E402
 import bench_load  # noqa: E402
-
-PACKAGES = ("graph", "loaders", "queries", "viz", "cli")
 
 
 def _old_tree(commit: str, tmp: str) -> dict[str, str]:
     """The environment that imports ``commit``'s dangjian."""
-    tree = os.path.join(tmp, "tree")
-    subprocess.run(["git", "-C", str(HERE.parent), "worktree", "add", "--detach", tree, commit], check=True,
-                   capture_output=True)  # fmt: skip
-    pkg = os.path.join(tmp, "pkg", "dangjian")
-    os.makedirs(pkg)
-    for name in PACKAGES:
-        os.symlink(os.path.join(tree, name), os.path.join(pkg, name))
-    return {**os.environ, "PYTHONPATH": os.path.join(tmp, "pkg")}
+    return bench_commands.old_tree(commit, tmp)
 
 
 def _run(args: list[str], env: dict[str, str]) -> dict:
@@ -49,11 +45,14 @@ def _run(args: list[str], env: dict[str, str]) -> dict:
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--old", required=True, help="The commit to compare with (e.g. f86c8a7).")
-    ap.add_argument("--phase", choices=("load", "graph"), default="load")
+    ap.add_argument("--phase", choices=("load", "graph", "commands"), default="load")
     ap.add_argument("--rounds", type=int, default=2, help="Runs of each side (default 2).")
     ap.add_argument("--tables", default=str(bench_backbone.TABLES), help="Folder of the full division tables.")
     ap.add_argument("--region", default="", help="One code prefix instead of all of China.")
     args = ap.parse_args(argv)
+    if args.phase == "commands":
+        ab = ["ab", "--old", args.old, "--runs", str(args.rounds)]
+        return bench_commands.main(ab + ([] if args.tables == str(bench_backbone.TABLES) else ["--tables", args.tables]))
     commit = bench_load.machine()["commit"]
     with tempfile.TemporaryDirectory(prefix="dj-bench-ab-") as tmp:
         sides = {"old": _old_tree(args.old, tmp), "new": dict(os.environ)}

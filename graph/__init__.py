@@ -6,8 +6,9 @@ Its names load on first use (a command pays only for what it uses).
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from dangjian.graph.lazy import exports
 
 if TYPE_CHECKING:
     from dangjian.graph.build import to_networkx
@@ -44,15 +45,4 @@ __all__ = [
     "to_networkx",
 ]
 
-
-def __getattr__(name: str) -> Any:
-    where = _WHERE.get(name)
-    if where is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(where), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted(__all__)
+__getattr__, __dir__ = exports(__name__, _WHERE)
