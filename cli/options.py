@@ -88,12 +88,6 @@ class Run:
     def db_path(self) -> Path:
         return self.db or default_db_path()
 
-    def graph(self):
-        """The workspace's whole graph."""
-        from dangjian.queries.sharded import open_graph
-
-        return open_graph(self.db_path)[0]
-
     def tables(self):
         """The workspace's nodes and edges as columns (what the rules, figures and views read),
         read once per run."""
@@ -145,9 +139,10 @@ class Run:
             yield Neo4jSource(store)
 
     def graph_for(self, *, entity: str | None = None, area: str | None = None):
-        """(the graph a command reads, the id its target resolves to or None): the workspace's whole
-        graph (the command resolves the target in it), or from Neo4j the shard that describes
-        ``entity`` (its community) or holds ``area``."""
+        """(what a command reads, the id its target resolves to or None): the shard that describes
+        ``entity`` (its community), from the workspace's columns or from Neo4j; on Neo4j the shard
+        that holds ``area``; else the workspace's columns, whole (the command resolves its target in
+        them)."""
         from dangjian.queries.sharded import open_graph
 
         with self.source() as source:

@@ -18,7 +18,8 @@ nothing). An entity owned by two shards (a member living in one street and a mem
 organization of another) gets the same finding from both; merging keeps one.
 
 The source of a shard is anything with the methods of :class:`GraphSource`:
-:class:`EmbeddedSource` (a networkx graph, for tests and for comparing) and
+:class:`EmbeddedSource` (a networkx graph, for tests and for comparing), :class:`TablesSource` (a
+workspace's columns: the embedded backend's ``show`` and community view) and
 :class:`dangjian.graph.neo4j_store.Neo4jSource`. The queries over shards (the rules, a graph for one
 question on either backend) are in :mod:`dangjian.queries.sharded`.
 
