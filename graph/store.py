@@ -500,12 +500,7 @@ class Workspace:
         if self._rows is not None:
             yield from (r for r, _ in self._rows.nodes.values())
             return
-        t = self.tables()
-        cols = {n: (t.column("nodes", n, "id"), t.column("nodes", n, "name"), t.props("nodes", n), t.sources("nodes", n))
-                for n in t.types("nodes")}  # fmt: skip
-        for type_name, p in t.order("nodes"):
-            ids, names, props, sources = cols[type_name]
-            yield NodeRow(ids[p], type_name, names[p], props[p], sources[p])
+        yield from (r for r, _ in _node_rows(self.tables()))
 
     def iter_edges(self) -> Iterator[tuple[int, EdgeRow]]:
         for eid, e, _ in self._edge_rows():
@@ -515,15 +510,7 @@ class Workspace:
         if self._rows is not None:
             yield from self._rows.live_edges()
             return
-        t = self.tables()
-        c = t.column
-        cols = {n: (c("edges", n, "id"), c("edges", n, "src"), c("edges", n, "dst"), c("edges", n, "valid_from"),
-                    c("edges", n, "valid_to"), t.props("edges", n), t.sources("edges", n), c("edges", n, "owner"),
-                    c("edges", n, "link_key"), c("edges", n, "load_id"))
-                for n in t.types("edges")}  # fmt: skip
-        for type_name, p in t.order("edges"):
-            ids, src, dst, vf, vt, props, sources, owner, link, lid = cols[type_name]
-            yield ids[p], EdgeRow(type_name, src[p], dst[p], vf[p], vt[p], props[p], sources[p], owner[p], link[p]), lid[p]
+        yield from _edge_rows(self.tables())
 
     def iter_edges_typed(self) -> Iterator[tuple[int, EdgeRow, str | None, str | None]]:
         """``(edge id, edge, type of its source node, type of its target node)`` for every edge, in
@@ -608,6 +595,28 @@ class Workspace:
         return out
 
 
+def _node_rows(t: Tables) -> Iterator[tuple[NodeRow, int]]:
+    """Every node of the columns as a row, with the load that wrote it, in the order written."""
+    cols = {n: (t.column("nodes", n, "id"), t.column("nodes", n, "name"), t.props("nodes", n), t.sources("nodes", n),
+                t.column("nodes", n, "load_id"))
+            for n in t.types("nodes")}  # fmt: skip
+    for type_name, p in t.order("nodes"):
+        ids, names, props, sources, lids = cols[type_name]
+        yield NodeRow(ids[p], type_name, names[p], props[p], sources[p]), lids[p]
+
+
+def _edge_rows(t: Tables) -> Iterator[tuple[int, EdgeRow, int]]:
+    """Every edge of the columns as (edge id, row, the load that wrote it), in id order."""
+    c = t.column
+    cols = {n: (c("edges", n, "id"), c("edges", n, "src"), c("edges", n, "dst"), c("edges", n, "valid_from"),
+                c("edges", n, "valid_to"), t.props("edges", n), t.sources("edges", n), c("edges", n, "owner"),
+                c("edges", n, "link_key"), c("edges", n, "load_id"))
+            for n in t.types("edges")}  # fmt: skip
+    for type_name, p in t.order("edges"):
+        ids, src, dst, vf, vt, props, sources, owner, link, lid = cols[type_name]
+        yield ids[p], EdgeRow(type_name, src[p], dst[p], vf[p], vt[p], props[p], sources[p], owner[p], link[p]), lid[p]
+
+
 class _Rows:
     """Every node and edge as rows, as a load changes them: nodes in the order written (a replaced
     node moves to the end), edges by id, each the next after the highest (as SQLite numbers rows).
@@ -621,14 +630,8 @@ class _Rows:
         self.max_id = 0
         if tables is None:
             return
-        lids = {t: tables.column("nodes", t, "load_id") for t in tables.types("nodes")}
-        ws = Workspace.__new__(Workspace)  # read the columns through the readers below
-        ws._rows, ws._tables = None, tables
-        at = dict.fromkeys(lids, 0)
-        for r in ws.iter_nodes():
-            self.nodes[r.id] = (r, lids[r.type][at[r.type]])
-            at[r.type] += 1
-        for eid, e, lid in ws._edge_rows():
+        self.nodes = {r.id: (r, lid) for r, lid in _node_rows(tables)}
+        for eid, e, lid in _edge_rows(tables):
             self._add(eid, e, lid)
 
     @property
