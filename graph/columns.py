@@ -15,6 +15,7 @@ properties are the non-null values of its type's property columns.
 
 from __future__ import annotations
 
+import bisect
 import itertools
 import json
 import operator
@@ -27,7 +28,7 @@ from dangjian.graph.errors import WorkspaceError
 from dangjian.graph.hanzi import pinyin_keys, simplified
 from dangjian.graph.schema import model
 
-__all__ = ["Tables", "NodeRows", "NODE_COLUMNS", "EDGE_COLUMNS", "FORMAT", "search_keys"]
+__all__ = ["Tables", "NodeRows", "NODE_COLUMNS", "EDGE_COLUMNS", "FORMAT", "search_keys", "containing"]
 
 #: the format of the segments; a workspace of another format is refused (load its rosters again)
 FORMAT = "columns-1"
@@ -109,6 +110,34 @@ def search_keys(name: Any) -> list[tuple[str, str]]:
         return []
     plain = simplified(text)
     return [pinyin_keys(text)] if plain.lower() == text.lower() else [pinyin_keys(text), pinyin_keys(plain)]
+
+
+def containing(values: list[str], needle: str, *, prefix: bool = False, lower: bool = False) -> list[int] | None:
+    """The positions of the values that contain ``needle`` (``prefix``: that start with it; ``lower``:
+    compared in lower case), the values searched as one text, in C, instead of one by one; None when
+    that cannot be done (a line break in the needle, lower case beyond ASCII): search one by one.
+
+    >>> containing(["M1", "m12", "X2"], "m1", lower=True), containing(["祥云", "云祥"], "祥", prefix=True)
+    ([0, 1], [0])
+    """
+    if "\n" in needle or not needle:
+        return None
+    text = "\n" + "\n".join(values)
+    if lower:
+        if not text.isascii():
+            return None
+        text = text.lower()
+    starts = list(itertools.accumulate((len(v) + 1 for v in values), initial=0))  # the break before each
+    mark = "\n" + needle if prefix else needle
+    out, i = [], text.find(mark)
+    while i != -1:
+        p = bisect.bisect_right(starts, i) - 1
+        if not prefix or starts[p] == i:  # (a prefix: at the value's start, not after a break inside it)
+            out.append(p)
+            i = text.find(mark, starts[p] + len(values[p]) + 1)  # each value once
+        else:
+            i = text.find(mark, i + 1)
+    return out
 
 
 def segment_name(table: str, type_name: str, column: str) -> str:
@@ -316,15 +345,14 @@ def _node_columns(items: list) -> tuple[dict[str, Any], list[dict]]:
     rows, lids = zip(*items, strict=True)
     ids, _, names, props, sources = zip(*rows, strict=True)
     files, sheets, lines = zip(*sources, strict=True)
-    return {"id": ids, "name": names, "src_file": files, "src_sheet": sheets, "src_row": lines, "load_id": lids}, props
+    return dict(zip(NODE_COLUMNS, (ids, names, files, sheets, lines, lids), strict=True)), props
 
 
 def _edge_columns(items: list) -> tuple[dict[str, Any], list[dict]]:
     eids, rows, lids = zip(*items, strict=True)
     _, src, dst, vf, vt, props, sources, owner, link = zip(*rows, strict=True)
     files, sheets, lines = zip(*sources, strict=True)
-    return {"id": eids, "src": src, "dst": dst, "valid_from": vf, "valid_to": vt, "owner": owner, "link_key": link,
-            "src_file": files, "src_sheet": sheets, "src_row": lines, "load_id": lids}, props  # fmt: skip
+    return dict(zip(EDGE_COLUMNS, (eids, src, dst, vf, vt, owner, link, files, sheets, lines, lids), strict=True)), props
 
 
 def _write(table: str, groups: dict[str, list], seq: list[int], columns: Callable[[list], tuple[dict, Any]],
@@ -399,13 +427,6 @@ class NodeRows(Mapping):
             found = at.get(n)
             out.append(None if found is None else cols[found[0]][found[1]])
         return out
-
-    def by_key_cached(self, key: str) -> dict[str, Any]:
-        """:meth:`by_key`, built once per key (read it, never change it)."""
-        found = self._by_key.get(key)
-        if found is None:
-            found = self._by_key[key] = self.by_key(key)
-        return found
 
     def by_key(self, key: str) -> dict[str, Any]:
         """id -> that attribute, for every node that has it (built once per key)."""

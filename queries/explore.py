@@ -11,15 +11,13 @@ Member and person names come out masked; ID and phone numbers never come out.
 
 from __future__ import annotations
 
-import bisect
-import itertools
 from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
 
 from dangjian.graph.build import node_attrs
-from dangjian.graph.columns import Tables, search_keys
+from dangjian.graph.columns import Tables, containing, search_keys
 from dangjian.graph.hanzi import pinyin_keys, simplified
 from dangjian.graph.privacy import NameGuard, mask_name
 from dangjian.graph.roles import LEADS, MEMBER, MEMBER_OF, ORG
@@ -107,20 +105,11 @@ def _id_hits(g: nx.MultiDiGraph | Tables, t: str, rows, q: str) -> list[tuple[in
     workspace's columns the ids are searched as one text, in C, and only the hits' names read."""
     if isinstance(g, Tables):
         ids = g.column("nodes", t, "id")
-        text = "\n".join(ids).lower()
-        if text.isascii() and "\n" not in q and len(text) == sum(map(len, ids)) + len(ids) - 1:
-            starts = list(itertools.accumulate((len(n) + 1 for n in ids), initial=0))
-            hits, i = [], text.find(q)
-            while i != -1:
-                p = bisect.bisect_right(starts, i) - 1
-                end = starts[p] + len(ids[p])
-                if i + len(q) <= end:
-                    raw = g.cell("nodes", t, "name", p)
-                    hits.append((0 if len(q) == len(ids[p]) else 1, ids[p], "" if raw is None else str(raw)))
-                    i = text.find(q, end + 1)
-                else:
-                    i = text.find(q, i + 1)
-            return hits
+        found = containing(ids, q, lower=True)
+        if found is not None:
+            names = (g.cell("nodes", t, "name", p) for p in found)
+            return [(0 if len(q) == len(ids[p]) else 1, ids[p], "" if raw is None else str(raw))
+                    for p, raw in zip(found, names, strict=True)]  # fmt: skip
         rows = zip(ids, g.column("nodes", t, "name"), strict=True)  # ids beyond ASCII: one by one
     out = []
     for n, raw, *_ in rows:

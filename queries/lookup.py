@@ -11,7 +11,6 @@ candidates or near matches.
 
 from __future__ import annotations
 
-import bisect
 import difflib
 import itertools
 from collections.abc import Iterable
@@ -19,7 +18,7 @@ from typing import Any
 
 import networkx as nx
 
-from dangjian.graph.columns import NodeRows, Tables
+from dangjian.graph.columns import NodeRows, Tables, containing
 from dangjian.graph.errors import DangjianError
 from dangjian.graph.privacy import mask_name
 from dangjian.graph.schema import model
@@ -100,22 +99,14 @@ def _name_hits(t: Tables, wanted: set[str] | None, text: str, key: str) -> list[
     """The ids whose name is ``text`` or shortens to ``key``, in a workspace's columns: each type's
     names searched as one text (in C) for those that start as the key does."""
     hits = []
-    mark = "\n" + key[0]
     for type_name in t.types("nodes"):
         if wanted is not None and type_name not in wanted:
             continue
         names = ["" if x is None else str(x) for x in t.column("nodes", type_name, "name")]
-        joined = "\n" + "\n".join(names)
-        starts = None
-        i = joined.find(mark)
-        while i != -1:
-            if starts is None:
-                starts = list(itertools.accumulate((len(x) + 1 for x in names), initial=0))
-            p = bisect.bisect_right(starts, i) - 1  # the name that starts just after this line break
-            name = names[p]
-            if starts[p] == i and (name == text or short_name(name) == key):  # (not a break inside a name)
-                hits.append(t.column("nodes", type_name, "id")[p])
-            i = joined.find(mark, i + 1)
+        ids = t.column("nodes", type_name, "id")
+        found = containing(names, key[0], prefix=True)
+        positions = range(len(names)) if found is None else found
+        hits += [ids[p] for p in positions if names[p] == text or short_name(names[p]) == key]
     return hits
 
 
