@@ -28,7 +28,7 @@ from dangjian.graph.errors import WorkspaceError
 from dangjian.graph.hanzi import pinyin_keys, simplified
 from dangjian.graph.schema import model
 
-__all__ = ["Tables", "NodeRows", "NODE_COLUMNS", "EDGE_COLUMNS", "FORMAT", "search_keys", "containing"]
+__all__ = ["Tables", "NodeRows", "Positions", "NODE_COLUMNS", "EDGE_COLUMNS", "FORMAT", "search_keys", "containing"]
 
 #: the format of the segments; a workspace of another format is refused (load its rosters again)
 FORMAT = "columns-1"
@@ -164,7 +164,7 @@ class Tables:
         self._counts: dict[str, dict[str, int]] = {t: cat.get(t, {}).get("counts", {}) for t in ("nodes", "edges")}
         self._cols: dict[str, list] = {}
         self._chunks: dict[str, dict[int, list]] = {}  # column -> chunk -> rows, of columns read in part
-        self._positions: dict[str, tuple[str, int]] | None = None
+        self._positions: Positions | None = None
         self._located = 0  # nodes located before the map of positions was built
 
     # -- reading -------------------------------------------------------------------------------
@@ -287,11 +287,10 @@ class Tables:
                 continue
         return None
 
-    def positions(self) -> dict[str, tuple[str, int]]:
+    def positions(self) -> Positions:
         """node id -> (its type, its position in that type's sub-table). Built once."""
         if self._positions is None:
-            self._positions = {i: (t, p) for t in self.types("nodes")
-                               for p, i in enumerate(self.column("nodes", t, "id"))}  # fmt: skip
+            self._positions = Positions({t: self.column("nodes", t, "id") for t in self.types("nodes")})
         return self._positions
 
     # -- writing -------------------------------------------------------------------------------
@@ -371,6 +370,45 @@ def _write(table: str, groups: dict[str, list], seq: list[int], columns: Callabl
     return {"types": list(groups), "keys": keys, "counts": {t: len(items) for t, items in groups.items()}}
 
 
+class Positions(Mapping):
+    """node id -> (its type, its position in that type's sub-table), over a map per type built in C
+    (``dict(zip(ids, range))``): no tuple per node until one is asked for.
+
+    >>> at = Positions({"Member": ["m1", "m2"], "Area": ["a1"]})
+    >>> at.get("m2"), at.get("a1"), "x" in at, len(at), list(at.items())[:1]
+    (('Member', 1), ('Area', 0), False, 3, [('m1', ('Member', 0))])
+    """
+
+    def __init__(self, ids: dict[str, list[str]]):
+        self._maps = [(t, dict(zip(col, range(len(col))))) for t, col in ids.items()]
+
+    def __getitem__(self, n: str) -> tuple[str, int]:
+        for t, m in self._maps:
+            p = m.get(n)
+            if p is not None:
+                return t, p
+        raise KeyError(n)
+
+    def get(self, n: str, default: Any = None) -> Any:
+        for t, m in self._maps:
+            p = m.get(n)
+            if p is not None:
+                return t, p
+        return default
+
+    def __contains__(self, n: object) -> bool:
+        return any(n in m for _, m in self._maps)
+
+    def __iter__(self) -> Iterator[str]:
+        return itertools.chain.from_iterable(m for _, m in self._maps)
+
+    def __len__(self) -> int:
+        return sum(map(len, (m for _, m in self._maps)))
+
+    def items(self) -> Iterator[tuple[str, tuple[str, int]]]:  # type: ignore[override]
+        return ((n, (t, p)) for t, m in self._maps for n, p in m.items())
+
+
 class NodeRows(Mapping):
     """node id -> its attributes as :func:`~dangjian.graph.build.to_networkx` gives them (``type``,
     ``name``, ``source`` and the properties), read from the columns when asked: a property column
@@ -388,7 +426,7 @@ class NodeRows(Mapping):
         self._by_key: dict[str, dict[str, Any]] = {}
 
     @property
-    def _at(self) -> dict[str, tuple[str, int]]:
+    def _at(self) -> Positions:
         return self._t.positions()
 
     def __getitem__(self, n: str) -> _Row:

@@ -57,10 +57,18 @@ class NameGuard:
     """
 
     def __init__(self, names: Iterable[Any]):
-        distinct = {x for x in names if isinstance(x, str)}
-        self.names = frozenset(n for n in map(str.strip, distinct) if len(n) >= 2)  # each name once
-        self._firsts = frozenset(n[0] for n in self.names)
-        self._lengths = sorted(set(map(len, self.names)), reverse=True)
+        distinct = set(names)  # a city's names: set and map run in C, no Python loop per name
+        distinct.discard(None)
+        try:
+            stripped = set(map(str.strip, distinct))
+        except TypeError:  # a number among them
+            stripped = {x.strip() for x in distinct if isinstance(x, str)}
+        lengths = set(map(len, stripped))
+        if 0 in lengths or 1 in lengths:
+            stripped.difference_update([n for n in stripped if len(n) < 2])
+            lengths.difference_update((0, 1))
+        self.names = stripped  # each name of two characters or more, once (never changed)
+        self._lengths = sorted(lengths, reverse=True)
 
     def __bool__(self) -> bool:
         return bool(self.names)
@@ -69,20 +77,17 @@ class NameGuard:
         if not self.names:
             return text
         out, i, start, end = [], 0, 0, len(text)
-        names, firsts, lengths = self.names, self._firsts, self._lengths
+        names, lengths = self.names, self._lengths
         while i < end:
-            if text[i] in firsts:
-                for k in lengths:
-                    if i + k > end:
-                        continue
-                    word = text[i : i + k]
-                    if word in names and _whole(text, i, i + k):
-                        out.append(text[start:i])
-                        out.append(mask_name(word))
-                        i = start = i + k
-                        break
-                else:
-                    i += 1
+            for k in lengths:
+                if i + k > end:
+                    continue
+                word = text[i : i + k]
+                if word in names and _whole(text, i, i + k):
+                    out.append(text[start:i])
+                    out.append(mask_name(word))
+                    i = start = i + k
+                    break
             else:
                 i += 1
         if not out:

@@ -518,7 +518,10 @@ class Workspace:
         if self._rows is not None:
             types = {i: r.type for i, (r, _) in self._rows.nodes.items()}
         else:
-            types = {i: t for i, (t, _) in self.tables().positions().items()}
+            t = self.tables()
+            types = {}
+            for type_name in t.types("nodes"):
+                types.update(dict.fromkeys(t.column("nodes", type_name, "id"), type_name))
         for eid, e in self.iter_edges():
             yield eid, e, types.get(e.src), types.get(e.dst)
 
