@@ -454,17 +454,11 @@ class NodeRows(Mapping):
         return found.get(n, default)
 
     def values(self, nodes: Iterable[str], key: str) -> list[Any]:
-        """``[self.attr(n, key) for n in nodes]``, read straight from each type's column."""
-        at, t = self._at, self._t
-        if key in _FIXED and key != "name":
-            return [self.attr(n, key) for n in nodes]
-        cols = {type_name: t.column("nodes", type_name, "name" if key == "name" else "p:" + key)
-                for type_name in t.types("nodes")}  # fmt: skip
-        out = []
-        for n in nodes:
-            found = at.get(n)
-            out.append(None if found is None else cols[found[0]][found[1]])
-        return out
+        """``[self.attr(n, key) for n in nodes]``, looked up in C (one map of the key, built once)."""
+        found = self._by_key.get(key)
+        if found is None:
+            found = self._by_key[key] = self.by_key(key)
+        return list(map(found.get, nodes))
 
     def by_key(self, key: str) -> dict[str, Any]:
         """id -> that attribute, for every node that has it (built once per key)."""
