@@ -424,6 +424,7 @@ class NodeRows(Mapping):
         self._t = tables
         self._views = {n: _TypeView(tables, n) for n in tables.types("nodes")}
         self._by_key: dict[str, dict[str, Any]] = {}
+        self._maps: dict[str, dict[str, Any]] = {}  # by_key(key, with_none=True), for values
 
     @property
     def _at(self) -> Positions:
@@ -455,13 +456,14 @@ class NodeRows(Mapping):
 
     def values(self, nodes: Iterable[str], key: str) -> list[Any]:
         """``[self.attr(n, key) for n in nodes]``, looked up in C (one map of the key, built once)."""
-        found = self._by_key.get(key)
-        if found is None:
-            found = self._by_key[key] = self.by_key(key)
+        found = self._by_key.get(key) or self._maps.get(key)
+        if found is None:  # None values kept: no filter in Python, the whole map is built in C
+            found = self._maps[key] = self.by_key(key, with_none=True)
         return list(map(found.get, nodes))
 
-    def by_key(self, key: str) -> dict[str, Any]:
-        """id -> that attribute, for every node that has it (built once per key)."""
+    def by_key(self, key: str, with_none: bool = False) -> dict[str, Any]:
+        """id -> that attribute, for every node that has it (or, ``with_none``, every node of a type
+        that has the key, None where a node has no value)."""
         t = self._t
         out: dict[str, Any] = {}
         for type_name in t.types("nodes"):
@@ -473,7 +475,11 @@ class NodeRows(Mapping):
             elif key == "source":
                 out.update(zip(ids, t.sources("nodes", type_name), strict=True))
             elif key in self._views[type_name].keyset:
-                out.update((i, v) for i, v in zip(ids, t.column("nodes", type_name, "p:" + key), strict=True) if v is not None)
+                col = t.column("nodes", type_name, "p:" + key)
+                if with_none:
+                    out.update(zip(ids, col, strict=True))
+                else:
+                    out.update((i, v) for i, v in zip(ids, col, strict=True) if v is not None)
         return out
 
 
