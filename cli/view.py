@@ -43,6 +43,7 @@ def view(
     one_of(kind, VIEWS, "KIND")
     one_of(severity, SEVERITIES, "--severity")
     options: dict[str, Any] = {"as_of": run.date, "show_names": show_names, "config": load_config(config),
+                               "guard": None if show_names else run.guard(),
                                **({"min_severity": severity} if kind == "gaps" else {}),
                                **({"members": members} if kind == "community" else {})}  # fmt: skip
     # the community view reads the shard of its community

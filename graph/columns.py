@@ -380,7 +380,7 @@ class Positions(Mapping):
     """
 
     def __init__(self, ids: dict[str, list[str]]):
-        self._maps = [(t, dict(zip(col, range(len(col))))) for t, col in ids.items()]
+        self._maps = [(t, dict(zip(col, range(len(col)), strict=True))) for t, col in ids.items()]
 
     def __getitem__(self, n: str) -> tuple[str, int]:
         for t, m in self._maps:

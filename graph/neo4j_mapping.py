@@ -249,6 +249,8 @@ def node_record(row: NodeRow, personal: bool = False, guard: NameGuard | None = 
     name_sensitive, spec = _node_spec(row.type, personal) if row.type in LABELS else (None, ())
     props: dict[str, Any] = {}
     name = _string(_shown(row.name, name_sensitive, personal)) if row.name is not None else None
+    if name is not None and guard is not None and not personal and name_sensitive is None:
+        name = guard(name)  # a member's name inside a unit's (张小华便利店), a number
     if name is not None:
         props["name"] = name
     values = row.props

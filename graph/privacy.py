@@ -7,10 +7,11 @@ names masked inside free text too (a note that says 联系人张小华).
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable
 from typing import Any
 
-__all__ = ["mask_name", "NameGuard", "LazyGuard", "looks_like_name", "SURNAMES"]
+__all__ = ["mask_name", "mask_numbers", "shown_name", "NameGuard", "LazyGuard", "looks_like_name", "SURNAMES"]
 
 # The commonest Chinese surnames (about nine in ten people bear one of them) and the compound ones:
 # what tells a personal name in a cell where no name belongs (a roster whose columns slipped).
@@ -44,10 +45,85 @@ def mask_name(name: str) -> str:
     return name[0] + "*" * (len(name) - 2) + name[-1]
 
 
+# One separator people put between the groups of a number: a space, a dash, a dot.
+_SEP = r"[ \-.\u00a0\u2010-\u2015\u2212]?"
+_KINDS = [(kind, re.compile(r"(?<![0-9A-Za-z])" + pattern + r"(?![0-9])")) for kind, pattern in (
+    ("id18", rf"[1-9](?:{_SEP}[0-9]){{16}}{_SEP}[0-9Xx](?![A-Za-z])"),  # an ID number: 18 characters
+    ("id15", rf"[1-9](?:{_SEP}[0-9]){{14}}"),  # the old 15 digits
+    ("mobile", rf"(?:\+?86{_SEP}|\(\+?86\){_SEP})?1{_SEP}[3-9](?:{_SEP}[0-9]){{9}}"),  # a mobile, maybe +86
+    ("landline", rf"(?:[(（]0[0-9]{{2,3}}[)）]|0[0-9]{{2,3}}){_SEP}[0-9]{{3,4}}{_SEP}[0-9]{{4}}"),  # (0888)5123456
+)]  # fmt: skip
+_START = re.compile(r"(?<![0-9A-Za-z])[+(（0-9]")  # where a number can begin
+_ID_WEIGHTS = [2 ** (17 - i) % 11 for i in range(17)]
+
+
+def _id_checks(digits: str) -> bool:
+    """An 18-character ID number's check character is right (ISO 7064 MOD 11-2)."""
+    return "10X98765432"[sum(int(c) * w for c, w in zip(digits[:17], _ID_WEIGHTS, strict=True)) % 11] == digits[17]
+
+
+def _plausible(kind: str, text: str) -> bool:
+    """Whether a match is a number, not digits of several that stand side by side: written with no
+    separator, a shape is enough; with separators an ID number must check and its birth date be a
+    date (530702003003 530702003004, two area codes, are no ID number)."""
+    if text.isdigit() or (text[:-1].isdigit() and text[-1] in "Xx"):
+        return True
+    digits = re.sub(r"[^0-9Xx]", "", text).upper()
+    if kind == "id18":
+        return _id_checks(digits) and _date_like(digits[6:14])
+    if kind == "id15":
+        return _date_like("19" + digits[6:12])
+    return True  # a mobile or a landline with its separators: the shape is specific enough
+
+
+def _date_like(yyyymmdd: str) -> bool:
+    return "1900" <= yyyymmdd[:4] <= "2099" and "01" <= yyyymmdd[4:6] <= "12" and "01" <= yyyymmdd[6:] <= "31"
+
+
+def mask_numbers(text: str) -> str:
+    """``text`` with every ID number and phone number in it replaced by ***, also when written with
+    spaces, dashes, dots or brackets.
+
+    >>> mask_numbers("电话 139 1234 5678、139-1234-5678、(0888)5123456、+86 136 0000 2222")
+    '电话 ***、***、***、***'
+    >>> mask_numbers("身份证 5307 0219 8001 0101 9X，编码 530702003003 530702003004，面积 150.5")
+    '身份证 ***，编码 530702003003 530702003004，面积 150.5'
+    """
+    if not any(c.isdigit() for c in text):
+        return text
+    out, pos = [], 0
+    for start in _START.finditer(text):
+        at = start.start()
+        if at < pos:
+            continue
+        for kind, pattern in _KINDS:  # at each place the longest kind that is a number
+            m = pattern.match(text, at)
+            if m is not None and _plausible(kind, m.group(0)):
+                out += (text[pos:at], "***")
+                pos = m.end()
+                break
+    if not out:
+        return text
+    out.append(text[pos:])
+    return "".join(out)
+
+
+def shown_name(name: str, person: bool, guard: Callable[[str], str] | None = None) -> str:
+    """An entity's name as outputs show it: a person's masked (张*华); another's with the people's
+    names and the numbers inside it masked by ``guard`` (张小华便利店 shows 张*华便利店).
+
+    >>> shown_name("张小华", True), shown_name("张小华便利店", False, NameGuard(["张小华"]))
+    ('张*华', '张*华便利店')
+    """
+    if person:
+        return mask_name(name)
+    return guard(name) if guard is not None else mask_numbers(name)
+
+
 class NameGuard:
     """Masks the given people's names wherever free text carries them (a note that says
-    联系人张小华 shows 联系人张*华). Longest name first at each place; a Latin-letter name only
-    as a whole word.
+    联系人张小华 shows 联系人张*华), and ID and phone numbers (:func:`mask_numbers`). Longest name
+    first at each place; a Latin-letter name only as a whole word.
 
     >>> guard = NameGuard(["张小华", "欧阳小华"])
     >>> guard("请欧阳小华与张小华联系")
@@ -70,10 +146,8 @@ class NameGuard:
         self.names = stripped  # each name of two characters or more, once (never changed)
         self._lengths = sorted(lengths, reverse=True)
 
-    def __bool__(self) -> bool:
-        return bool(self.names)
-
     def __call__(self, text: str) -> str:
+        text = mask_numbers(text)
         if not self.names:
             return text
         out, i, start, end = [], 0, 0, len(text)

@@ -19,7 +19,8 @@ import networkx as nx
 from dangjian.graph.build import node_attrs
 from dangjian.graph.columns import Tables, containing, search_keys
 from dangjian.graph.hanzi import pinyin_keys, simplified
-from dangjian.graph.privacy import NameGuard, mask_name
+from dangjian.graph.privacy import LazyGuard, NameGuard, mask_name
+from dangjian.graph.privacy import shown_name as _shown
 from dangjian.graph.roles import LEADS, MEMBER, MEMBER_OF, ORG
 from dangjian.graph.schema import model
 from dangjian.queries.index import GraphIndex
@@ -34,10 +35,12 @@ PEOPLE = model().people  # the schema's person types
 PINYIN_TYPES = frozenset(model().nodes) - PEOPLE
 
 
-def shown_name(g: nx.MultiDiGraph, n: str) -> str:
+def shown_name(g: nx.MultiDiGraph, n: str, guard: Callable[[str], str] | None = None) -> str:
+    """``n``'s name as outputs show it (:func:`~dangjian.graph.privacy.shown_name`; ``guard``:
+    :func:`name_guard` of ``g`` unless given)."""
     d = g.nodes[n]
-    name = str(d.get("name", n))
-    return mask_name(name) if model().is_person(d.get("type")) else name
+    person = model().is_person(d.get("type"))
+    return _shown(str(d.get("name", n)), person, guard if guard is not None or person else name_guard(g))
 
 
 def name_guard(g: nx.MultiDiGraph | Tables) -> NameGuard:
@@ -96,7 +99,8 @@ def find(g: nx.MultiDiGraph | Tables, text: str, *, limit: int = 20, lang: str |
                 scored.append((score, len(name), n, t, name))
     scored.sort(key=lambda s: s[:3])
     shown = [(n, t, name or n) for _, _, n, t, name in scored[:limit]]
-    return [{"id": n, "type": t, "type_label": _type_label(t, lang), "name": mask_name(name) if person(t) else name}
+    guard = LazyGuard(lambda: name_guard(g))
+    return [{"id": n, "type": t, "type_label": _type_label(t, lang), "name": _shown(name, person(t), guard)}
             for n, t, name in shown]  # fmt: skip
 
 
@@ -161,6 +165,8 @@ def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str | None = No
     lang = choose(lang)
     n = resolve(g, text)
     ix = GraphIndex(g, as_of)
+    if guard is None:  # free text and names may name people: masked like their names
+        guard = LazyGuard(lambda: name_guard(g))
     d = g.nodes[n]
     t = d.get("type")
     m = model()
@@ -180,8 +186,6 @@ def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str | None = No
         elif hidden.get(key) == "mask":
             value = mask_name(value)
         elif isinstance(value, str):
-            if guard is None:  # free text may name people: masked like their names
-                guard = name_guard(g)
             value = guard(value)
         props[(prop.label(lang) if prop else key)] = value
     if t == ORG:
@@ -198,7 +202,7 @@ def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str | None = No
             other = v if direction == "out" else u
             label = m.edge(e["type"]).label(lang) if e["type"] in m.edges else e["type"]
             key = label if direction == "out" else text_of("cli.show.from", lang, relation=label)
-            neighbours.setdefault(key, []).append({"id": other, "name": shown_name(g, other),
+            neighbours.setdefault(key, []).append({"id": other, "name": shown_name(g, other, guard),
                                                    "type": _label(g, other, lang)})  # fmt: skip
     findings = []
     if with_findings:
@@ -209,10 +213,10 @@ def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str | None = No
         "id": n,
         "type": t,
         "type_label": _label(g, n, lang),
-        "name": shown_name(g, n),
+        "name": shown_name(g, n, guard),
         "area_path": ix.area_path(n),
         "properties": props,
-        "org_chain": [{"id": o, "name": shown_name(g, o)} for o in chain],
+        "org_chain": [{"id": o, "name": shown_name(g, o, guard)} for o in chain],
         "neighbours": neighbours,
         "findings": findings,
         "source": list(d.get("source") or []),
@@ -231,21 +235,21 @@ def path(g: nx.MultiDiGraph | Tables, a: str, b: str, *, lang: str | None = None
         raise NotFound("lookup.not_connected", a=a, b=b)
     m = model()
     rows = node_attrs(g)
+    guard = LazyGuard(lambda: name_guard(g))
     steps = []
     for u, v in zip(nodes, nodes[1:], strict=False):
         between = [(eid, rel, x, y) for eid, rel, x, y in links(u) if {x, y} == {u, v}]
         forward = any(x == u and y == v for _, _, x, y in between)
         rel = min((eid, r) for eid, r, x, y in between if (x == u) == forward)[1]  # the first edge that way
         label = m.edge(rel).label(lang) if rel in m.edges else rel
-        steps.append({"from": u, "from_name": _shown_row(rows, u), "relation": rel, "relation_label": label,
-                      "forward": forward, "to": v, "to_name": _shown_row(rows, v)})  # fmt: skip
+        steps.append({"from": u, "from_name": _shown_row(rows, u, guard), "relation": rel, "relation_label": label,
+                      "forward": forward, "to": v, "to_name": _shown_row(rows, v, guard)})  # fmt: skip
     return steps
 
 
-def _shown_row(rows: Any, n: str) -> str:
+def _shown_row(rows: Any, n: str, guard: Callable[[str], str]) -> str:
     d = rows[n] if n in rows else {}
-    name = str(d.get("name", n))
-    return mask_name(name) if model().is_person(d.get("type")) else name
+    return _shown(str(d.get("name", n)), model().is_person(d.get("type")), guard)
 
 
 def _links(g: nx.MultiDiGraph | Tables):

@@ -132,6 +132,8 @@ def _place(ix: GraphIndex, entity: str) -> tuple[Any, Any, str | None, list[str]
     name = node.get("name", entity)
     if _name_masked(t):
         name = mask_name(name)
+    elif isinstance(name, str):  # a member's name inside a unit's (张小华便利店), a number
+        name = ix.name_guard()(name)
     return (t, name, *ix.place(entity))
 
 

@@ -26,6 +26,7 @@ import networkx as nx
 from dangjian.graph.build import node_attrs
 from dangjian.graph.columns import NodeRows, Tables
 from dangjian.graph.perf import paused_gc
+from dangjian.graph.privacy import NameGuard
 from dangjian.graph.roles import (
     AGREEMENT,
     ANCHORED_IN,
@@ -434,6 +435,13 @@ class GraphIndex:
         except KeyError:
             value = self._cache[key] = make()
             return value
+
+    def name_guard(self) -> NameGuard:
+        """A :class:`~dangjian.graph.privacy.NameGuard` of the people's names (masks them in free
+        text and inside other entities' names), made once per index."""
+        people = model().people
+        return self.cached("name_guard", lambda: NameGuard(
+            self.values([n for t in self.by_type if t in people for n in self.by_type[t]], "name")))
 
     def orgs_anchored(self, target: str) -> list[str]:
         return self.inn[ANCHORED_IN].get(target, [])

@@ -18,14 +18,14 @@ False
 from __future__ import annotations
 
 import operator
-import re
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from typing import Any
 
 import networkx as nx
 
 from dangjian.graph.build import node_attrs
-from dangjian.graph.privacy import NameGuard, mask_name
+from dangjian.graph.privacy import mask_name, mask_numbers
 from dangjian.graph.schema import model
 from dangjian.queries.explore import PEOPLE, name_guard, pinyin_keys
 from dangjian.queries.findings import Finding
@@ -60,7 +60,7 @@ class Canvas:
     from the schema, people masked unless ``show_names``; ID and phone numbers never copied."""
 
     def __init__(self, g: nx.MultiDiGraph, *, lang: str | None = None, findings: list[Finding] | None = None,
-                 show_names: bool = False, paths: Any = None):  # fmt: skip
+                 show_names: bool = False, paths: Any = None, guard: Callable[[str], str] | None = None):  # fmt: skip
         self.g, self.lang, self.show_names = g, choose(lang), show_names
         # the node attribute dicts (networkx's own, read only): no view object per lookup
         self._nd: dict[Any, dict[str, Any]] = node_attrs(g)
@@ -95,16 +95,18 @@ class Canvas:
         self._shown_cache: dict[str | None, dict[str, tuple[str, Any, bool]]] = {}
         self._type_labels: dict[str | None, str] = {}
         self._edge_labels: dict[str, str] = {}
-        self._guard: NameGuard | None = None
+        self._guard: Callable[[str], str] | None = guard
 
     # -- names and facts ------------------------------------------------------------------------
     def name(self, n: str) -> str:
         d = self._nd[n]
         raw = d.get("name")
         name = str(n) if raw is None or raw != raw or raw == "" else str(raw)  # raw != raw: NaN
-        if d.get("type") in PEOPLE and not self.show_names:
+        if self.show_names:
+            return redact(name)
+        if d.get("type") in PEOPLE:
             return mask_name(name)
-        return redact(name)
+        return self.guard(name)  # a member's name inside a unit's (张小华便利店), a number
 
     def type_label(self, t: str | None) -> str:
         found = self._type_labels.get(t)
@@ -266,13 +268,7 @@ class Canvas:
                 for g in used if g in styles]  # fmt: skip
 
 
-# ID numbers (18 or 15 digits), mobile and landline numbers, wherever free text carries them
-_SECRETS = re.compile(r"(?<![0-9])(?:[1-9][0-9]{16}[0-9Xx]|[1-9][0-9]{14}|1[3-9][0-9]{9}|0[0-9]{2,3}-?[0-9]{7,8})(?![0-9])")
-
-
-def redact(text: str) -> str:
-    """``text`` with anything shaped like an ID or phone number replaced by ***."""
-    return _SECRETS.sub("***", text)
+redact = mask_numbers  # ID and phone numbers, also written with separators, wherever free text carries them
 
 
 def _finding_order(f: Finding) -> tuple[int, str]:

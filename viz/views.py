@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from typing import Any
 
 import networkx as nx
@@ -62,20 +63,25 @@ UPPER_LEVELS = ("province", "city", "district", "street", "township", *sorted(CO
 PARTNER_RULES = ("community-few-partners", "community-single-partner")
 
 
+Guard = Callable[[str], str]
+
+
 class ViewError(DangjianError):
     """A view that cannot be built or written as asked."""
 
 
 def _start(g: nx.MultiDiGraph, as_of, lang: str | None, show_names: bool, config: dict | None = None,
-           min_severity: str | None = None, ordered: bool = False) -> tuple[GraphIndex, Canvas]:  # fmt: skip
+           min_severity: str | None = None, ordered: bool = False, guard: Guard | None = None,
+           ) -> tuple[GraphIndex, Canvas]:  # fmt: skip
     """The index and a canvas holding the findings (``ordered``: in run_rules's order, for a view
     that lists entities in the order of their first finding; the canvas orders each entity's own),
-    in ``lang`` (default: the language in use)."""
+    in ``lang`` (default: the language in use). ``guard`` masks people's names and numbers in free
+    text and other names (default: the people of ``g``; give the workspace's when ``g`` is a shard)."""
     lang = choose(lang)
     ix = GraphIndex(g, as_of)
     findings = run_rules(g, as_of=ix.as_of, lang=lang, config=config, min_severity=min_severity, index=ix,
                          ordered=ordered)  # fmt: skip
-    return ix, Canvas(g, lang=lang, findings=findings, show_names=show_names, paths=ix.area_path)
+    return ix, Canvas(g, lang=lang, findings=findings, show_names=show_names, paths=ix.area_path, guard=guard)
 
 
 def _roots(ix: GraphIndex, area: str | None) -> list[str]:
@@ -123,11 +129,11 @@ def _upper_tree(ix: GraphIndex, c: Canvas, roots: list[str], communities: list[s
 
 @paused_gc()  # thousands of small dicts and lists, no cycles: see dangjian.graph.perf
 def overview(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str | None = None,
-             show_names: bool = False, config: dict | None = None) -> View:  # fmt: skip
+             show_names: bool = False, config: dict | None = None, guard: Guard | None = None) -> View:  # fmt: skip
     """The area tree of ``area`` (default: everything) down to its communities, each community
     with the organizations anchored in it; communities coloured by the worst finding inside them
     and sized by the members living there."""
-    ix, c = _start(g, as_of, lang, show_names, config)
+    ix, c = _start(g, as_of, lang, show_names, config, guard=guard)
     lang = c.lang
     roots = _roots(ix, area)
     communities = [x for r in roots for x in ix.area_subtree(r) if ix.attr(x, "level") in COMMUNITY_LEVELS]
@@ -183,10 +189,10 @@ def _layout_parent_org(ix: GraphIndex, c: Canvas, o: str, fallback: str | None) 
 
 @paused_gc()
 def community(g: nx.MultiDiGraph, target: str, *, as_of=None, lang: str | None = None, show_names: bool = False,
-              members: bool = False, config: dict | None = None) -> View:  # fmt: skip
+              members: bool = False, config: dict | None = None, guard: Guard | None = None) -> View:  # fmt: skip
     """One community: its areas, organizations, units, partners, agreements, posts and members
     (totals by situation; one node per member with ``members=True``)."""
-    ix, c = _start(g, as_of, lang, show_names, config)
+    ix, c = _start(g, as_of, lang, show_names, config, guard=guard)
     lang = c.lang
     com = resolve(g, target, types=[AREA])
     if ix.attr(com, "level") not in COMMUNITY_LEVELS:
@@ -291,10 +297,10 @@ def _agreements(ix: GraphIndex, c: Canvas, com: str, orgs: list[str]) -> None:
 
 @paused_gc()
 def tree(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str | None = None,
-         show_names: bool = False, config: dict | None = None) -> View:  # fmt: skip
+         show_names: bool = False, config: dict | None = None, guard: Guard | None = None) -> View:  # fmt: skip
     """The organizations of an area (anchored in it, below it or in its units) and all they lead,
     laid out as the leadership tree."""
-    ix, c = _start(g, as_of, lang, show_names, config)
+    ix, c = _start(g, as_of, lang, show_names, config, guard=guard)
     lang = c.lang
     roots = _roots(ix, area)
     areas = [x for r in roots for x in ix.area_subtree(r)]
@@ -314,11 +320,11 @@ def tree(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str |
 
 @paused_gc()
 def coconstruction(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str | None = None,
-                   show_names: bool = False, config: dict | None = None) -> View:  # fmt: skip
+                   show_names: bool = False, config: dict | None = None, guard: Guard | None = None) -> View:  # fmt: skip
     """Communities of an area and their partner units (agreements in force), coloured by the
     findings of the partner rules (community-few-partners, community-single-partner): a community
     the rules pass is green."""
-    ix, c = _start(g, as_of, lang, show_names, config)
+    ix, c = _start(g, as_of, lang, show_names, config, guard=guard)
     lang = c.lang
     roots = _roots(ix, area)
     communities = [x for r in roots for x in ix.area_subtree(r) if ix.attr(x, "level") in COMMUNITY_LEVELS]
@@ -345,12 +351,12 @@ def coconstruction(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, l
 
 @paused_gc()
 def gaps(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str | None = None, show_names: bool = False,
-         config: dict | None = None, min_severity: str | None = None) -> View:  # fmt: skip
+         config: dict | None = None, min_severity: str | None = None, guard: Guard | None = None) -> View:  # fmt: skip
     """Only the entities with findings (at ``min_severity`` or above), each under its community,
     with the area chain above for context."""
     if min_severity is not None and min_severity not in SEVERITIES:
         raise ViewError("view.bad_severity", choices=", ".join(SEVERITIES))
-    ix, c = _start(g, as_of, lang, show_names, config, min_severity, ordered=True)
+    ix, c = _start(g, as_of, lang, show_names, config, min_severity, ordered=True, guard=guard)
     lang = c.lang
     roots = _roots(ix, area)
     inside = {x for r in roots for x in ix.area_subtree(r)}
