@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import functools
 import sqlite3
-from typing import Any
+from typing import Annotated, Any
 
 import typer
 
@@ -31,6 +31,26 @@ app = typer.Typer(
     pretty_exceptions_enable=False,
     rich_markup_mode=None,
 )
+
+
+def _version(value: bool) -> None:
+    if value:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            found = version("dangjian")
+        except PackageNotFoundError:  # run from a tree that is not installed
+            found = "?"
+        typer.echo(f"dangjian {found}")
+        raise typer.Exit(0)
+
+
+@app.callback()
+def _top(
+    show_version: Annotated[bool, typer.Option("--version", help="help.opt.version", callback=_version,
+                                               is_eager=True)] = False,  # fmt: skip
+) -> None:
+    """help.app"""
 
 
 def command(name: str | None = None, *, on: typer.Typer | None = None, shared: tuple[str, ...] = ()):

@@ -45,8 +45,8 @@ def gaps(
     from dangjian.queries.formats import at_least, findings_csv, findings_md
 
     fmt = "json" if run.as_json else one_of(fmt, FORMATS, "--format")
-    one_of(severity, SEVERITIES, "--severity")
-    one_of(fail_on, SEVERITIES, "--fail-on")
+    severity = one_of(severity, SEVERITIES, "--severity", labels="severity.")
+    fail_on = one_of(fail_on, SEVERITIES, "--fail-on", labels="severity.")
     findings = _findings(run, area, config, rule_ids, severity, shard_level, shard_size, fmt == "table")
     summary = summarize(findings)
     if fmt == "json":

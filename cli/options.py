@@ -165,8 +165,15 @@ def _date(value: str | None) -> str:
         return date.today().isoformat()
     try:
         iso = date.fromisoformat(value).isoformat()
-    except ValueError:
-        raise typer.BadParameter(t("cli.bad_date", value=value), param_hint="--as-of") from None
+    except ValueError:  # as the rosters write dates: 2026/11/22, 2026年11月22日, 20261122
+        from dangjian.loaders.normalize import BadValue, parse_date
+
+        try:
+            iso = parse_date(value)
+        except BadValue:
+            iso = None
+        if not isinstance(iso, str):  # unreadable, or a year alone
+            raise typer.BadParameter(t("cli.bad_date", value=value), param_hint="--as-of") from None
     if not DATE_RANGE[0] <= iso <= DATE_RANGE[1]:
         raise DangjianError("cli.date_out_of_range", date=iso, lo=DATE_RANGE[0], hi=DATE_RANGE[1])
     return iso
@@ -192,9 +199,16 @@ def with_shared(fn: Callable[..., Any], bundles: tuple[str, ...]) -> Callable[..
     return command
 
 
-def one_of(value: str | None, choices: typing.Iterable[str], hint: str) -> str | None:
-    """``value`` if it is None or one of ``choices``; else a usage error on option ``hint``."""
+def one_of(value: str | None, choices: typing.Iterable[str], hint: str, labels: str | None = None) -> str | None:
+    """``value`` if it is None or one of ``choices``, or the choice whose label (the wording
+    ``labels`` + choice, in either language) it is: ``--severity 高`` is ``high``; else a usage error
+    on option ``hint``."""
     choices = list(choices)
-    if value is not None and value not in choices:
-        raise typer.BadParameter(t("cli.use_one_of", choices=", ".join(choices)), param_hint=hint)
-    return value
+    if value is None or value in choices:
+        return value
+    if labels is not None:
+        for c in choices:
+            if value.strip().lower() in {t(labels + c, lang).lower() for lang in LANGS}:
+                return c
+    shown = choices if labels is None else [f"{c}（{t(labels + c)}）" for c in choices]
+    raise typer.BadParameter(t("cli.use_one_of", choices=", ".join(shown)), param_hint=hint)

@@ -41,7 +41,7 @@ def view(
     from dangjian.viz import VIEWS, build_view, write_view
 
     one_of(kind, VIEWS, "KIND")
-    one_of(severity, SEVERITIES, "--severity")
+    severity = one_of(severity, SEVERITIES, "--severity", labels="severity.")
     options: dict[str, Any] = {"as_of": run.date, "show_names": show_names, "config": load_config(config),
                                "guard": None if show_names else run.guard(),
                                **({"min_severity": severity} if kind == "gaps" else {}),

@@ -98,6 +98,7 @@ def find(g: nx.MultiDiGraph | Tables, text: str, *, limit: int = 20, lang: str |
             if score is not None:
                 scored.append((score, len(name), n, t, name))
     scored.sort(key=lambda s: s[:3])
+    scored = _ties_by_relations(g, scored, limit)
     shown = [(n, t, name or n) for _, _, n, t, name in scored[:limit]]
     guard = LazyGuard(lambda: name_guard(g))
     return [{"id": n, "type": t, "type_label": _type_label(t, lang), "name": _shown(name, person(t), guard)}
@@ -250,6 +251,21 @@ def path(g: nx.MultiDiGraph | Tables, a: str, b: str, *, lang: str | None = None
 def _shown_row(rows: Any, n: str, guard: Callable[[str], str]) -> str:
     d = rows[n] if n in rows else {}
     return _shown(str(d.get("name", n)), model().is_person(d.get("type")), guard)
+
+
+def _ties_by_relations(g: nx.MultiDiGraph | Tables, scored: list[tuple], limit: int) -> list[tuple]:
+    """Equally good matches (same kind of match, names as long) that reach the first ``limit``: the
+    one with more relations first (祥云社区, with its organizations and grids, before 新义社区, an
+    official area nothing else names: both xysq), then by id. Relations are counted for those only."""
+    tied: dict[tuple, int] = {}
+    for i, s in enumerate(scored[:limit]):
+        if (i and scored[i - 1][:2] == s[:2]) or (i + 1 < len(scored) and scored[i + 1][:2] == s[:2]):
+            tied[s[:2]] = tied.get(s[:2], 0) + 1
+    if not tied:
+        return scored
+    links = _links(g)
+    degree = {s[2]: len(links(s[2])) for s in scored if s[:2] in tied}
+    return sorted(scored, key=lambda s: (s[0], s[1], -degree.get(s[2], 0), s[2]))
 
 
 def _links(g: nx.MultiDiGraph | Tables):

@@ -199,3 +199,23 @@ def test_rules_lists_citations_and_thresholds():
     assert "支部工作条例" in rules["branch-too-large"]["cite"]
     r = runner.invoke(app, ["rules", "--lang", "en"])
     assert "community-without-org" in r.stdout
+
+
+def test_severity_by_its_label_dates_as_rosters_write_them_and_the_version(tmp_path):
+    db = tmp_path / "w.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["load", str(Path(__file__).resolve().parent.parent / "examples" / "xianghe"), "--db", str(db)]).exit_code == 0
+    iso = runner.invoke(app, ["gaps", "--severity", "high", "--as-of", "2026-11-22", "--format", "json", "--db", str(db)])
+    for severity, date in (("高", "2026/11/22"), ("High", "2026年11月22日"), ("high", "20261122")):
+        r = runner.invoke(app, ["gaps", "--severity", severity, "--as-of", date, "--format", "json", "--db", str(db)])
+        assert r.exit_code == 0 and r.stdout == iso.stdout, (severity, date, r.output)
+    r = runner.invoke(app, ["gaps", "--fail-on", "高", "--as-of", "2026/11/22", "--db", str(db)])
+    assert r.exit_code == 4 and "高" in r.stdout
+    r = runner.invoke(app, ["gaps", "--severity", "很高", "--db", str(db)])
+    assert r.exit_code == 2 and "high（高）" in r.stderr
+    r = runner.invoke(app, ["gaps", "--as-of", "2026", "--db", str(db)])
+    assert r.exit_code == 2 and "2026" in r.stderr and "Traceback" not in r.output
+    r = runner.invoke(app, ["--version"])
+    assert r.exit_code == 0 and r.stdout.startswith("dangjian ") and r.stdout.split()[1][0].isdigit()
+    r = runner.invoke(app, ["--help"])
+    assert all(f"{code} " in r.stdout for code in ("0", "1", "2", "3", "4", "70", "130")) and "退出码" in r.stdout

@@ -201,3 +201,20 @@ def test_pinyin_keys_match_the_plain_rule():
         assert pinyin_keys(name) == _pinyin_reference(name)
 
     check()
+
+
+def test_find_puts_the_entity_with_more_relations_first_among_equal_matches(example, tmp_path):
+    db, g = example
+    g2 = g.copy()
+    g2.add_node("530702002002", type="Area", name="新义社区", level="community")  # xysq too, and no relations
+    hits = find(g2, "xysq")
+    assert [h["name"] for h in hits[:2]] == ["祥云社区", "新义社区"]
+    # the same through the workspace's columns, with the official areas loaded before the rosters
+    db2 = tmp_path / "tour.db"
+    r = CliRunner().invoke(app, ["load-divisions", "--region", "5307", "--db", str(db2)])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(app, ["load", str(EXAMPLES / "xianghe"), "--db", str(db2)])
+    assert r.exit_code == 0, r.output
+    r = CliRunner().invoke(app, ["find", "xysq", "--json", "--db", str(db2)])
+    names = [h["name"] for h in json.loads(r.stdout)]
+    assert names[0] == "祥云社区" and "新义社区" in names
