@@ -133,7 +133,11 @@ class NameGuard:
     """
 
     def __init__(self, names: Iterable[Any]):
-        distinct = set(names)  # a city's names: set and map run in C, no Python loop per name
+        names = list(names)
+        try:
+            distinct = set(names)  # a city's names: set and map run in C, no Python loop per name
+        except TypeError:  # a value that is no text (a list) among them
+            distinct = {x for x in names if isinstance(x, str)}
         distinct.discard(None)
         try:
             stripped = set(map(str.strip, distinct))
