@@ -27,11 +27,14 @@ demo: $(VENV)/.installed
 	$(DJ) view tree --db $(DEMO)/dangjian.db -o $(DEMO)/tree.html
 	$(DJ) view coconstruction --db $(DEMO)/dangjian.db -o $(DEMO)/coconstruction.html
 	$(DJ) view gaps --db $(DEMO)/dangjian.db -o $(DEMO)/gaps.html
+	$(DJ) report --area 祥和街道 --db $(DEMO)/dangjian.db -o $(DEMO)/祥和街道工作报告.docx
+	$(DJ) gaps --db $(DEMO)/dangjian.db --format xlsx -o $(DEMO)/问题清单.xlsx
 	@echo "== 2. A whole city: the official areas of 丽江市 with a generated Party-building layer =="
 	$(DJ) synth --region 5307 --preset lijiang --seed 1 -o $(DEMO)/lijiang
 	$(DJ) load $(DEMO)/lijiang --db $(DEMO)/lijiang.db --rejects $(DEMO)/rejects-lijiang.csv
 	$(DJ) gaps --db $(DEMO)/lijiang.db --severity high --limit 10
 	$(DJ) stats --db $(DEMO)/lijiang.db --report
+	$(DJ) report --db $(DEMO)/lijiang.db -o $(DEMO)/丽江市工作报告.xlsx
 	$(DJ) view overview --db $(DEMO)/lijiang.db -o $(DEMO)/lijiang-overview.html
 	@echo "== 3. At the size of the 2011 report (49 communities): the statistics are the report's figures =="
 	$(DJ) synth --region 5307 --preset lijiang --communities 49 --seed 1 -o $(DEMO)/lijiang-2011

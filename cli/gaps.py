@@ -24,7 +24,8 @@ from dangjian.wording import t, texts
 if TYPE_CHECKING:  # the queries load on a command's first use, not on every start
     from dangjian.queries.findings import Finding
 
-FORMATS = ("table", "json", "csv", "md")
+FORMATS = ("table", "json", "csv", "md", "xlsx")
+OutputOpt = Annotated[Path | None, typer.Option("-o", "--output", help="help.gaps.output", show_default=False)]
 
 
 @command(shared=("backend", "as_of", "lang", "json"))
@@ -39,24 +40,59 @@ def gaps(
     limit: Annotated[int, typer.Option("--limit", help="help.gaps.limit")] = 50,
     shard_level: ShardOpt = "street",
     shard_size: ShardSizeOpt = 5_000,
+    output: OutputOpt = None,
 ) -> None:
     """Coverage gaps and rule breaches, each with the regulation it breaks and what to do."""
     from dangjian.queries import SEVERITIES, summarize
     from dangjian.queries.formats import at_least, findings_csv, findings_md
 
-    fmt = "json" if run.as_json else one_of(fmt, FORMATS, "--format")
+    fmt = "json" if run.as_json and fmt != "xlsx" else one_of(fmt, FORMATS, "--format")
+    _check_output(fmt, output, ("csv", "md", "xlsx"), "问题清单.xlsx")
     severity = one_of(severity, SEVERITIES, "--severity", labels="severity.")
     fail_on = one_of(fail_on, SEVERITIES, "--fail-on", labels="severity.")
     findings = _findings(run, area, config, rule_ids, severity, shard_level, shard_size, fmt == "table")
     summary = summarize(findings)
-    if fmt == "json":
+    if fmt == "xlsx":
+        from dangjian.report.work import gaps_workbook
+
+        g, root = run.graph_for(area=area)
+        _write_workbook(run, output, gaps_workbook(g, findings, root or area, as_of=run.date))
+    elif fmt == "json":
         emit_json({"as_of": run.date, "summary": summary, "findings": findings})
     elif fmt in ("csv", "md"):
-        sys.stdout.write(findings_csv(findings) if fmt == "csv" else findings_md(findings))
+        text = findings_csv(findings) if fmt == "csv" else findings_md(findings)
+        if output is None:
+            sys.stdout.write(text)
+        else:
+            from dangjian.graph.fileio import atomic_write_text
+
+            atomic_write_text(output, text)
+            out.print(t("cli.file_written", path=output, what=t("cli.md.total", n=len(findings))), markup=False)
     else:
         _print_findings(findings, summary, run.lang, limit)
     if fail_on is not None and at_least(findings, fail_on):
         raise typer.Exit(4)
+
+
+def _check_output(fmt: str, output: Path | None, allowed: tuple[str, ...], example: str) -> None:
+    """``-o`` goes with the formats that write a file; xlsx needs it (a workbook is no text for a
+    terminal)."""
+    if fmt == "xlsx" and output is None:
+        raise typer.BadParameter(t("cli.needs_output", fmt=fmt, example=example), param_hint="--format")
+    if output is not None and fmt not in allowed:
+        raise typer.BadParameter(t("cli.use_one_of", choices=", ".join(allowed)), param_hint="--format")
+    if output is not None and output.is_dir():
+        raise typer.BadParameter(t("view.is_folder", path=output, example=example), param_hint="-o")
+
+
+def _write_workbook(run: Run, output: Path, tables: list) -> None:
+    from dangjian.report.xlsx import write_xlsx
+
+    write_xlsx(output, tables)
+    names = [tb.title for tb in tables]
+    run.output({"path": str(output), "bytes": output.stat().st_size, "sheets": names},
+               lambda: out.print(t("cli.file_written", path=output, what=t("cli.sheets", names="、".join(names))),
+                                 markup=False))  # fmt: skip
 
 
 def _findings(run: Run, area: str | None, config: Path | None, rules: list[str] | None, severity: str | None,
@@ -136,11 +172,20 @@ def stats(
     run: Run,
     area: AreaOpt = None,
     report: Annotated[bool, typer.Option("--report", help="help.stats.report")] = False,
+    fmt: Annotated[str, typer.Option("--format", help="help.stats.format")] = "table",
+    output: Annotated[Path | None, typer.Option("-o", "--output", help="help.stats.output", show_default=False)] = None,
 ) -> None:
     """Organizations, members and coverage rates of an area."""
     from dangjian.queries.stats import area_stats, report_paragraph
 
+    fmt = one_of(fmt, ("table", "xlsx"), "--format")
+    _check_output(fmt, output, ("xlsx",), "统计.xlsx")
     g, root = run.graph_for(area=area)
+    if fmt == "xlsx":
+        from dangjian.report.work import stats_workbook
+
+        _write_workbook(run, output, stats_workbook(g, root or area, as_of=run.date))
+        return
     data = area_stats(g, root or area, as_of=run.date)
     if report:
         paragraph = report_paragraph(data)

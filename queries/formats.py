@@ -36,11 +36,18 @@ def _cell(f: Finding, key: str) -> str:
     return str(v)
 
 
-def findings_csv(findings: Sequence[Finding]) -> str:
-    """One row per finding under :data:`FINDING_COLUMNS`."""
+#: the CSV's headers: the columns' names in the reports' words
+_CSV_HEADERS = {"severity": "severity", "rule": "rule", "title": "title", "entity": "entity", "entity_type": "type",
+                "name": "name", "area_path": "path", "facts": "facts", "action": "action", "cite": "cite"}  # fmt: skip
+
+
+def findings_csv(findings: Sequence[Finding], lang: str | None = None) -> str:
+    """One row per finding, the columns of :data:`FINDING_COLUMNS` headed in ``lang`` (default: the
+    language in use), after a byte-order mark: Excel and WPS then read the file as UTF-8."""
     buf = io.StringIO()
+    buf.write("\ufeff")
     w = csv.writer(buf)
-    w.writerow(FINDING_COLUMNS)
+    w.writerow([t(f"handup.col_{_CSV_HEADERS[k]}", lang) for k in FINDING_COLUMNS])
     for f in findings:  # a spreadsheet runs none of it as a formula, a terminal sees no control
         w.writerow([spreadsheet_cell(printable(_cell(f, k))) for k in FINDING_COLUMNS])
     return buf.getvalue()

@@ -153,7 +153,7 @@ def test_gaps_formats_and_fail_on(tmp_path):
     assert data["summary"]["total"] == len(data["findings"])
     r = runner.invoke(app, [*base, "--format", "csv", "--severity", "high"])
     lines = r.stdout.strip().splitlines()
-    assert lines[0].startswith("severity,rule") and len(lines) == 4
+    assert lines[0].startswith("\ufeff级别,规则") and len(lines) == 4
     r = runner.invoke(app, [*base, "--format", "md", "--rule", "community-without-org"])
     assert "| 高 | 社区没有党组织 | 彩云社区 (530702003006)" in r.stdout
     r = runner.invoke(app, [*base, "--area", "顺和社区", "--json"])

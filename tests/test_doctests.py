@@ -9,7 +9,8 @@ import pkgutil
 
 import pytest
 
-PACKAGES = ["dangjian.graph", "dangjian.loaders", "dangjian.queries", "dangjian.viz", "dangjian.synth", "dangjian.cli"]
+PACKAGES = ["dangjian.graph", "dangjian.loaders", "dangjian.queries", "dangjian.viz", "dangjian.synth", "dangjian.cli",
+            "dangjian.report"]
 NO_EXAMPLES = {"dangjian.graph.errors", "dangjian.cli.main"}
 MODULES = [m.name for p in PACKAGES for m in pkgutil.iter_modules(importlib.import_module(p).__path__, p + ".")]
 

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-FOLDERS = ["graph", "loaders", "queries", "viz", "cli", "synth"]
+FOLDERS = ["graph", "loaders", "queries", "viz", "cli", "synth", "report"]
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +54,7 @@ def test_fresh_install_imports_dangjian_and_not_generic_names(wheel, tmp_path):
     deps = [p for p in sys.path if p.endswith("site-packages")]
     (site / "deps.pth").write_text("\n".join(deps) + "\n")
     code = ("import dangjian.graph, dangjian.loaders, dangjian.queries, dangjian.viz, dangjian.cli, dangjian.synth;"
+            "import dangjian.report.docx, dangjian.report.xlsx, dangjian.report.work;"
             "import dangjian.graph as g; assert 'site-packages' in g.__file__, g.__file__;"
             "m = g.model(); print(len(m.nodes))")
     out = subprocess.run([py, "-c", code], capture_output=True, text=True, cwd=tmp_path)
@@ -83,6 +84,8 @@ def test_layers_import_one_way():
     assert not uses("loaders", "queries") and not uses("loaders", "viz")
     assert not uses("queries", "loaders") and not uses("queries", "viz")
     assert not any(uses(f, "synth") for f in ("graph", "loaders", "queries", "viz"))  # only the CLI asks for data
+    assert not any(uses(f, "report") for f in ("graph", "loaders", "queries", "viz"))  # reports read the queries
+    assert not uses("report", "cli") and not uses("report", "loaders")
     for folder in FOLDERS:
         bare = {m.split(".")[0] for m in _imports(folder)} & set(FOLDERS)
         assert not bare, f"{folder} imports {bare} without the dangjian prefix"

@@ -27,6 +27,7 @@ from dangjian.cli.main import app
 from dangjian.graph.errors import WorkspaceError
 from dangjian.graph.safe import FORMULA_START
 from dangjian.graph.store import EdgeRow, NodeRow, Workspace
+from dangjian.queries.formats import FINDING_COLUMNS
 from dangjian.wording import t as wording_text
 
 runner = CliRunner()
@@ -704,8 +705,9 @@ def test_gaps_csv_never_starts_a_formula(tmp_path):
     ids = _add_communities(db, FORMULAS)
     r = runner.invoke(app, ["gaps", "--db", str(db), "--format", "csv", "--as-of", AS_OF])
     assert r.exit_code == 0, r.output
-    rows = list(csv.reader(io.StringIO(r.stdout)))
-    header = rows[0]
+    assert r.stdout.startswith("\ufeff")  # the BOM: Excel reads UTF-8
+    rows = list(csv.reader(io.StringIO(r.stdout.removeprefix("\ufeff"))))
+    header = list(FINDING_COLUMNS)  # the columns in this order, headed in Chinese
     for row in rows[1:]:
         for cell in row:
             assert not cell.lstrip(" \u3000").startswith(FORMULA_START), row

@@ -1,0 +1,89 @@
+"""The tables handed up, as plain data: a title, headers and rows of text and numbers, in the
+language asked for. Writers (:mod:`~dangjian.report.xlsx`, :mod:`~dangjian.report.docx`) only lay
+them out.
+
+>>> from dangjian.queries.findings import Finding
+>>> f = Finding("community-without-org", "high", "社区没有党组织", "c1", "Area", "彩云社区", "c1",
+...             ["古城区", "彩云社区"], {"orgs": 0}, "组建党组织", "《条例》第五条")
+>>> t = findings_table([f], "zh")
+>>> t.headers[:4], t.rows[0][:4]
+(['级别', '问题', '对象', '编号'], ['高', '社区没有党组织', '彩云社区', 'c1'])
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from typing import Any
+
+from dangjian.graph.schema import model
+from dangjian.queries.findings import Finding
+from dangjian.queries.registry import SEVERITIES
+from dangjian.wording import choose, t
+
+__all__ = ["Table", "findings_table", "breakdown_table", "stats_table", "kinds_table"]
+
+
+@dataclass
+class Table:
+    """A table to hand up. ``rows`` hold text, whole numbers, decimals or None (an empty cell)."""
+
+    title: str
+    headers: list[str]
+    rows: list[list[Any]] = field(default_factory=list)
+
+
+def _h(key: str, lang: str) -> str:
+    return t(f"handup.col_{key}", lang)
+
+
+def findings_table(findings: Sequence[Finding], lang: str | None = None) -> Table:
+    """One row per finding: severity, finding, entity (people masked, as the findings name them),
+    id, type, area path, facts, action, source, rule."""
+    lang = choose(lang)
+    m = model()
+    head = [_h(k, lang) for k in ("severity", "title", "name", "entity", "type", "path", "facts", "action", "cite",
+                                  "rule")]  # fmt: skip
+    rows = []
+    for f in findings:
+        kind = m.record(f.entity_type).label(lang) if f.entity_type in m.nodes else (f.entity_type or "")
+        facts = json.dumps(f.facts, ensure_ascii=False) if f.facts else ""
+        rows.append([t(f"severity.{f.severity}", lang), f.title, str(f.name), str(f.entity), kind,
+                     ">".join(f.area_path), facts, f.action, f.cite, f.rule])  # fmt: skip
+    return Table(t("handup.sheet_findings", lang), head, rows)
+
+
+def breakdown_table(rows: Sequence[dict[str, Any]], level: str, lang: str | None = None,
+                    with_findings: bool = True) -> Table:  # fmt: skip
+    """The rows of :func:`~dangjian.queries.breakdown.breakdown` (``level``: street or community);
+    without the columns of findings unless ``with_findings``."""
+    lang = choose(lang)
+    sev = [t(f"severity.{s}", lang) for s in SEVERITIES] if with_findings else []
+    head = [_h("street" if level == "street" else "community", lang), _h("path", lang), _h("communities", lang),
+            _h("with_org", lang), _h("rate", lang), _h("orgs", lang), _h("members", lang),
+            *([_h("findings", lang), *sev] if with_findings else [])]  # fmt: skip
+    out = [[r["name"], ">".join(r["path"][:-1]), r["communities"], r["with_org"], r["rate"], r["organizations"],
+            r["members"], *([r["findings_total"], *(r["findings"].get(s, 0) for s in SEVERITIES)]
+                            if with_findings else [])]
+           for r in rows]  # fmt: skip
+    return Table(t("handup.sheet_streets" if level == "street" else "handup.sheet_communities", lang), head, out)
+
+
+def stats_table(stats: dict[str, Any], lang: str | None = None) -> Table:
+    """The figures of :func:`~dangjian.queries.stats.area_stats` as (item, value) rows."""
+    from dangjian.queries.stats import stats_rows
+
+    lang = choose(lang)
+    return Table(t("handup.sheet_stats", lang), [_h("item", lang), _h("value", lang)],
+                 [[label, value] for label, value in stats_rows(stats, lang)])  # fmt: skip
+
+
+def kinds_table(stats: dict[str, Any], lang: str | None = None) -> Table:
+    """The organizations of :func:`~dangjian.queries.stats.area_stats` by kind, in the schema's order."""
+    lang = choose(lang)
+    kinds = model().enums["org_kind"]
+    by_kind = stats["organizations"]["by_kind"]
+    rows = [[kinds.label(k, lang), n] for k in kinds.values if (n := by_kind.get(k))]
+    rows += [[str(k), n] for k, n in by_kind.items() if k not in kinds.values]
+    return Table(t("handup.sheet_kinds", lang), [_h("kind", lang), _h("count", lang)], rows)
