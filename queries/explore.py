@@ -168,6 +168,7 @@ def describe(g: nx.MultiDiGraph, text: str, *, as_of=None, lang: str | None = No
     ix = GraphIndex(g, as_of)
     if guard is None:  # free text and names may name people: masked like their names
         guard = LazyGuard(lambda: name_guard(g))
+    ix.use_guard(guard)  # the findings' names too
     d = g.nodes[n]
     t = d.get("type")
     m = model()

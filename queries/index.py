@@ -436,12 +436,18 @@ class GraphIndex:
             value = self._cache[key] = make()
             return value
 
-    def name_guard(self) -> NameGuard:
+    def name_guard(self) -> Callable[[str], str]:
         """A :class:`~dangjian.graph.privacy.NameGuard` of the people's names (masks them in free
-        text and inside other entities' names), made once per index."""
+        text and inside other entities' names), made once per index; or the one :meth:`use_guard`
+        gave."""
         people = model().people
         return self.cached("name_guard", lambda: NameGuard(
             self.values([n for t in self.by_type if t in people for n in self.by_type[t]], "name")))
+
+    def use_guard(self, guard: Callable[[str], str]) -> None:
+        """Mask with ``guard`` (the whole workspace's) rather than with the people of this graph: for
+        an index of a shard, which does not hold every member whose name another name may carry."""
+        self._cache["name_guard"] = guard
 
     def orgs_anchored(self, target: str) -> list[str]:
         return self.inn[ANCHORED_IN].get(target, [])

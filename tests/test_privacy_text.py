@@ -64,7 +64,7 @@ def hostile_db(tmp_path_factory) -> tuple[Path, str, dict[str, str]]:
     with path.open(encoding="utf-8-sig", newline="") as fh:
         rows = list(csv.reader(fh))
     head = rows[0]
-    unit = rows[2]
+    unit = next(r for r in rows if r[0] == "U-XH-08")  # a unit with findings: its name is in gaps and reports
     unit[head.index("单位名称")] = "王磊便利店"
     unit[head.index("地址")] = "祥云社区育才路8号 电话 139 1234 5678"
     unit[head.index("备注")] = "联系人王磊 (0888)5123456，+86 136 0000 2222，身份证 530702 19750907 0113"
@@ -99,10 +99,33 @@ def _outputs(db: Path, unit: str, out: Path) -> dict[str, str]:
         r = runner.invoke(app, args)
         assert r.exit_code == 0, (kind, r.output)
         texts["view-" + kind] = html.read_text(encoding="utf-8")
+    for name, args in (("report-docx", ["report", "-o", str(out / "r.docx")]),
+                       ("report-xlsx", ["report", "-o", str(out / "r.xlsx")]),
+                       ("gaps-xlsx", ["gaps", "--format", "xlsx", "-o", str(out / "g.xlsx")]),
+                       ("stats-xlsx", ["stats", "--format", "xlsx", "-o", str(out / "s.xlsx")])):  # fmt: skip
+        r = runner.invoke(app, [*args, "--db", str(db), "--as-of", AS_OF])
+        assert r.exit_code == 0, (name, r.output)
+        path = Path(args[-1])
+        texts[name] = _docx_text(path) if path.suffix == ".docx" else _xlsx_text(path)
     r = runner.invoke(app, ["neo4j", "export", str(out / "neo4j"), "--db", str(db)])
     assert r.exit_code == 0, r.output
     texts["neo4j-export"] = "".join(p.read_text(encoding="utf-8") for p in sorted((out / "neo4j").rglob("*.csv")))
     return texts
+
+
+def _docx_text(path: Path) -> str:
+    from docx import Document
+
+    doc = Document(path)
+    cells = (c.text for tb in doc.tables for row in tb.rows for c in row.cells)
+    return "\n".join([*(p.text for p in doc.paragraphs), *cells])
+
+
+def _xlsx_text(path: Path) -> str:
+    from openpyxl import load_workbook
+
+    wb = load_workbook(path)
+    return "\n".join(str(c.value) for ws in wb for row in ws.iter_rows() for c in row if c.value is not None)
 
 
 def test_no_output_carries_a_number_or_a_members_name(hostile_db, tmp_path):
@@ -116,6 +139,7 @@ def test_no_output_carries_a_number_or_a_members_name(hostile_db, tmp_path):
     assert "***" in json.dumps(shown["properties"], ensure_ascii=False)
     assert any(x["name"] == "王*便利店" for x in json.loads(texts["find-json"]))
     assert "王*便利店" in texts["view-community"] and "王*便利店" in texts["neo4j-export"]
+    assert "王*便利店" in texts["gaps-xlsx"] and "王*便利店" in texts["report-docx"]  # the unit has findings
 
 
 def test_personal_exports_keep_what_the_user_asked_for(hostile_db, tmp_path):

@@ -79,6 +79,8 @@ def _start(g: nx.MultiDiGraph, as_of, lang: str | None, show_names: bool, config
     text and other names (default: the people of ``g``; give the workspace's when ``g`` is a shard)."""
     lang = choose(lang)
     ix = GraphIndex(g, as_of)
+    if guard is not None:
+        ix.use_guard(guard)  # the findings' names too
     findings = run_rules(g, as_of=ix.as_of, lang=lang, config=config, min_severity=min_severity, index=ix,
                          ordered=ordered)  # fmt: skip
     return ix, Canvas(g, lang=lang, findings=findings, show_names=show_names, paths=ix.area_path, guard=guard)
