@@ -141,7 +141,19 @@ def division_rows(src: str | os.PathLike, region: str) -> Iterator[dict[str, str
         except (UnicodeDecodeError, csv.Error) as exc:
             raise InputError("divisions.not_utf8", path=path, detail=exc) from None
     if not found:
+        if src.resolve() == shipped_divisions().resolve():  # only an extract ships: say what it holds
+            raise InputError("divisions.not_shipped", region=region, shipped=", ".join(shipped_regions()))
         raise InputError("divisions.no_division", region=region, src=src)
+
+
+def shipped_regions() -> list[str]:
+    """The city codes the shipped extract holds (its communities' first four digits).
+
+    >>> "5307" in shipped_regions()
+    True
+    """
+    with (shipped_divisions() / "villages.csv").open(encoding="utf-8-sig", newline="") as f:
+        return sorted({(rec.get("code") or "")[:4] for rec in csv.DictReader(f)} - {""})
 
 
 def _province_names(path: Path) -> dict[str, str]:

@@ -23,6 +23,7 @@ from dangjian.graph.errors import DangjianError
 from dangjian.graph.privacy import mask_name
 from dangjian.graph.schema import model
 from dangjian.wording import Later
+from dangjian.wording import t as text_of
 
 __all__ = ["NotFound", "resolve", "short_name", "name_stem", "names_of"]
 
@@ -85,7 +86,9 @@ def resolve(g: nx.MultiDiGraph | Tables, text: str, types: Iterable[str] | None 
         return hits[0]
     shown = _shown_in(g)
     if hits:
-        listed = [f"{h} ({shown(h)})" for h in sorted(hits)[:8]]
+        where = _paths(g, sorted(hits)[:8])
+        listed = [f"{h} ({text_of('lookup.at', name=shown(h), path=where[h]) if where.get(h) else shown(h)})"
+                  for h in sorted(hits)[:8]]  # fmt: skip
         raise NotFound("lookup.ambiguous", hits, text=text, n=len(hits), names=", ".join(listed))
     person = model().is_person
     names = {str(name): n for n, t, name in entries()  # people's names are never suggested
@@ -93,6 +96,21 @@ def resolve(g: nx.MultiDiGraph | Tables, text: str, types: Iterable[str] | None 
     near = difflib.get_close_matches(text, names, n=5, cutoff=0.5)
     hint = Later("lookup.did_you_mean", names=", ".join(near)) if near else ""
     raise NotFound("lookup.nothing", [names[x] for x in near], text=text, hint=hint)
+
+
+def _paths(g: nx.MultiDiGraph | Tables, ids: list[str]) -> dict[str, str]:
+    """id -> where it sits (丽江市>古城区>祥和街道), to tell apart entities of one name: the area path
+    above an area, the area path of anything else."""
+    from dangjian.queries.index import GraphIndex
+
+    ix = GraphIndex(g)
+    out = {}
+    for n in ids:
+        path = ix.area_path(n)
+        if path and ix.attr(n, "type") == "Area":
+            path = path[:-1]  # an area's own name is already shown
+        out[n] = ">".join(map(str, path))
+    return out
 
 
 def _name_hits(t: Tables, wanted: set[str] | None, text: str, key: str) -> list[str]:

@@ -134,3 +134,16 @@ def test_empty_region_means_all_of_china():
     rows = list(division_rows(shipped_divisions(), ""))
     assert len(rows) == sum(_rows_with_prefix(shipped_divisions(), "").values())
     assert [r["code"] for r in rows if r["level"] == "province"] == ["43", "53"]
+
+
+def test_a_region_outside_the_shipped_extract_says_where_the_full_tables_go(tmp_path):
+    from typer.testing import CliRunner
+
+    from dangjian.cli.main import app
+
+    for args in (["synth", "--region", "4401", "-o", str(tmp_path / "s")],
+                 ["load-divisions", "--region", "44", "--db", str(tmp_path / "w.db")]):  # fmt: skip
+        r = CliRunner().invoke(app, args)
+        assert r.exit_code == 1 and r.stderr.count("\n") == 1, r.output
+        assert "--from" in r.stderr and "5307" in r.stderr and args[2] in r.stderr
+        assert not (tmp_path / "s").exists() and not (tmp_path / "w.db").exists()

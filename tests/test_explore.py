@@ -218,3 +218,8 @@ def test_find_puts_the_entity_with_more_relations_first_among_equal_matches(exam
     r = CliRunner().invoke(app, ["find", "xysq", "--json", "--db", str(db2)])
     names = [h["name"] for h in json.loads(r.stdout)]
     assert names[0] == "祥云社区" and "新义社区" in names
+    # two communities of one name: the message tells them apart by where they are
+    r = CliRunner().invoke(app, ["view", "community", "文化社区", "--db", str(db2), "-o", str(tmp_path / "v.html")])
+    assert r.exit_code == 1 and r.stderr.count("\n") == 1
+    assert "530702007001 (文化社区，丽江市>古城区>文化街道)" in r.stderr and "丽江市>永胜县>永北镇" in r.stderr
+    assert not (tmp_path / "v.html").exists()
