@@ -21,6 +21,7 @@ import networkx as nx
 from dangjian.graph.columns import NodeRows, Tables, containing
 from dangjian.graph.errors import DangjianError
 from dangjian.graph.privacy import mask_name
+from dangjian.graph.roles import AREA
 from dangjian.graph.schema import model
 from dangjian.wording import Later
 from dangjian.wording import t as text_of
@@ -107,7 +108,7 @@ def _paths(g: nx.MultiDiGraph | Tables, ids: list[str]) -> dict[str, str]:
     out = {}
     for n in ids:
         path = ix.area_path(n)
-        if path and ix.attr(n, "type") == "Area":
+        if path and ix.attr(n, "type") == AREA:
             path = path[:-1]  # an area's own name is already shown
         out[n] = ">".join(map(str, path))
     return out

@@ -21,9 +21,13 @@ import networkx as nx
 from dangjian.graph.columns import Tables
 from dangjian.graph.roles import (
     AGREEMENT,
+    ANCHORED_IN,
     AREA,
     COVERS,
+    FIRST_SECRETARY_OF,
+    GRID_LEADER_OF,
     INSTRUCTOR_OF,
+    LIAISON_FOR,
     MEMBER,
     MEMBER_OF,
     ORG,
@@ -33,13 +37,15 @@ from dangjian.graph.roles import (
 )
 from dangjian.graph.schema import model
 from dangjian.queries.coconstruction import in_force, partners_by_community
-from dangjian.queries.index import COMMUNITY_LEVELS, GraphIndex
+from dangjian.queries.index import COMMUNITY_LEVELS, STREET_LEVELS, GraphIndex
 from dangjian.queries.lookup import resolve
 from dangjian.wording import choose, t
 
-__all__ = ["area_stats", "report_paragraph", "stats_rows", "AGE_BANDS"]
+__all__ = ["area_stats", "report_paragraph", "stats_rows", "AGE_BANDS", "VENUE_TIERS"]
 
 AGE_BANDS = ("under_35", "35_to_60", "over_60", "unknown")
+#: venue tiers (m²): model, qualified, the least a community must have; below that, and unknown
+VENUE_TIERS = (("300_or_more", 300), ("150_to_300", 150), ("60_to_150", 60), ("under_60", 0))
 
 
 def _rate(part: int, whole: int) -> float | None:
@@ -101,6 +107,7 @@ def area_stats(g: nx.MultiDiGraph | Tables, area: str | None = None, *, as_of=No
         return False
 
     reported = [m for m in in_service if reached_home(m)]
+    counted = _as_reports_count(ix, scope, communities, orgs, members, units, reached_home, home)
     partners = partners_by_community(ix)
     agreements = [a for a in ix.of_type(AGREEMENT) if inside(a) and in_force(ix, a)]
     day = ix.as_of
@@ -139,6 +146,75 @@ def area_stats(g: nx.MultiDiGraph | Tables, area: str | None = None, *, as_of=No
             "partners_per_community": round(sum(len(partners.get(c, ())) for c in communities)
                                             / len(communities), 2) if communities else None,
         },
+        "as_reports_count": counted,
+    }  # fmt: skip
+
+
+def _as_reports_count(ix: GraphIndex, scope: set[str], communities: list[str], orgs: list[str], members: list[str],
+                      units: list[str], reached_home, home: dict[str, str]) -> dict[str, Any]:  # fmt: skip
+    """The figures as the work reports count them (DOMAIN.md, "How the reports count"): communities
+    apart from villages and by street or township; organizations without 党小组 and without a
+    township's own committee; people by role; venues by tier; mobile members; the in-service members
+    of the resident units."""
+
+    def street_kind(c: str) -> str | None:
+        x, seen = ix.parent_area(c), 0
+        while x is not None and seen < 16:
+            level = ix.attr(x, "level")
+            if level in STREET_LEVELS:
+                return level
+            x, seen = ix.parent_area(x), seen + 1
+        return None
+
+    def has_org(c: str) -> bool:
+        return any(ix.orgs_anchored(a) for a in ix.area_subtree(c))
+
+    split: dict[str, list[str]] = {"community": [], "village": [], "under_street": [], "under_township": []}
+    for c in communities:
+        split["village" if ix.attr(c, "level") == "village" else "community"].append(c)
+        kind = street_kind(c)
+        if kind is not None:
+            split["under_" + kind].append(c)
+    township = {a for a in scope if ix.attr(a, "level") == "township"}
+    anchored = ix.first(ANCHORED_IN)
+
+    def counted_org(o: str) -> bool:
+        kind = ix.attr(o, "kind")
+        return kind != "group" and not (kind == "committee" and anchored.get(o) in township)
+
+    kept = [o for o in orgs if counted_org(o)]
+
+    def holders(edge: str) -> int:
+        src, dst = ix.ends(edge)
+        return len({p for p, a in zip(src, dst, strict=True) if a in scope})
+
+    tiers = Counter()
+    area_total = 0.0
+    for c in communities:
+        v = ix.attr(c, "venue_area")
+        if not isinstance(v, (int, float)) or isinstance(v, bool):
+            tiers["unknown"] += 1
+            continue
+        area_total += v
+        tiers[next(k for k, floor in VENUE_TIERS if v >= floor)] += 1
+    situation = ix.values(members, "situation")
+    unit_set = set(units)
+    works = ix.first(WORKS_AT)
+    at_units = [m for m in ix.members_in("in_service") if works.get(m) in unit_set]
+    reported = [m for m in at_units if m in home and reached_home(m)]
+    return {
+        "communities": {k: {"total": len(v), "with_org": sum(map(has_org, v))} for k, v in split.items()},
+        "organizations": {"total": len(kept), "by_kind": dict(Counter(ix.values(kept, "kind"))),
+                          "with_groups_and_township_committees": len(orgs)},
+        "first_secretaries": holders(FIRST_SECRETARY_OF),
+        "liaison_leaders": holders(LIAISON_FOR),
+        "grid_leaders": holders(GRID_LEADER_OF),
+        "venues": {**{k: tiers[k] for k, _ in VENUE_TIERS}, "unknown": tiers["unknown"],
+                   "total_m2": round(area_total, 1)},
+        "mobile_members": sum(1 for s in situation if s == "mobile"),
+        "unit_members_in_service": len(at_units),
+        "unit_members_reported": len(reported),
+        "units_with_reported_members": len({works[m] for m in reported}),
     }  # fmt: skip
 
 
@@ -146,11 +222,20 @@ def _pct(x: float | None) -> str:
     return "—" if x is None else f"{x:g}%"
 
 
+def _date_words(iso: str, lang: str) -> str:
+    """2026-11-22 as a report writes it: 2026年11月22日 (ISO in English)."""
+    if lang != "zh":
+        return iso
+    y, m, d = iso.split("-")
+    return f"{y}年{int(m)}月{int(d)}日"
+
+
 def report_paragraph(stats: dict[str, Any], lang: str | None = None) -> str:
     """The paragraph a work report opens with, from :func:`area_stats` (the catalogue's
     ``report.opening``, in ``lang``, default the language in use)."""
     lang = choose(lang)
     c, o, m, u, r = (stats[k] for k in ("communities", "organizations", "members", "units", "two_way_reporting"))
+    o = stats.get("as_reports_count", {}).get("organizations", o)  # as reports count: no 党小组, no 乡镇党委
     kinds = model().enums["org_kind"]
     by_kind = [(kinds.label(k, lang), n) for k in kinds.values if (n := o["by_kind"].get(k))]
     age = m["by_age"]
@@ -158,7 +243,7 @@ def report_paragraph(stats: dict[str, Any], lang: str | None = None) -> str:
         items = [f"{n} {label}{('es' if label.endswith('ch') else 's') if n > 1 else ''}" for label, n in by_kind]
     else:
         items = [t("report.kind_item", lang, label=label, n=n) for label, n in by_kind]
-    return t("report.opening", lang, name=stats["name"], communities=c["total"], with_org=c["with_org"],
+    return t("report.opening", lang, date=_date_words(stats["as_of"], lang), name=stats["name"], communities=c["total"], with_org=c["with_org"],
              rate=_pct(c["rate"]), orgs=o["total"], kinds=t("report.kind_sep", lang).join(items), members=m["total"],
              under_35=age.get("under_35", 0), mid=age.get("35_to_60", 0), over_60=age.get("over_60", 0),
              college=m["college_or_above"], units=u["total"], two_new=u["two_new"],
@@ -209,7 +294,31 @@ def stats_rows(stats: dict[str, Any], lang: str | None = None) -> list[tuple[str
                                    rate=_pct(r["rate"]))),
             (label("agreements"), str(stats["co_construction"]["agreements_in_force"])),
             (label("partners"), str(stats["co_construction"]["partners_per_community"]))]  # fmt: skip
+    counted = stats.get("as_reports_count")
+    if counted:
+        rows += _counted_rows(counted, label, enum_rows)
     return rows
+
+
+def _counted_rows(c: dict[str, Any], label, enum_rows) -> list[tuple[str, str]]:
+    """The rows of the figures as the reports count them."""
+    split, o, v = c["communities"], c["organizations"], c["venues"]
+
+    def with_org(part: dict) -> str:
+        return label("counted.with_org", total=part["total"], with_org=part["with_org"])
+
+    return [(label(f"counted.{k}"), with_org(split[k])) for k in ("community", "village", "under_street",
+                                                                  "under_township")] + [
+        (label("counted.organizations"), str(o["total"])),
+        *enum_rows(label("counted.kinds"), "org_kind", o["by_kind"]),
+        (label("counted.all_organizations"), str(o["with_groups_and_township_committees"])),
+        *((label(f"counted.{k}"), str(c[k])) for k in ("first_secretaries", "liaison_leaders", "grid_leaders")),
+        *((label(f"counted.venue.{k}"), str(v[k])) for k, _ in VENUE_TIERS),
+        (label("counted.venue.unknown"), str(v["unknown"])),
+        (label("counted.venue.total_m2"), f"{v['total_m2']:g}"),
+        *((label(f"counted.{k}"), str(c[k])) for k in ("mobile_members", "unit_members_in_service",
+                                                        "unit_members_reported", "units_with_reported_members")),
+    ]  # fmt: skip
 
 
 def _one_community() -> nx.MultiDiGraph:

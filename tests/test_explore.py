@@ -44,8 +44,9 @@ def test_stats_count_what_the_rosters_hold(example):
 def test_report_paragraph_reads_like_a_work_report(example):
     _, g = example
     text = report_paragraph(area_stats(g, "祥和街道", as_of="2026-11-22"))
-    assert text.startswith("祥和街道共有社区6个，其中5个社区建立了党组织（覆盖率83.3%）")
-    assert "党工委1个、党总支2个、党支部17个" in text and "党员88名" in text
+    assert text.startswith("截至2026年11月22日，祥和街道共有社区6个，其中5个社区建立了党组织（覆盖率83.3%）")
+    # as the reports count organizations: without its 6 party groups (26 with them)
+    assert "共有党组织20个，其中党工委1个、党总支2个、党支部17个；" in text and "党员88名" in text
     assert "co-construction" in report_paragraph(area_stats(g, as_of="2026-11-22"), "en")
 
 
@@ -132,7 +133,7 @@ def test_cli_stats_show_find_path(example):
     db, _ = example
     base = ["--db", str(db)]
     r = runner.invoke(app, ["stats", "--area", "祥和街道", "--report", *base])
-    assert r.exit_code == 0 and r.stdout.startswith("祥和街道共有社区6个")
+    assert r.exit_code == 0 and r.stdout.startswith("截至") and "，祥和街道共有社区6个" in r.stdout
     r = runner.invoke(app, ["stats", "--area", "祥和街道", "--json", *base])
     assert json.loads(r.stdout)["communities"]["with_org"] == 5
     r = runner.invoke(app, ["stats", "--area", "祥和街道", *base])
@@ -223,3 +224,29 @@ def test_find_puts_the_entity_with_more_relations_first_among_equal_matches(exam
     assert r.exit_code == 1 and r.stderr.count("\n") == 1
     assert "530702007001 (文化社区，丽江市>古城区>文化街道)" in r.stderr and "丽江市>永胜县>永北镇" in r.stderr
     assert not (tmp_path / "v.html").exists()
+
+
+def test_stats_count_as_the_2011_lijiang_report(tmp_path):
+    """At the 2011 report's size the figures are the report's: 49 communities, 23 under streets and
+    26 under townships, 239 organizations (4 working committees, 33 general branches, 202 branches:
+    no party groups, no township committees), 49 first secretaries (DOMAIN.md)."""
+    rosters, db = tmp_path / "l", tmp_path / "l.db"
+    runner = CliRunner()
+    assert runner.invoke(app, ["synth", "--region", "5307", "--preset", "lijiang", "--communities", "49", "--seed", "1",
+                               "-o", str(rosters)]).exit_code == 0  # fmt: skip
+    assert runner.invoke(app, ["load", str(rosters), "--db", str(db)]).exit_code == 0
+    r = runner.invoke(app, ["stats", "--json", "--db", str(db), "--as-of", "2026-11-22"])
+    c = json.loads(r.stdout)["as_reports_count"]
+    split = c["communities"]
+    assert split["under_street"]["total"] == 23 and split["under_township"]["total"] == 26
+    assert split["community"]["total"] + split["village"]["total"] == 49
+    assert c["organizations"]["total"] == 239
+    assert c["organizations"]["by_kind"] == {"working_committee": 4, "general_branch": 33, "branch": 202}
+    assert c["organizations"]["with_groups_and_township_committees"] > 239
+    assert c["first_secretaries"] == 49
+    v = c["venues"]
+    assert sum(v[k] for k in ("300_or_more", "150_to_300", "60_to_150", "under_60", "unknown")) == 49
+    text = runner.invoke(app, ["stats", "--report", "--db", str(db), "--as-of", "2026-11-22"]).stdout
+    assert text.startswith("截至2026年11月22日，丽江市共有社区49个") and "共有党组织239个，其中党工委4个、党总支33个、党支部202个" in text
+    table = runner.invoke(app, ["stats", "--db", str(db), "--as-of", "2026-11-22"]).stdout
+    assert "2026-11-22" in table and "第一书记" in table and "乡镇所辖社区（村）" in table
