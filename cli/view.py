@@ -45,7 +45,7 @@ def view(
     options: dict[str, Any] = {"as_of": run.date, "show_names": show_names, "config": load_config(config),
                                "guard": None if show_names else run.guard(),
                                **({"min_severity": severity} if kind == "gaps" else {}),
-                               **({"members": members} if kind == "community" else {})}  # fmt: skip
+                               **({"members": members} if kind in ("community", "gaps") else {})}  # fmt: skip
     # the community view reads the shard of its community
     g, _ = run.graph_for(entity=target if kind == "community" and target else None, area=target)
     built = build_view(g, kind, target, **options)

@@ -227,12 +227,153 @@ def test_a_city_of_1800_communities_opens_drawn_and_searchable(browser, tmp_path
     assert len(view.nodes) > 3600
     p = Opened(browser, write_view(view, tmp_path / "city.html"))
     try:
-        assert p.js("dangjianView.network.body.nodeIndices.length") == len(view.nodes)
+        # it opens folded: the city and its districts drawn, few enough for their labels to be read
+        drawn = p.js("dangjianView.network.body.nodeIndices.length")
+        assert drawn == len(p.js("dangjianView.shown()")) <= 80 and view.fold_depth is not None
+        assert p.js("dangjianView.network.getScale()") >= 0.5
+        assert f"{drawn}/{len(view.nodes)}" in p.page.inner_text("#dj-counts")
         assert p.js("dangjianView.network.physics.physicsEnabled") is False  # positions precomputed
+        p.shot("city-1800-opening")
         p.page.fill("#dj-search", "幸福1800社区")
-        p.page.press("#dj-search", "Enter")
+        p.page.press("#dj-search", "Enter")  # a folded community: the way to it unfolds
         assert p.page.inner_text("#dj-details-body .dj-name") == "幸福1800社区"
+        target = p.js("dangjianView.network.getSelectedNodes()")[0]
+        assert target in p.js("dangjianView.shown()")
         p.shot("city-1800")
+        p.page.click("#dj-reset")
+        assert p.js("dangjianView.network.body.nodeIndices.length") == drawn
         assert p.problems == [] and p.requests == [p.url]
+    finally:
+        p.close()
+
+
+def _shown_ids(p: Opened) -> set:
+    return set(p.js("dangjianView.shown()"))
+
+
+def _with_rule(view, rule: str) -> set:
+    return {n["id"] for n in view.nodes if any(f[5] == rule for f in n["findings"])}
+
+
+def _ancestors(view, ids: set) -> set:
+    out = set()
+    for n in ids:
+        x = view.parents.get(n)
+        while x is not None and x not in out:
+            out.add(x)
+            x = view.parents.get(x)
+    return out
+
+
+def test_filter_by_rule_by_severity_and_the_no_organization_shortcut(browser, example_files):
+    path, view = example_files["overview"]
+    p = Opened(browser, path)
+    try:
+        everything = _shown_ids(p)
+        assert len(everything) == len(view.nodes)
+        p.page.click("#dj-no-org")  # one click: the communities with no Party organization
+        named = _with_rule(view, "community-without-org")
+        assert named and _shown_ids(p) == named | _ancestors(view, named)
+        assert f"{len(named | _ancestors(view, named))}/{len(view.nodes)}" in p.page.inner_text("#dj-counts")
+        p.page.click("#dj-table-toggle")
+        rows = p.js("dangjianView.tableRows()")
+        assert sorted(r["name"] for r in rows) == sorted(n["name"] for n in view.nodes if n["id"] in named)
+        p.shot("filter-no-organization")
+        p.page.click("#dj-all")
+        assert _shown_ids(p) == everything
+        rule = next(r for n in view.nodes for f in n["findings"] for r in [f[5]] if r != "community-without-org")
+        p.page.click(f"#dj-rules button[data-rule='{rule}']")
+        assert _shown_ids(p) == _with_rule(view, rule) | _ancestors(view, _with_rule(view, rule))
+        p.page.click(f"#dj-rules button[data-rule='{rule}']")  # a second click shows everything again
+        assert _shown_ids(p) == everything
+        for s in ("high", "medium"):  # only low findings, and the tree above them
+            p.page.uncheck(f"#dj-severity input[data-severity='{s}']")
+        low = {n["id"] for n in view.nodes if any(f[0] == "low" for f in n["findings"])}
+        assert _shown_ids(p) == low | _ancestors(view, low)
+        p.page.click("#dj-reset")
+        assert _shown_ids(p) == everything and p.page.is_checked("#dj-severity input[data-severity='high']")
+        assert p.problems == [] and p.requests == [p.url]
+    finally:
+        p.close()
+
+
+def test_overview_explains_its_colours_and_lists_findings_inside_a_community(browser, example_files):
+    path, view = example_files["overview"]
+    p = Opened(browser, path)
+    try:
+        assert "不等于没有党组织" in p.page.inner_text("#dj-colour-note")
+        com = next(n for n in view.nodes if n.get("inside"))
+        p.js(f"dangjianView.showDetails({_js(com['id'])})")
+        body = p.page.inner_text("#dj-details-body")
+        assert f"社区内的问题 ({len(com['inside'])})" in body
+        assert all(title in body for _, _, title, _ in com["inside"])
+    finally:
+        p.close()
+
+
+def test_table_sorts_exports_csv_prints_and_saves_a_png(browser, tmp_path):
+    g = hostile_graph()
+    view = build_view(g, "gaps", as_of=AS_OF)
+    path = write_view(view, tmp_path / "gaps.html")
+    p = Opened(browser, path)
+    try:
+        p.page.click("#dj-table-toggle")
+        assert p.page.is_visible("#dj-table")
+        heads = p.page.locator("#dj-table thead th")
+        assert heads.count() == 5
+        p.page.click("#dj-table thead th[data-key='count']")
+        p.page.click("#dj-table thead th[data-key='count']")  # the second click: most findings first
+        counts = [int(x) for x in p.page.locator("#dj-table tbody tr td:nth-child(4)").all_inner_texts()]
+        assert counts == sorted(counts, reverse=True) and len(counts) == len(view.nodes)
+        with p.page.expect_download() as d:
+            p.page.click("#dj-csv")
+        data = Path(d.value.path()).read_bytes().decode("utf-8")
+        assert data.startswith("\ufeff名称,类型,区域,问题数,最高级别\r\n")
+        import csv
+        import io
+
+        cells = [c for row in csv.reader(io.StringIO(data.lstrip("\ufeff"))) for c in row]
+        assert cells and not any(c.lstrip().startswith(("=", "+", "-", "@")) for c in cells)  # no live formula
+        p.page.select_option("#dj-table-mode", "findings")
+        assert len(p.js("dangjianView.tableRows()")) == sum(len(n["findings"]) for n in view.nodes)
+        with p.page.expect_download() as d:
+            p.page.click("#dj-png")
+        assert Path(d.value.path()).read_bytes()[:8] == b"\x89PNG\r\n\x1a\n"
+        p.page.emulate_media(media="print")  # the print stylesheet: the table and the graph, no controls
+        assert not p.page.is_visible("#dj-fit") and not p.page.is_visible("#dj-search")
+        assert p.page.is_visible("#dj-table") and p.page.is_visible("#dj-net")
+        p.shot("print-media")
+        p.page.emulate_media(media="screen")
+        assert p.dialogs == [] and p.problems == [] and p.requests == [p.url]
+    finally:
+        p.close()
+
+
+def test_search_tells_same_names_apart_puts_exact_names_first_and_says_when_capped(browser, tmp_path):
+    from view_graphs import city_graph
+
+    g = city_graph(60)
+    g.add_node("X1", type="Area", name="星月社区", level="community")
+    g.add_node("X2", type="Area", name="星月社区", level="community")
+    g.add_node("X3", type="Area", name="星月社区东区", level="community")
+    districts = [n for n, d in g.nodes(data=True) if d.get("level") == "street"][:2]
+    g.add_edge(districts[0], "X1", type="CONTAINS")
+    g.add_edge(districts[1], "X2", type="CONTAINS")
+    g.add_edge(districts[1], "X3", type="CONTAINS")
+    view = build_view(g, "overview", as_of=AS_OF)
+    p = Opened(browser, write_view(view, tmp_path / "s.html"))
+    try:
+        p.page.fill("#dj-search", "星月社区")
+        items = p.page.locator("#dj-results li[data-index]")
+        assert items.count() == 3
+        names = [items.nth(i).inner_text().split("\n")[0] for i in range(3)]
+        assert names[0].startswith("星月社区") and names[2].startswith("星月社区东区")  # exact names first
+        wheres = {p.page.locator("#dj-results li[data-index] .dj-where").nth(i).inner_text() for i in range(2)}
+        assert len(wheres) == 2  # two 星月社区, told apart by where they are
+        p.page.fill("#dj-search", "幸福")
+        assert p.page.locator("#dj-results li[data-index]").count() == 20
+        assert "仅显示前 20 条" in p.page.inner_text("#dj-results .dj-more")
+        p.page.press("#dj-search", "Enter")
+        assert p.page.inner_text("#dj-details-body .dj-name").startswith("幸福")
     finally:
         p.close()

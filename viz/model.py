@@ -49,6 +49,9 @@ class View:
     edges: list[dict[str, Any]]
     legend: list[dict[str, str]]
     stats: dict[str, Any] = field(default_factory=dict)
+    parents: dict[Any, Any] = field(default_factory=dict)  # node id -> the node it is drawn under
+    fold_depth: int | None = None  # a big view opens with the nodes deeper than this folded away
+    opening: dict[Any, tuple[int, int]] = field(default_factory=dict)  # their positions then
 
     def summary(self) -> dict[str, Any]:
         return {"view": self.kind, "title": self.title, "nodes": len(self.nodes), "edges": len(self.edges),
@@ -257,9 +260,15 @@ class Canvas:
         return " ".join(pinyin_keys(name)).strip()
 
     def finding_row(self, f: Finding) -> list[str]:
-        """[severity, its label, title, citation, action] of a finding, as the page shows it."""
+        """[severity, its label, title, citation, action, rule] of a finding, as the page shows it
+        (the rule: what the page's findings panel filters by)."""
         sev = t(f"severity.{f.severity}", self.lang)
-        return [f.severity, sev, f.title, f.cite, f.action]
+        return [f.severity, sev, f.title, f.cite, f.action, f.rule]
+
+    def inside_row(self, f: Finding) -> list[str]:
+        """[severity, rule, title, the entity's name] of a finding inside a community, as its details
+        list them."""
+        return [f.severity, f.rule, f.title, str(f.name)]
 
     def legend(self) -> list[dict[str, str]]:
         used = dict.fromkeys(item["group"] for item in self.nodes)

@@ -103,7 +103,14 @@ def _compact(view: View, lang: str) -> dict:
             # an action names its entity: with the name cut out it is the same for many nodes, so it
             # goes to the table too (page.js puts the node's name back where NAME_MARK stands)
             name = n["name"]
-            item["f"] = [[sev, s[title], s[cite], _action(action, name, s)] for sev, _, title, cite, action in n["findings"]]
+            item["f"] = [[sev, s[title], s[cite], _action(action, name, s), s[rule]]
+                         for sev, _, title, cite, action, rule in n["findings"]]  # fmt: skip
+        if n.get("inside"):  # a community's findings inside it (overview): [severity, rule, title, name]
+            item["i"] = [[sev, s[rule], s[title], name] for sev, rule, title, name in n["inside"]]
+        if n["id"] in view.parents:
+            item["u"] = view.parents[n["id"]]
+        if n["id"] in view.opening:  # where it sits when the view opens folded
+            item["fx"], item["fy"] = view.opening[n["id"]]
         if n["pinyin"]:
             item["q"] = n["pinyin"]
         nodes.append(item)
@@ -112,6 +119,7 @@ def _compact(view: View, lang: str) -> dict:
         "kind": view.kind,
         "title": view.title,
         "counts": {"nodes": len(view.nodes), "edges": len(view.edges)},
+        "fold": view.fold_depth,
         "stats": view.stats,
         "text": dict(texts("page", lang)),
         "legend": view.legend,

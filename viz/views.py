@@ -21,6 +21,7 @@
 from __future__ import annotations
 
 import math
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -54,7 +55,7 @@ from dangjian.queries.index import COMMUNITY_LEVELS
 from dangjian.queries.lookup import resolve
 from dangjian.queries.registry import SEVERITIES
 from dangjian.viz.layout import tree_layout
-from dangjian.viz.model import SEVERITY_COLOURS, Canvas, View
+from dangjian.viz.model import PEOPLE, SEVERITY_COLOURS, Canvas, View
 from dangjian.wording import LANGS, choose, t, texts
 
 __all__ = ["overview", "community", "tree", "coconstruction", "gaps", "VIEWS", "build_view", "ViewError"]
@@ -99,11 +100,46 @@ def _title(kind: str, lang: str, what: list[str], ix: GraphIndex) -> str:
     return f"{names} · {head}" if names else head
 
 
+FOLD_AT = 1500  # a view of more nodes opens folded
+OPEN_MAX = 80  # at most this many nodes drawn when it opens folded: labels readable at the first zoom
+
+
 def _finish(kind: str, title: str, c: Canvas, lang: str, **stats: Any) -> View:
-    pos = tree_layout([n["id"] for n in c.nodes], c.parent)
+    ids = [n["id"] for n in c.nodes]
+    pos = tree_layout(ids, c.parent)
     for n in c.nodes:
         n["x"], n["y"] = pos[n["id"]]
-    return View(kind, title, lang, c.nodes, c.edges, c.legend(), stats)
+    view = View(kind, title, lang, c.nodes, c.edges, c.legend(), stats, dict(c.parent))
+    if len(ids) > FOLD_AT:
+        view.fold_depth, view.opening = _opening(ids, c.parent)
+    return view
+
+
+def _opening(ids: list, parent: dict) -> tuple[int, dict]:
+    """How a big view opens: (the depth it is folded at, the positions of the nodes drawn then).
+    The deepest level of the layout tree whose nodes and those above them number at most
+    OPEN_MAX (the roots, at least); those nodes laid out on their own, compact."""
+    depth: dict = {}
+    for n in ids:
+        chain, x = [], n
+        while x not in depth and x is not None and len(chain) < 64:
+            chain.append(x)
+            x = parent.get(x)
+            if x in chain:  # a cycle: cut it here
+                x = None
+        d = depth.get(x, -1) if x is not None else -1
+        for y in reversed(chain):
+            d += 1
+            depth[y] = d
+    per = Counter(depth.values())
+    fold, total = 0, 0
+    for d in sorted(per):
+        total += per[d]
+        if total > OPEN_MAX and d > 0:
+            break
+        fold = d
+    shown = [n for n in ids if depth[n] <= fold]
+    return fold, tree_layout(shown, {n: p for n, p in parent.items() if depth.get(n, 0) <= fold})
 
 
 def _members_below(ix: GraphIndex, a: str) -> int:
@@ -149,11 +185,16 @@ def overview(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: s
         inside = c.by_community.get(com, [])
         item["facts"][:0] = [[t("view.members_living", lang), str(n)],
                              [t("view.findings_inside", lang), _tally(inside, lang)]]  # fmt: skip
+        item["inside"] = [c.inside_row(f) for f in sorted(inside, key=_finding_rank)]
         for o in ix.orgs_anchored(com):
             c.node(o, parent=com)
             c.edge(o, com, ANCHORED_IN)
     title = _title("overview", lang, roots, ix)
     return _finish("overview", title, c, lang, communities=len(communities), members=total)
+
+
+def _finding_rank(f: Finding) -> tuple[int, str, str]:
+    return SEVERITIES.index(f.severity), f.rule, str(f.entity)
 
 
 def _tally(findings: list[Finding], lang: str) -> str:
@@ -353,9 +394,12 @@ def coconstruction(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, l
 
 @paused_gc()
 def gaps(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str | None = None, show_names: bool = False,
-         config: dict | None = None, min_severity: str | None = None, guard: Guard | None = None) -> View:  # fmt: skip
+         config: dict | None = None, min_severity: str | None = None, guard: Guard | None = None,
+         members: bool = False) -> View:  # fmt: skip
     """Only the entities with findings (at ``min_severity`` or above), each under its community,
-    with the area chain above for context."""
+    with the area chain above for context. Members with findings are folded into one node per
+    community (a row per rule, with how many members and their masked names), as in the community
+    view; one node per member with ``members=True``."""
     if min_severity is not None and min_severity not in SEVERITIES:
         raise ViewError("view.bad_severity", choices=", ".join(SEVERITIES))
     ix, c = _start(g, as_of, lang, show_names, config, min_severity, ordered=True, guard=guard)
@@ -376,15 +420,51 @@ def gaps(g: nx.MultiDiGraph, area: str | None = None, *, as_of=None, lang: str |
         c.node(a, parent=p if p in context else None, findings=c.by_entity.get(a, []))
         if p in context:
             c.edge(p, a, CONTAINS)
+    folded: dict[str | None, list[str]] = {}
     for e in entities:
         home = ix.community_of(e) or ix.area_of(e)
         if e in context:
             continue
+        if not members and ix.attr(e, "type") in PEOPLE:
+            folded.setdefault(home, []).append(e)
+            continue
         c.node(e, parent=home)
         if home is not None:
             c.edge(e, home, LOCATED_IN, label=t("view.located_edge", lang), dashes=True)
+    for home, people in folded.items():
+        _fold_people(c, home, people, lang)
     n_findings = sum(len(c.by_entity[e]) for e in entities)
     return _finish("gaps", _title("gaps", lang, roots, ix), c, lang, entities=len(entities), findings=n_findings)
+
+
+def _fold_people(c: Canvas, home: str | None, people: list[str], lang: str) -> None:
+    """One node for the people with findings in a community: a row per rule (its severity, title
+    with how many, and their masked names), coloured by the worst."""
+    by_rule: dict[str, list[Finding]] = {}
+    for m in people:
+        for f in c.by_entity.get(m, _NO_FINDINGS):
+            by_rule.setdefault(f.rule, []).append(f)
+    rows = []
+    for fs in sorted(by_rule.values(), key=lambda fs: _finding_rank(fs[0])):
+        f = fs[0]
+        names = t("report.kind_sep", lang).join(str(x.name) for x in fs[:10]) + ("…" if len(fs) > 10 else "")
+        rows.append([f.severity, t(f"severity.{f.severity}", lang), t("view.people_rule", lang, title=f.title, n=len(fs)),
+                     f.cite, t("view.people_names", lang, names=names), f.rule])  # fmt: skip
+    key = f"people:{home}"
+    label = t("view.people_group", lang, n=len(people))
+    item = c.aggregate(key, label, parent=home if home is not None else key, group="members",
+                       size=_size(8, len(people)), facts=[[t("view.members", lang), str(len(people))]])  # fmt: skip
+    if home is None:
+        c.parent.pop(key, None)
+    item["findings"] = rows
+    worst = rows[0][0] if rows else None
+    if worst:
+        item["color"], item["severity"] = SEVERITY_COLOURS[worst], worst
+    if home is not None:
+        c.edge(key, home, LOCATED_IN, label=t("view.located_edge", lang), dashes=True)
+
+
+_NO_FINDINGS: list[Finding] = []
 
 
 VIEWS = {"overview": overview, "community": community, "tree": tree, "coconstruction": coconstruction,
