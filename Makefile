@@ -76,6 +76,7 @@ bench: $(VENV)/.installed
 	$(PY) benchmarks/bench_commands.py growth
 	$(PY) benchmarks/bench_commands.py naive
 	$(PY) benchmarks/bench_views.py
+	$(PY) benchmarks/bench_browser.py
 	$(PY) benchmarks/bench_backbone.py
 	$(PY) benchmarks/bench_floor.py
 	$(PY) benchmarks/bench_export.py --backbone

@@ -11,6 +11,7 @@ Member and person names come out masked; ID and phone numbers never come out.
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from typing import Any
 
@@ -264,8 +265,14 @@ def _ties_by_relations(g: nx.MultiDiGraph | Tables, scored: list[tuple], limit: 
             tied[s[:2]] = tied.get(s[:2], 0) + 1
     if not tied:
         return scored
-    links = _links(g)
-    degree = {s[2]: len(links(s[2])) for s in scored if s[:2] in tied}
+    ids = [s[2] for s in scored if s[:2] in tied]
+    if isinstance(g, Tables):  # counted in C over the edge columns: a handful of ids, no index of every end
+        wanted, degree = set(ids).__contains__, Counter()
+        for rel in g.types("edges"):
+            for end in ("src", "dst"):
+                degree.update(filter(wanted, g.column("edges", rel, end)))
+    else:
+        degree = {n: g.degree(n) for n in ids}
     return sorted(scored, key=lambda s: (s[0], s[1], -degree.get(s[2], 0), s[2]))
 
 
