@@ -377,3 +377,57 @@ def test_search_tells_same_names_apart_puts_exact_names_first_and_says_when_capp
         assert p.page.inner_text("#dj-details-body .dj-name").startswith("幸福")
     finally:
         p.close()
+
+
+def test_a_generated_city_filters_to_its_communities_with_no_organization_and_unfolds(browser, tmp_path):
+    """On a synthesized 古城区 (every gap planted often), through the workspace's columns as the CLI
+    reads them: the no-organization shortcut, a rule, the table and its CSV; then the same city
+    folded (a view over the threshold opens folded) and unfolded level by level."""
+    from dangjian.graph.store import Workspace, read_tables
+    from dangjian.loaders.load import load_paths
+    from dangjian.viz import views as V
+
+    from conftest import planted_city
+
+    db = tmp_path / "w.db"
+    with Workspace.open(db, create=True) as ws:
+        load_paths(ws, [planted_city(tmp_path / "rosters", seed=7)])
+    tables = read_tables(db)
+    view = build_view(tables, "overview", as_of=AS_OF)
+    named = _with_rule(view, "community-without-org")
+    assert len(named) >= 3
+    p = Opened(browser, write_view(view, tmp_path / "overview.html"))
+    try:
+        p.page.click("#dj-no-org")
+        assert _shown_ids(p) == named | _ancestors(view, named)
+        p.page.click("#dj-table-toggle")
+        with p.page.expect_download() as d:
+            p.page.click("#dj-csv")
+        import csv
+        import io
+
+        rows = list(csv.reader(io.StringIO(Path(d.value.path()).read_text(encoding="utf-8-sig"))))
+        assert sorted(r[0] for r in rows[1:]) == sorted(n["name"] for n in view.nodes if n["id"] in named)
+        p.shot("generated-city-no-organization")
+    finally:
+        p.close()
+    old = V.FOLD_AT
+    V.FOLD_AT = 50  # the same city over the threshold: it opens folded
+    try:
+        folded_view = build_view(tables, "overview", as_of=AS_OF)
+    finally:
+        V.FOLD_AT = old
+    p = Opened(browser, write_view(folded_view, tmp_path / "folded.html"))
+    try:
+        opening = _shown_ids(p)
+        assert len(opening) <= V.OPEN_MAX < len(folded_view.nodes)
+        first = p.js("dangjianView.folded()")[0]
+        p.click_node(first)  # a click unfolds one level
+        after = _shown_ids(p)
+        assert opening < after and {k for k, v in folded_view.parents.items() if v == first} <= after
+        p.shot("generated-city-unfolded")
+        p.click_node(first)  # and folds it again
+        assert _shown_ids(p) == opening
+        assert p.problems == [] and p.requests == [p.url]
+    finally:
+        p.close()

@@ -62,6 +62,21 @@
   var folded = openingFolds(), unfolded = false;
   function opening() { return folded.size > 0 && !unfolded && !findingFilter(); }
   function foldedLabel(n) { return folded.has(n.id) ? n.label + " ▸" + countBelow(n.id) : n.label; }
+  var worstBelowOf = new Map();  // id -> the worst severity rank of the findings at or below it (9: none)
+  function worstBelow(id) {
+    if (worstBelowOf.has(id)) return worstBelowOf.get(id);
+    worstBelowOf.set(id, 9);
+    var n = byId.get(id), w = 9;
+    n.findings.forEach(function (f) { w = Math.min(w, sevRank[f[0]]); });
+    (kids.get(id) || []).forEach(function (c) { w = Math.min(w, worstBelow(c)); });
+    worstBelowOf.set(id, w);
+    return w;
+  }
+  function colourOf(n, plain) {  // a folded node takes the colour of the worst finding it folds
+    var w = folded.has(n.id) && !plain ? worstBelow(n.id) : 9;
+    var c = w < 9 ? DATA.severities[w].color : n.color;
+    return { background: c, border: c, highlight: { background: c, border: "#222" }, hover: { background: c, border: "#222" } };
+  }
 
   function el(tag, cls, text) {
     var e = document.createElement(tag);
@@ -86,8 +101,7 @@
     var atOpen = layoutOpen && n.fx !== undefined;
     return { id: n.id, label: foldedLabel(n), x: atOpen ? n.fx : n.x, y: atOpen ? n.fy : n.y, shape: n.shape, size: n.size,
              hidden: layoutOpen && underFold(n),
-             color: { background: n.color, border: n.color, highlight: { background: n.color, border: "#222" },
-                      hover: { background: n.color, border: "#222" } },
+             color: colourOf(n),
              title: tooltip(n), kind: n.group };
   }));
   var edges = new vis.DataSet(DATA.edges.map(function (e, i) {
@@ -154,7 +168,7 @@
       if (was !== now) u = { id: n.id, hidden: !now };
       var label = findingFilter() ? n.label : foldedLabel(n);
       if ((labelled.has(n.id) ? labelled.get(n.id) : n.label) !== label) {
-        u = u || { id: n.id }; u.label = label; labelled.set(n.id, label);
+        u = u || { id: n.id }; u.label = label; labelled.set(n.id, label); u.color = colourOf(n, findingFilter());
       }
       if (moved) {
         var atOpen = open && n.fx !== undefined;
