@@ -102,6 +102,26 @@ def ws(tmp_path: Path):
     w.close()
 
 
+EXAMPLE = Path(__file__).resolve().parent.parent / "examples" / "xianghe"
+
+
+def example_with_unit(folder: Path, unit_id: str, **cells: str) -> Path:
+    """A copy of the xianghe example in ``folder`` with cells of one unit (by its 单位编号) changed,
+    keyed by their headers (``单位名称="王磊便利店"``); the folder."""
+    import shutil
+
+    shutil.copytree(EXAMPLE, folder)
+    path = folder / "驻区单位.csv"
+    with path.open(encoding="utf-8-sig", newline="") as fh:
+        rows = list(csv.reader(fh))
+    head, unit = rows[0], next(r for r in rows if r[0] == unit_id)
+    for column, value in cells.items():
+        unit[head.index(column)] = value
+    with path.open("w", encoding="utf-8", newline="") as fh:
+        csv.writer(fh).writerows(rows)
+    return folder
+
+
 def planted_city(folder: Path, seed: int, as_of: str = "2026-11-22") -> Path:
     """Synthetic rosters over 古城区 (530702) with the lijiang layer and every gap planted often
     (rates of at least 12 %): what the Neo4j tests compare backends on."""

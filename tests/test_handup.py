@@ -7,7 +7,6 @@ from __future__ import annotations
 import csv
 import io
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +18,8 @@ from dangjian.cli.main import app
 from dangjian.graph.store import read_tables
 from dangjian.queries.breakdown import breakdown
 from dangjian.queries.stats import stats_rows
+
+from conftest import example_with_unit
 
 EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "xianghe"
 AS_OF = "2026-11-22"
@@ -33,16 +34,7 @@ def _run(*args: str) -> object:
 def db(tmp_path_factory) -> Path:
     """The xianghe example, a unit with findings renamed to a formula."""
     d = tmp_path_factory.mktemp("handup")
-    rosters = d / "rosters"
-    shutil.copytree(EXAMPLES, rosters)
-    path = rosters / "驻区单位.csv"
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.reader(fh))
-    head = rows[0]
-    unit = next(r for r in rows if r[0] == "U-XH-08")  # a unit with findings
-    unit[head.index("单位名称")] = '=HYPERLINK("http://x.example","点我")'
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(rows)
+    rosters = example_with_unit(d / "rosters", "U-XH-08", 单位名称='=HYPERLINK("http://x.example","点我")')  # has findings
     w = d / "w.db"
     r = _run("load", str(rosters), "--db", str(w))
     assert r.exit_code == 0, r.output

@@ -4,9 +4,7 @@ user asks for personal data."""
 
 from __future__ import annotations
 
-import csv
 import json
-import shutil
 from pathlib import Path
 
 import pytest
@@ -17,7 +15,8 @@ from typer.testing import CliRunner
 from dangjian.cli.main import app
 from dangjian.graph.privacy import NameGuard, mask_numbers
 
-EXAMPLES = Path(__file__).resolve().parent.parent / "examples" / "xianghe"
+from conftest import example_with_unit
+
 AS_OF = "2026-11-22"
 
 # as people write them in a note or an address
@@ -54,26 +53,17 @@ def test_a_second_number_after_digits_that_are_none_is_still_found():
 
 
 @pytest.fixture(scope="module")
-def hostile_db(tmp_path_factory) -> tuple[Path, str, dict[str, str]]:
+def hostile_db(tmp_path_factory) -> tuple[Path, str, Path]:
     """The xianghe example with a unit named after a member (王磊便利店) whose address and note carry
-    numbers with separators; the workspace, the member's name and the unit's id."""
+    numbers with separators; the workspace, the unit's id and the folder."""
     d = tmp_path_factory.mktemp("privacy")
-    rosters = d / "rosters"
-    shutil.copytree(EXAMPLES, rosters)
-    path = rosters / "驻区单位.csv"
-    with path.open(encoding="utf-8-sig", newline="") as fh:
-        rows = list(csv.reader(fh))
-    head = rows[0]
-    unit = next(r for r in rows if r[0] == "U-XH-08")  # a unit with findings: its name is in gaps and reports
-    unit[head.index("单位名称")] = "王磊便利店"
-    unit[head.index("地址")] = "祥云社区育才路8号 电话 139 1234 5678"
-    unit[head.index("备注")] = "联系人王磊 (0888)5123456，+86 136 0000 2222，身份证 530702 19750907 0113"
-    with path.open("w", encoding="utf-8", newline="") as fh:
-        csv.writer(fh).writerows(rows)
+    rosters = example_with_unit(d / "rosters", "U-XH-08",  # a unit with findings: its name is in gaps and reports
+                                单位名称="王磊便利店", 地址="祥云社区育才路8号 电话 139 1234 5678",
+                                备注="联系人王磊 (0888)5123456，+86 136 0000 2222，身份证 530702 19750907 0113")  # fmt: skip
     db = d / "w.db"
     r = CliRunner().invoke(app, ["load", str(rosters), "--db", str(db)])
     assert r.exit_code == 0, r.output
-    return db, unit[head.index("单位编号")], d
+    return db, "U-XH-08", d
 
 
 SECRETS = ["王磊", "139 1234 5678", "(0888)5123456", "+86 136 0000 2222", "530702 19750907 0113", "13912345678"]
