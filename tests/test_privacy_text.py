@@ -4,6 +4,7 @@ user asks for personal data."""
 
 from __future__ import annotations
 
+import csv
 import json
 from pathlib import Path
 
@@ -60,9 +61,13 @@ def hostile_db(tmp_path_factory) -> tuple[Path, str, Path]:
     rosters = example_with_unit(d / "rosters", "U-XH-08",  # a unit with findings: its name is in gaps and reports
                                 单位名称="王磊便利店", 地址="祥云社区育才路8号 电话 139 1234 5678",
                                 备注="联系人王磊 (0888)5123456，+86 136 0000 2222，身份证 530702 19750907 0113")  # fmt: skip
+    with (rosters / "驻区单位.csv").open("a", encoding="utf-8", newline="") as fh:  # a row the load rejects
+        csv.writer(fh).writerow(["U-XH-99", "王磊 139-1234-5678 小卖部", "非公有制企业", "是", "530702003003", "很多"])
     db = d / "w.db"
-    r = CliRunner().invoke(app, ["load", str(rosters), "--db", str(db)])
+    r = CliRunner().invoke(app, ["load", str(rosters), "--db", str(db), "--rejects", str(d / "report.csv"),
+                                 "--json"])  # fmt: skip
     assert r.exit_code == 0, r.output
+    (d / "load.out").write_text(r.stdout, encoding="utf-8")
     return db, "U-XH-08", d
 
 
@@ -119,8 +124,11 @@ def _xlsx_text(path: Path) -> str:
 
 
 def test_no_output_carries_a_number_or_a_members_name(hostile_db, tmp_path):
-    db, unit, _ = hostile_db
+    db, unit, folder = hostile_db
     texts = _outputs(db, unit, tmp_path)
+    report = (folder / "report.csv").read_text(encoding="utf-8-sig")
+    assert "U-XH-99" in report or "很多" in report  # the rejected row is in the load report
+    texts["load-report"], texts["load"] = report, (folder / "load.out").read_text(encoding="utf-8")
     for name, text in texts.items():
         for secret in SECRETS:
             assert secret not in text, (name, secret)
