@@ -423,8 +423,7 @@ class NodeRows(Mapping):
     def __init__(self, tables: Tables):
         self._t = tables
         self._views = {n: _TypeView(tables, n) for n in tables.types("nodes")}
-        self._by_key: dict[str, dict[str, Any]] = {}
-        self._maps: dict[str, dict[str, Any]] = {}  # by_key(key, with_none=True), for values
+        self._maps: dict[str, dict[str, Any]] = {}  # key -> by_key(key, with_none=True), built once
 
     @property
     def _at(self) -> Positions:
@@ -449,17 +448,18 @@ class NodeRows(Mapping):
     def attr(self, n: str, key: str, default: Any = None) -> Any:
         """``self[n].get(key, default)``, without making the row (``default`` too for an id not
         stored)."""
-        found = self._by_key.get(key)
-        if found is None:
-            found = self._by_key[key] = self.by_key(key)
-        return found.get(n, default)
+        v = self._map(key).get(n, default)
+        return default if v is None and key not in _FIXED else v  # a row holds no property that is None
 
     def values(self, nodes: Iterable[str], key: str) -> list[Any]:
         """``[self.attr(n, key) for n in nodes]``, looked up in C (one map of the key, built once)."""
-        found = self._by_key.get(key) or self._maps.get(key)
+        return list(map(self._map(key).get, nodes))
+
+    def _map(self, key: str) -> dict[str, Any]:
+        found = self._maps.get(key)
         if found is None:  # None values kept: no filter in Python, the whole map is built in C
             found = self._maps[key] = self.by_key(key, with_none=True)
-        return list(map(found.get, nodes))
+        return found
 
     def by_key(self, key: str, with_none: bool = False) -> dict[str, Any]:
         """id -> that attribute, for every node that has it (or, ``with_none``, every node of a type
