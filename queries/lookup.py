@@ -20,7 +20,7 @@ import networkx as nx
 
 from dangjian.graph.columns import NodeRows, Tables, containing
 from dangjian.graph.errors import DangjianError
-from dangjian.graph.privacy import mask_name
+from dangjian.graph.privacy import LazyGuard, NameGuard, shown_name
 from dangjian.graph.roles import AREA
 from dangjian.graph.schema import model
 from dangjian.wording import Later
@@ -38,15 +38,6 @@ class NotFound(DangjianError):
     def __init__(self, key: str, candidates: list[str] | None = None, **params: Any):
         super().__init__(key, **params)
         self.candidates = candidates or []
-
-
-def _masked(d: dict) -> bool:
-    return model().is_person(d.get("type"))
-
-
-def _shown(g: nx.MultiDiGraph, n: str) -> str:
-    d = g.nodes[n]
-    return mask_name(str(d.get("name"))) if _masked(d) else str(d.get("name"))
 
 
 def short_name(name: str) -> str:
@@ -95,7 +86,7 @@ def resolve(g: nx.MultiDiGraph | Tables, text: str, types: Iterable[str] | None 
     names = {str(name): n for n, t, name in entries()  # people's names are never suggested
              if name and not person(t)}  # fmt: skip
     near = difflib.get_close_matches(text, names, n=5, cutoff=0.5)
-    hint = Later("lookup.did_you_mean", names=", ".join(near)) if near else ""
+    hint = Later("lookup.did_you_mean", names=", ".join(map(shown, map(names.get, near)))) if near else ""
     raise NotFound("lookup.nothing", [names[x] for x in near], text=text, hint=hint)
 
 
@@ -171,9 +162,14 @@ def _type_of(g: nx.MultiDiGraph | Tables):
 
 
 def _shown_in(g: nx.MultiDiGraph | Tables):
-    """id -> its name as messages show it (people's masked)."""
+    """id -> its name as messages show it: people's masked, and a member's name or a number inside
+    another's name masked (:func:`~dangjian.graph.privacy.shown_name`)."""
+    person = model().is_person
+    people = set(model().people)
+    guard = LazyGuard(lambda: NameGuard(name for _, _, name in names_of(g, people)()))
     if isinstance(g, Tables):
         rows = NodeRows(g)
-        return lambda n: mask_name(str(rows.attr(n, "name"))) if model().is_person(rows.attr(n, "type")) \
-            else str(rows.attr(n, "name"))  # fmt: skip
-    return lambda n: _shown(g, n)
+        return lambda n: shown_name(str(rows.attr(n, "name")), person(rows.attr(n, "type")), guard)
+    return lambda n: shown_name(str(g.nodes[n].get("name")), person(g.nodes[n].get("type")), guard)
+
+

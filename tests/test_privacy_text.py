@@ -146,3 +146,11 @@ def test_personal_exports_keep_what_the_user_asked_for(hostile_db, tmp_path):
     assert r.exit_code == 0, r.output
     text = "".join(p.read_text(encoding="utf-8") for p in (tmp_path / "n").rglob("*.csv"))
     assert "王磊便利店" in text and "(0888)5123456" in text
+
+
+def test_messages_about_names_mask_members_inside_other_names(hostile_db, tmp_path):
+    db, _, _ = hostile_db
+    runner = CliRunner()
+    r = runner.invoke(app, ["show", "王磊便利", "--db", str(db)])  # no such name: suggestions
+    offered = r.stderr.partition("是否是")[2]  # what the user typed is echoed; what is offered is masked
+    assert r.exit_code == 1 and "王*便利店" in offered and "王磊" not in offered, r.stderr
