@@ -37,7 +37,7 @@ from dangjian.graph.roles import (
 )
 from dangjian.graph.schema import model
 from dangjian.queries.coconstruction import in_force, partners_by_community
-from dangjian.queries.index import COMMUNITY_LEVELS, STREET_LEVELS, GraphIndex
+from dangjian.queries.index import COMMUNITY_LEVELS, STREET_LEVELS, GraphIndex, as_of_date
 from dangjian.queries.lookup import resolve
 from dangjian.wording import choose, t
 
@@ -59,10 +59,14 @@ def _age_band(birth: str | None, as_of: str) -> str:
     return "under_35" if age < 35 else "over_60" if age > 60 else "35_to_60"
 
 
-def area_stats(g: nx.MultiDiGraph | Tables, area: str | None = None, *, as_of=None) -> dict[str, Any]:
+def area_stats(g: nx.MultiDiGraph | Tables, area: str | None = None, *, as_of=None,
+               index: GraphIndex | None = None) -> dict[str, Any]:  # fmt: skip
     """Figures for ``area`` (an id or name; the whole graph when None) on the date ``as_of``; ``g`` a
-    graph or a workspace's columns."""
-    ix = GraphIndex(g, as_of)
+    graph or a workspace's columns. ``index``: a :class:`GraphIndex` of ``g`` on that date already
+    built (a caller that also runs the rules builds it once)."""
+    if index is not None and (index.g is not g or (as_of is not None and as_of_date(as_of) != index.as_of)):
+        raise ValueError("index was built for another graph or date")
+    ix = index if index is not None else GraphIndex(g, as_of)
     if area is not None:
         root = resolve(g, area, types=[AREA])
         scope = set(ix.area_subtree(root))

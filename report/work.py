@@ -61,7 +61,7 @@ def work_report(g: nx.MultiDiGraph | Tables, area: str | None = None, *, as_of=N
     columns."""
     lang = choose(lang)
     ix = GraphIndex(g, as_of)
-    stats = area_stats(g, area, as_of=ix.as_of)
+    stats = area_stats(g, area, as_of=ix.as_of, index=ix)
     findings = run_rules(g, as_of=ix.as_of, config=config, area=area, lang=lang, index=ix)
     streets = breakdown(g, area, level="street", findings=findings, index=ix)
     communities = breakdown(g, area, level="community", findings=findings, index=ix)
@@ -93,7 +93,7 @@ def stats_workbook(g: nx.MultiDiGraph | Tables, area: str | None = None, *, as_o
     street and community by community."""
     lang = choose(lang)
     ix = GraphIndex(g, as_of)
-    stats = area_stats(g, area, as_of=ix.as_of)
+    stats = area_stats(g, area, as_of=ix.as_of, index=ix)
     return [stats_table(stats, lang), kinds_table(stats, lang),
             *(breakdown_table(breakdown(g, area, level=level, index=ix), level, lang, with_findings=False)
               for level in ("street", "community"))]  # fmt: skip
