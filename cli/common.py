@@ -4,7 +4,7 @@ help of a run in cli/shell.py.)
 
 >>> from dangjian.cli.main import app
 >>> sorted(c.name for c in app.registered_commands)[:3]
-['find', 'gaps', 'info']
+['diff', 'find', 'gaps']
 """
 
 from __future__ import annotations
@@ -60,7 +60,7 @@ def command(name: str | None = None, *, on: typer.Typer | None = None, shared: t
 
     def register(fn):
         cmd = name or fn.__name__
-        key = f"help.cmd.{cmd if on is None else 'neo4j_' + cmd}"
+        key = f"help.cmd.{cmd if on is None else on.info.name + '_' + cmd}"  # a group's: help.cmd.neo4j_push
         body = with_shared(fn, shared) if shared else fn
         return (on or app).command(cmd, cls=Command, help=key)(handles_errors(body))
 

@@ -41,6 +41,7 @@ def gaps(
     shard_level: ShardOpt = "street",
     shard_size: ShardSizeOpt = 5_000,
     output: OutputOpt = None,
+    since_name: Annotated[str | None, typer.Option("--since", help="help.gaps.since", show_default=False)] = None,
 ) -> None:
     """Coverage gaps and rule breaches, each with the regulation it breaks and what to do."""
     from dangjian.queries import SEVERITIES, summarize
@@ -50,9 +51,22 @@ def gaps(
     _check_output(fmt, output, ("csv", "md", "xlsx"), "问题清单.xlsx")
     severity = one_of(severity, SEVERITIES, "--severity", labels="severity.")
     fail_on = one_of(fail_on, SEVERITIES, "--fail-on", labels="severity.")
+    if since_name is not None and (fmt not in ("table", "json") or run.backend != "embedded"):
+        raise typer.BadParameter(t("cli.gaps.since_only"), param_hint="--since")
     findings = _findings(run, area, config, rule_ids, severity, shard_level, shard_size, fmt == "table")
     summary = summarize(findings)
-    if fmt == "xlsx":
+    changes = _since(run, since_name, findings, area, config, rule_ids, severity) if since_name else None
+    if changes is not None and fmt == "json":
+        marks, gone, before = changes
+        emit_json({"as_of": run.date, "summary": summary,
+                   "since": {"name": since_name, "as_of": before["as_of"], "new": marks.count("new"),
+                             "open": marks.count("open"), "resolved": len(gone)},
+                   "findings": [{**f.to_dict(), "change": c} for f, c in zip(findings, marks, strict=True)],
+                   "resolved": gone})  # fmt: skip
+    elif changes is not None:
+        _print_findings(findings, summary, run.lang, limit, marks=changes[0])
+        _print_since(since_name, *changes, limit)
+    elif fmt == "xlsx":
         from dangjian.report.work import gaps_workbook
 
         g, root = run.graph_for(area=area)
@@ -114,16 +128,68 @@ def _findings(run: Run, area: str | None, config: Path | None, rules: list[str] 
             progress.close()
 
 
-def _print_findings(findings: list[Finding], summary: dict, lang: str, limit: int) -> None:
-    """The findings as a table (the first ``limit``), with their counts by area and by rule."""
+def _since(run: Run, name: str, findings: list[Finding], area: str | None, config: Path | None,
+           rule_ids: list[str] | None, severity: str | None) -> tuple[list[str], list[dict], dict]:  # fmt: skip
+    """(each finding's change against the snapshot ``name``, the snapshot's findings resolved since,
+    the snapshot), the resolved ones of the same rules, severity and area as the findings."""
+    from dangjian.graph import Workspace
+    from dangjian.graph.roles import AREA
+    from dangjian.queries import GraphIndex, load_config
+    from dangjian.queries.changes import check_snapshot_name, rules_run, since
+    from dangjian.queries.lookup import resolve
+    from dangjian.queries.registry import SEVERITIES
+
+    with Workspace.open(run.db_path) as ws:
+        before = ws.snapshot(check_snapshot_name(name))
+    inside = None
+    if area is not None:
+        tables = run.tables()
+        ix = GraphIndex(tables, run.date)
+        inside = set(ix.area_subtree(resolve(tables, area, types=[AREA])))
+
+    def keep(f: dict) -> bool:
+        if severity is not None and SEVERITIES.index(f["severity"]) > SEVERITIES.index(severity):
+            return False
+        return inside is None or f.get("community") in inside or ix.area_of(f["entity"]) in inside
+
+    marks, gone = since(before, findings, rules=rules_run(rule_ids, load_config(config)), keep=keep)
+    return marks, gone, before
+
+
+def _print_since(name: str, marks: list[str], gone: list[dict], before: dict, limit: int) -> None:
+    """The line that counts the changes since the snapshot, and the findings resolved since."""
+    from dangjian.cli.changes import _title
+
+    out.print(t("changes.since_line", name=name, as_of=before["as_of"], new=marks.count("new"),
+                open=marks.count("open"), resolved=len(gone)), markup=False)  # fmt: skip
+    if not gone:
+        return
+    sev = texts("severity")
+    table = Table(title=t("changes.sheet_resolved"), title_justify="left")
+    for col in ("severity", "finding", "entity", "action"):
+        table.add_column(t(f"cli.table.{col}"), overflow="fold")
+    shown = gone if limit <= 0 else gone[:limit]
+    for f in shown:
+        table.add_row(sev.get(f["severity"], f["severity"]), _title(f, None), f"{f['name']}\n{f['entity']}", f["action"])
+    out.print(table)
+    if len(shown) < len(gone):
+        out.print(t("changes.more", n=len(gone) - len(shown)), markup=False)
+
+
+def _print_findings(findings: list[Finding], summary: dict, lang: str, limit: int,
+                    marks: list[str] | None = None) -> None:  # fmt: skip
+    """The findings as a table (the first ``limit``), with their counts by area and by rule; with
+    ``marks``, each one's change since a snapshot under its severity."""
     sev = texts("severity")
     table = Table(title=None)
     for col in ("severity", "finding", "entity", "area", "action"):
         table.add_column(t(f"cli.table.{col}"), overflow="fold")
     shown = findings if limit <= 0 else findings[:limit]
-    for f in shown:
+    change = {"new": t("changes.status_new"), "open": t("changes.status_open")}
+    for i, f in enumerate(shown):
         area = ">".join(f.area_path[-2:])
-        table.add_row(sev[f.severity], f.title, f"{f.name}\n{f.entity}", area, f.action)
+        level = sev[f.severity] if marks is None else f"{sev[f.severity]}\n{change[marks[i]]}"
+        table.add_row(level, f.title, f"{f.name}\n{f.entity}", area, f.action)
     if findings:
         out.print(table)
     if len(shown) < len(findings):

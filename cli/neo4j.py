@@ -23,7 +23,7 @@ from dangjian.cli.shell import Group
 from dangjian.graph import Workspace
 from dangjian.wording import t
 
-neo4j_app = typer.Typer(help="help.cmd.neo4j", cls=Group, no_args_is_help=True, rich_markup_mode=None)
+neo4j_app = typer.Typer(name="neo4j", help="help.cmd.neo4j", cls=Group, no_args_is_help=True, rich_markup_mode=None)
 app.add_typer(neo4j_app, name="neo4j")
 
 

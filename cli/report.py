@@ -28,6 +28,7 @@ def report(
     output: Annotated[Path, typer.Option("-o", "--output", help="help.report.output", show_default=False)],
     area: AreaOpt = None,
     config: ConfigOpt = None,
+    since_name: Annotated[str | None, typer.Option("--since", help="help.report.since", show_default=False)] = None,
 ) -> None:
     """Write the work report to hand up (Word or Excel)."""
     from dangjian.queries import load_config
@@ -38,8 +39,17 @@ def report(
         raise typer.BadParameter(t("view.is_folder", path=output, example="报告.docx"), param_hint="-o")
     from dangjian.report.work import work_report
 
+    if since_name is not None and run.backend != "embedded":
+        raise typer.BadParameter(t("cli.gaps.since_only"), param_hint="--since")
+    before = None
+    if since_name is not None:
+        from dangjian.graph import Workspace
+        from dangjian.queries.changes import check_snapshot_name
+
+        with Workspace.open(run.db_path) as ws:
+            before = ws.snapshot(check_snapshot_name(since_name))
     g, root = run.graph_for(area=area)
-    built = work_report(g, root or area, as_of=run.date, lang=run.lang, config=load_config(config))
+    built = work_report(g, root or area, as_of=run.date, lang=run.lang, config=load_config(config), since=before)
     if output.suffix.lower() == ".docx":
         from dangjian.report.docx import write_docx
 

@@ -22,6 +22,7 @@ import os
 import secrets
 import sqlite3
 import urllib.parse
+import zlib
 from collections import Counter
 from collections.abc import Callable, Iterable, Iterator
 from datetime import datetime, timezone
@@ -45,6 +46,9 @@ CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL);
 CREATE TABLE segments (name TEXT PRIMARY KEY, data BLOB NOT NULL);
 CREATE TABLE loads (id INTEGER PRIMARY KEY, at TEXT NOT NULL, files TEXT NOT NULL, summary TEXT NOT NULL);
 """
+# made by the first snapshot kept: a workspace of before snapshots opens as it did
+_SNAPSHOTS_DDL = """CREATE TABLE IF NOT EXISTS snapshots (name TEXT PRIMARY KEY, saved TEXT NOT NULL,
+as_of TEXT NOT NULL, summary TEXT NOT NULL, data BLOB NOT NULL)"""
 
 
 def default_db_path() -> Path:
@@ -530,6 +534,52 @@ class Workspace:
         return [
             {"id": i, "at": at, "files": json.loads(f), "summary": json.loads(s)} for i, at, f, s in rows
         ]
+
+    # -- snapshots (what a later check compares with) ------------------------------------------
+    def snapshots(self) -> list[dict[str, Any]]:
+        """The snapshots kept in this workspace, in the order saved (one replaced comes last): ``name``, ``saved`` (when),
+        ``as_of`` (the date they describe) and ``summary`` (counts)."""
+        if not self._has_table("snapshots"):
+            return []
+        rows = self.conn.execute("SELECT name, saved, as_of, summary FROM snapshots ORDER BY rowid")
+        return [{"name": n, "saved": at, "as_of": d, "summary": json.loads(s)} for n, at, d, s in rows]
+
+    def snapshot(self, name: str) -> dict[str, Any]:
+        """The data of the snapshot ``name``, with its ``name`` (an error that lists the snapshots kept
+        when there is none)."""
+        row = None
+        if self._has_table("snapshots"):
+            row = self.conn.execute("SELECT data FROM snapshots WHERE name=?", (name,)).fetchone()
+        if row is None:
+            names = "、".join(s["name"] for s in self.snapshots())
+            raise WorkspaceError("snapshot.missing" if names else "snapshot.none", name=name, names=names,
+                                 path=self.path)  # fmt: skip
+        try:
+            data = orjson.loads(zlib.decompress(row[0]))
+        except (zlib.error, orjson.JSONDecodeError):
+            raise WorkspaceError("snapshot.damaged", name=name, path=self.path) from None
+        return {**data, "name": name} if type(data) is dict else data
+
+    def put_snapshot(self, name: str, as_of: str, summary: dict[str, Any], data: dict[str, Any], *,
+                     replace: bool = False) -> None:  # fmt: skip
+        """Keep a snapshot under ``name`` (inside a transaction); one of that name already kept is
+        an error unless ``replace``."""
+        self._require_transaction()
+        self.conn.execute(_SNAPSHOTS_DDL)
+        if not replace and self.conn.execute("SELECT 1 FROM snapshots WHERE name=?", (name,)).fetchone():
+            raise WorkspaceError("snapshot.exists", name=name)
+        self.conn.execute("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?, ?)",
+                          (name, _now(), as_of, _dumps(summary), zlib.compress(orjson.dumps(data), 6)))  # fmt: skip
+
+    def delete_snapshot(self, name: str) -> None:
+        """Forget the snapshot ``name`` (inside a transaction)."""
+        self._require_transaction()
+        self.snapshot(name)  # an error when there is none
+        self.conn.execute("DELETE FROM snapshots WHERE name=?", (name,))
+
+    def _has_table(self, name: str) -> bool:
+        return self.conn.execute("SELECT 1 FROM sqlite_master WHERE type='table' AND name=?", (name,)).fetchone() \
+            is not None  # fmt: skip
 
     # -- writing (inside a transaction) ----------------------------------------------------------
     def begin_load(self, files: list[str]) -> int:

@@ -66,7 +66,32 @@ def write_docx(path: str | os.PathLike, report: WorkReport) -> None:
             line = f"【{t(f'severity.{f.severity}', lang)}】{f.title}：{f.name}" + (f"（{where}）" if where else "")
             p = doc.add_paragraph(_text(f"{line}\n{action}：{f.action}\n{cite}：{f.cite}"))
             p._p.style = numbered
+    if report.changes is not None:
+        _changes(doc, report, numbered)
     atomic_write(Path(path), lambda tmp: doc.save(str(tmp)))
+
+
+def _changes(doc, report: WorkReport, numbered: str) -> None:
+    """The section on what changed since the last check: the sentence that sums it up, the changes
+    by street, the key figures before and after, then the findings new and resolved, one by one."""
+    from dangjian.report.tables import changes_heading, changes_tables
+
+    lang, diff = report.lang, report.changes
+    doc.add_heading(_text(t("changes.section", lang)), level=1)
+    doc.add_paragraph(_text(changes_heading(diff, lang)))
+    tables = changes_tables(diff, lang)
+    for table in [tables[0], *tables[4:]]:  # by street, figures, entities (the findings below, as items)
+        if table.rows:
+            doc.add_heading(_text(table.title), level=2)
+            _table(doc, table)
+    for key, table in (("new", tables[1]), ("resolved", tables[2])):
+        if not table.rows:
+            continue
+        doc.add_heading(_text(f"{table.title}（{len(table.rows)}）" if lang == "zh" else f"{table.title} ({len(table.rows)})"),
+                        level=2)  # fmt: skip
+        for row in table.rows:  # severity, title, name, id, type, street, action, source, rule
+            p = doc.add_paragraph(_text(f"【{row[0]}】{row[1]}：{row[2]}（{row[5]}）"))
+            p._p.style = numbered
 
 
 def _text(value: Any) -> str:

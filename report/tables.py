@@ -22,7 +22,8 @@ from dangjian.queries.findings import Finding
 from dangjian.queries.registry import SEVERITIES
 from dangjian.wording import choose, t
 
-__all__ = ["Table", "findings_table", "breakdown_table", "stats_table", "kinds_table"]
+__all__ = ["Table", "findings_table", "breakdown_table", "stats_table", "kinds_table", "changes_tables",
+           "changes_heading"]
 
 
 @dataclass
@@ -87,3 +88,78 @@ def kinds_table(stats: dict[str, Any], lang: str | None = None) -> Table:
     rows = [[kinds.label(k, lang), n] for k in kinds.values if (n := by_kind.get(k))]
     rows += [[str(k), n] for k, n in by_kind.items() if k not in kinds.values]
     return Table(t("handup.sheet_kinds", lang), [_h("kind", lang), _h("count", lang)], rows)
+
+
+def _c(key: str, lang: str) -> str:
+    return t(f"changes.{key}", lang)
+
+
+def changes_heading(diff: dict[str, Any], lang: str | None = None) -> str:
+    """The sentence that opens a comparison: since which snapshot, the counts of each change."""
+    lang = choose(lang)
+    f, e = diff["findings"], diff["entities"]
+    after = diff["to"].get("name")
+    return t("changes.heading", lang, name=diff["from"].get("name") or "", before=diff["from"]["as_of"],
+             after_name=f"“{after}”" if after and lang == "zh" else (f"'{after}'" if after else _c("now", lang)),
+             after=diff["to"]["as_of"], new=len(f["new"]), resolved=len(f["resolved"]), open=len(f["open"]),
+             added=sum(e["added"].values()), removed=sum(e["removed"].values()))  # fmt: skip
+
+
+def changes_tables(diff: dict[str, Any], lang: str | None = None, *, limit: int = 0) -> list[Table]:
+    """The tables of :func:`~dangjian.queries.changes.compare`: changes by street, the findings new,
+    resolved and still open (``limit``: at most that many rows each, 0 for all), the key figures
+    before and after, the entities added and removed."""
+    from dangjian.queries.registry import rules_registry
+
+    lang = choose(lang)
+    m, registry = model(), rules_registry()
+    elsewhere = t("handup.elsewhere", lang)
+    cols = ("new", "resolved", "open", "added", "removed")
+    streets = Table(_c("sheet_streets", lang), [_h("street", lang), *(_c(f"col_{k}", lang) for k in cols)],
+                    [[r["name"] or elsewhere, *(r[k] for k in cols)] for r in diff["by_street"]])  # fmt: skip
+    names = {r["street"]: r["name"] for r in diff["by_street"]}
+
+    def finding_rows(rows: list[dict[str, Any]], with_before: bool) -> list[list[Any]]:
+        out = []
+        for f in rows[:limit] if limit else rows:
+            rule = registry.get(f["rule"])
+            title = rule.title.get(lang, f["title"]) if rule is not None else f["title"]
+            kind = m.record(f["entity_type"]).label(lang) if f["entity_type"] in m.nodes else (f["entity_type"] or "")
+            row = [t(f"severity.{f['severity']}", lang), title, str(f["name"]), str(f["entity"]), kind,
+                   names.get(f["street"]) or elsewhere, f["action"], f["cite"], f["rule"]]  # fmt: skip
+            if with_before:
+                before = f.get("severity_before")
+                row.insert(1, t(f"severity.{before}", lang) if before else "")
+            out.append(row)
+        return out
+
+    head = [_h(k, lang) for k in ("severity", "title", "name", "entity", "type", "street", "action", "cite", "rule")]
+    found = diff["findings"]
+    tables = [streets,
+              Table(_c("sheet_new", lang), list(head), finding_rows(found["new"], False)),
+              Table(_c("sheet_resolved", lang), list(head), finding_rows(found["resolved"], False)),
+              Table(_c("sheet_open", lang), [head[0], _c("col_severity_before", lang), *head[1:]],
+                    finding_rows(found["open"], True))]  # fmt: skip
+    if diff["figures"]:
+        rows = [[t(f"changes.fig.{r['key']}", lang), r["before"], r["after"], r["change"]]
+                for r in diff["figures"] if r["key_figure"]]  # fmt: skip
+        tables.append(Table(_c("sheet_figures", lang), [_h("item", lang), _c("col_before", lang),
+                                                         _c("col_after", lang), _c("col_change", lang)], rows))  # fmt: skip
+    e = diff["entities"]
+    rows = [[m.record(k).label(lang) if k in m.nodes else k, e["added"].get(k, 0), e["removed"].get(k, 0)]
+            for k in sorted(set(e["added"]) | set(e["removed"]), key=_type_order)]  # fmt: skip
+    listed = [[_c("added", lang), m.record(x["type"]).label(lang) if x["type"] in m.nodes else x["type"], x["name"],
+               x["id"], names.get(x["street"]) or elsewhere] for x in e["added_list"]]  # fmt: skip
+    listed += [[_c("removed", lang), m.record(x["type"]).label(lang) if x["type"] in m.nodes else x["type"], x["name"],
+                x["id"], names.get(x["street"]) or elsewhere] for x in e["removed_list"]]  # fmt: skip
+    tables.append(Table(_c("sheet_entities", lang), [_h("type", lang), _c("col_added", lang), _c("col_removed", lang)],
+                        rows))  # fmt: skip
+    if listed:
+        tables.append(Table(_c("sheet_entity_list", lang), [_c("col_status", lang), _h("type", lang), _h("name", lang),
+                                                             _h("entity", lang), _h("street", lang)], listed))  # fmt: skip
+    return tables
+
+
+def _type_order(type_name: str) -> int:
+    order = list(model().nodes)
+    return order.index(type_name) if type_name in order else len(order)

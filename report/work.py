@@ -27,7 +27,7 @@ from dangjian.queries.findings import Finding
 from dangjian.queries.index import GraphIndex
 from dangjian.queries.run import run_rules
 from dangjian.queries.stats import area_stats, report_paragraph
-from dangjian.report.tables import Table, breakdown_table, findings_table, kinds_table, stats_table
+from dangjian.report.tables import Table, breakdown_table, changes_tables, findings_table, kinds_table, stats_table
 from dangjian.wording import choose, t
 
 __all__ = ["WorkReport", "work_report", "gaps_workbook", "stats_workbook"]
@@ -48,17 +48,22 @@ class WorkReport:
     communities: Table
     findings: Table  # every finding, one row each
     gaps: list[tuple[str, list[Finding]]] = field(default_factory=list)
+    changes: dict[str, Any] | None = None  # what changed since a snapshot (queries.changes.compare)
 
     def tables(self) -> list[Table]:
-        """The tables in the order a workbook of the report holds them."""
-        return [self.figures, self.kinds, self.streets, self.communities, self.findings]
+        """The tables in the order a workbook of the report holds them (those of the changes last)."""
+        found = [self.figures, self.kinds, self.streets, self.communities, self.findings]
+        if self.changes is not None:
+            found += changes_tables(self.changes, self.lang)
+        return found
 
 
 def work_report(g: nx.MultiDiGraph | Tables, area: str | None = None, *, as_of=None, lang: str | None = None,
-                config: dict | None = None) -> WorkReport:  # fmt: skip
+                config: dict | None = None, since: dict[str, Any] | None = None) -> WorkReport:  # fmt: skip
     """The report of ``area`` (an id or name; everything when None) as of a date, in ``lang``
     (default: the language in use); the rules run with ``config``. ``g``: a graph or a workspace's
-    columns."""
+    columns. ``since``: a snapshot (:func:`~dangjian.queries.changes.take_snapshot`) to say what
+    changed since, in a section of its own."""
     lang = choose(lang)
     ix = GraphIndex(g, as_of)
     stats = area_stats(g, area, as_of=ix.as_of, index=ix)
@@ -72,8 +77,23 @@ def work_report(g: nx.MultiDiGraph | Tables, area: str | None = None, *, as_of=N
         paragraph=report_paragraph(stats, lang), stats=stats, figures=stats_table(stats, lang),
         kinds=kinds_table(stats, lang), streets=breakdown_table(streets, "street", lang),
         communities=breakdown_table(communities, "community", lang), findings=findings_table(findings, lang),
-        gaps=gaps,
+        gaps=gaps, changes=_changes(g, ix, area, since, config, lang) if since is not None else None,
     )  # fmt: skip
+
+
+def _changes(g, ix: GraphIndex, area: str | None, before: dict[str, Any], config: dict | None,
+             lang: str) -> dict[str, Any]:  # fmt: skip
+    """What changed from the snapshot ``before`` to now, in the streets of ``area``."""
+    from dangjian.graph.roles import AREA
+    from dangjian.queries.changes import compare, take_snapshot
+    from dangjian.queries.lookup import resolve
+
+    after = take_snapshot(g, as_of=ix.as_of, config=config, lang=lang, index=ix)
+    streets = None
+    if area is not None:
+        inside = set(ix.area_subtree(resolve(g, area, types=[AREA])))
+        streets = {s for s, _ in after["streets"] + before["streets"] if s in inside}
+    return compare(before, after, streets=streets)
 
 
 def gaps_workbook(g: nx.MultiDiGraph | Tables, findings: list[Finding], area: str | None = None, *, as_of=None,
