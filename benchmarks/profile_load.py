@@ -4,7 +4,7 @@
     .venv/bin/python benchmarks/profile_load.py build/bench-rosters [--sort tottime] [--top 40]
 
 Prints the time of each load step (read, assign_ids, resolve_all, cascade, merge, write, commit) without
-the profiler, then the profile sorted by ``--sort``. ``--out FILE`` keeps the raw profile for
+the profiler, then the profile sorted by ``--sort`` (none with ``--steps-only``). ``--out FILE`` keeps the raw profile for
 ``python -m pstats`` or snakeviz. ``--no-gc`` runs with the garbage collector off, to see its share.
 """
 
@@ -80,6 +80,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--top", type=int, default=45, help="rows of the profile to print")
     ap.add_argument("--out", help="write the raw profile here")
     ap.add_argument("--no-gc", action="store_true", help="disable the garbage collector")
+    ap.add_argument("--steps-only", action="store_true", help="print the steps' times, no profile")
     args = ap.parse_args(argv)
     if args.no_gc:
         gc.disable()
@@ -98,6 +99,8 @@ def main(argv: list[str] | None = None) -> int:
             for name, s, rss, peak in timed:
                 print(f"  {name:<34} {s:7.2f} s  {100 * s / total:5.1f} %  {rss:9,} {peak:9,}")
             print()
+        if args.steps_only:
+            return 0
         ws = Workspace.open(str(Path(tmp) / "prof.db"), create=True)
         prof = cProfile.Profile()
         prof.enable()

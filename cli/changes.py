@@ -17,7 +17,7 @@ import typer
 
 from dangjian.cli.common import app, command
 from dangjian.cli.options import AreaOpt, ConfigOpt, Run, one_of
-from dangjian.cli.output import Table, out
+from dangjian.cli.output import Table, out, print_table
 from dangjian.cli.shell import Group
 from dangjian.wording import t
 
@@ -132,31 +132,27 @@ def print_changes(found: dict[str, Any], lang: str, limit: int) -> None:
     out.print(changes_heading(found, lang), markup=False)
     tables = changes_tables(found, lang)
     names = {r["street"]: r["name"] for r in found["by_street"]}
-    sev = {s: t(f"severity.{s}") for s in ("high", "medium", "low")}
     for i, tb in enumerate(tables):
-        if not tb.rows:
-            continue
-        table = Table(title=tb.title, title_justify="left")
-        if 1 <= i <= 3:  # the findings: fewer columns than the workbook's
-            rows = found["findings"][("new", "resolved", "open")[i - 1]]
-            for col in ("severity", "finding", "entity", "area", "action"):
-                table.add_column(t(f"cli.table.{col}"), overflow="fold")
-            shown = rows[:limit] if limit > 0 else rows
-            for f in shown:
-                level = sev.get(f["severity"], f["severity"])
-                if f.get("severity_before"):
-                    level = f"{sev.get(f['severity_before'], '')}→{level}"
-                table.add_row(level, _title(f, lang), f"{f['name']}\n{f['entity']}",
-                              names.get(f["street"]) or "", f["action"])  # fmt: skip
+        if 1 <= i <= 3 and tb.rows:  # the findings: fewer columns than the workbook's
+            _print_findings(tb.title, found["findings"][("new", "resolved", "open")[i - 1]], names, lang, limit)
         else:
-            for h in tb.headers:
-                table.add_column(h, overflow="fold")
-            shown = tb.rows
-            for row in shown:
-                table.add_row(*("" if v is None else str(v) for v in row))
-        out.print(table)
-        if len(shown) < len(tb.rows):
-            out.print(t("changes.more", n=len(tb.rows) - len(shown)), markup=False)
+            print_table(tb)
+
+
+def _print_findings(title: str, rows: list[dict[str, Any]], names: dict, lang: str, limit: int) -> None:
+    sev = {s: t(f"severity.{s}") for s in ("high", "medium", "low")}
+    table = Table(title=title, title_justify="left")
+    for col in ("severity", "finding", "entity", "area", "action"):
+        table.add_column(t(f"cli.table.{col}"), overflow="fold")
+    shown = rows[:limit] if limit > 0 else rows
+    for f in shown:
+        level = sev.get(f["severity"], f["severity"])
+        if f.get("severity_before"):
+            level = f"{sev.get(f['severity_before'], '')}→{level}"
+        table.add_row(level, _title(f, lang), f"{f['name']}\n{f['entity']}", names.get(f["street"]) or "", f["action"])
+    out.print(table)
+    if len(shown) < len(rows):
+        out.print(t("changes.more", n=len(rows) - len(shown)), markup=False)
 
 
 def _title(f: dict[str, Any], lang: str | None) -> str:

@@ -17,7 +17,7 @@ from dangjian.wording import t, using
 
 __all__ = ["app", "main"]
 
-for _subject in ("load", "gaps", "report", "changes", "explore", "view", "neo4j"):  # each registers its commands, in this order
+for _subject in ("load", "gaps", "report", "changes", "suggest", "explore", "view", "neo4j"):  # each registers its commands, in this order
     importlib.import_module(f"dangjian.cli.{_subject}")
 
 

@@ -57,6 +57,24 @@ class SafeTable(_RichTable):
 Table = SafeTable  # every table the commands draw
 
 
+def print_table(table: Any, limit: int = 0) -> None:
+    """A table to hand up (:class:`~dangjian.report.tables.Table`: title, headers, rows) drawn for
+    people, its first ``limit`` rows (0: all) and a line that counts the others; nothing when empty."""
+    from dangjian.wording import t
+
+    if not table.rows:
+        return
+    drawn = SafeTable(title=table.title, title_justify="left")
+    for h in table.headers:
+        drawn.add_column(h, overflow="fold")
+    shown = table.rows[:limit] if limit > 0 else table.rows
+    for row in shown:
+        drawn.add_row(*("" if v is None else str(v) for v in row))
+    out.print(drawn)
+    if len(shown) < len(table.rows):
+        out.print(t("changes.more", n=len(table.rows) - len(shown)), markup=False)
+
+
 class _SafeConsole(Console):
     """A Console that prints text with its control characters escaped and never as markup."""
 

@@ -23,7 +23,7 @@ from dangjian.queries.registry import SEVERITIES
 from dangjian.wording import choose, t
 
 __all__ = ["Table", "findings_table", "breakdown_table", "stats_table", "kinds_table", "changes_tables",
-           "changes_heading"]
+           "changes_heading", "partners_tables", "partners_heading"]
 
 
 @dataclass
@@ -163,3 +163,30 @@ def changes_tables(diff: dict[str, Any], lang: str | None = None, *, limit: int 
 def _type_order(type_name: str) -> int:
     order = list(model().nodes)
     return order.index(type_name) if type_name in order else len(order)
+
+
+def partners_heading(plan: dict[str, Any], lang: str | None = None) -> str:
+    """The sentence that sums up a plan of :func:`~dangjian.queries.partners.suggest_partners`."""
+    lang = choose(lang)
+    moves = plan["moves"]
+    return t("partners.heading", lang, min=plan["min_partners"], communities=plan["before"]["communities"],
+             short=plan["before"]["short"], missing=plan["before"]["missing"],
+             adds=sum(m["action"] == "add" for m in moves), moves=sum(m["action"] == "move" for m in moves),
+             after_short=plan["after"]["short"], after_missing=plan["after"]["missing"])  # fmt: skip
+
+
+def partners_tables(plan: dict[str, Any], lang: str | None = None) -> list[Table]:
+    """The tables of a plan: each move, the communities before and after, what is left short."""
+    lang = choose(lang)
+    moves = Table(t("partners.sheet_moves", lang),
+                  [t(f"partners.col_{k}", lang) for k in ("action", "unit", "unit_id", "from", "to", "street", "nearness")],
+                  [[t(f"partners.{m['action']}", lang), m["unit_name"], m["unit"], m["from_name"] or "", m["to_name"],
+                    m["street"] or "", t(f"partners.near_{m['nearness']}", lang)] for m in plan["moves"]])  # fmt: skip
+    rows = Table(t("partners.sheet_communities", lang),
+                 [_h("community", lang), _h("street", lang), t("partners.col_before", lang),
+                  t("partners.col_after", lang)],
+                 [[r["name"], r["street"] or "", r["before"], r["after"]] for r in plan["communities"]])  # fmt: skip
+    unmet = Table(t("partners.sheet_unmet", lang),
+                  [_h("community", lang), _h("street", lang), t("partners.col_after", lang), t("partners.col_missing", lang)],
+                  [[r["name"], r["street"] or "", r["partners"], r["missing"]] for r in plan["unmet"]])  # fmt: skip
+    return [moves, rows, unmet]
