@@ -18,10 +18,15 @@ demo: $(VENV)/.installed
 	$(DJ) template $(DEMO)/templates
 	$(DJ) load-divisions --region 530702003 --db $(DEMO)/dangjian.db
 	$(DJ) load examples/xianghe --db $(DEMO)/dangjian.db --rejects $(DEMO)/rejects-examples.csv
+	$(DJ) snapshot save 上次督查 --db $(DEMO)/dangjian.db
 	$(DJ) load examples/messy --db $(DEMO)/dangjian.db --rejects $(DEMO)/rejects-messy.csv
 	$(DJ) load examples/huamingce --db $(DEMO)/dangjian.db --rejects $(DEMO)/rejects-huamingce.csv
 	$(DJ) info --db $(DEMO)/dangjian.db
 	$(DJ) gaps --db $(DEMO)/dangjian.db --severity medium --limit 15
+	@echo "== What changed since the last check (督查), and a plan for the communities short of partners =="
+	$(DJ) snapshot save 本次督查 --db $(DEMO)/dangjian.db
+	$(DJ) diff 上次督查 本次督查 --db $(DEMO)/dangjian.db --limit 5
+	$(DJ) suggest partners --area 祥和街道 --min 2 --db $(DEMO)/dangjian.db
 	$(DJ) view overview --db $(DEMO)/dangjian.db -o $(DEMO)/overview.html
 	$(DJ) view community 祥云社区 --db $(DEMO)/dangjian.db -o $(DEMO)/community-祥云社区.html
 	$(DJ) view tree --db $(DEMO)/dangjian.db -o $(DEMO)/tree.html
@@ -36,6 +41,7 @@ demo: $(VENV)/.installed
 	$(DJ) stats --db $(DEMO)/lijiang.db --report
 	$(DJ) report --db $(DEMO)/lijiang.db -o $(DEMO)/丽江市工作报告.xlsx
 	$(DJ) view overview --db $(DEMO)/lijiang.db -o $(DEMO)/lijiang-overview.html
+	$(DJ) suggest partners --min 3 --db $(DEMO)/lijiang.db --format xlsx -o $(DEMO)/丽江市共建调配.xlsx
 	@echo "== 3. At the size of the 2011 report (49 communities): the statistics are the report's figures =="
 	$(DJ) synth --region 5307 --preset lijiang --communities 49 --seed 1 -o $(DEMO)/lijiang-2011
 	$(DJ) load $(DEMO)/lijiang-2011 --db $(DEMO)/lijiang-2011.db --rejects $(DEMO)/rejects-lijiang-2011.csv

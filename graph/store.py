@@ -569,7 +569,7 @@ class Workspace:
         if not replace and self.conn.execute("SELECT 1 FROM snapshots WHERE name=?", (name,)).fetchone():
             raise WorkspaceError("snapshot.exists", name=name)
         self.conn.execute("INSERT OR REPLACE INTO snapshots VALUES (?, ?, ?, ?, ?)",
-                          (name, _now(), as_of, _dumps(summary), zlib.compress(orjson.dumps(data), 6)))  # fmt: skip
+                          (name, _now(), as_of, _dumps(summary), zlib.compress(orjson.dumps(data, option=orjson.OPT_NON_STR_KEYS), 6)))  # fmt: skip
 
     def delete_snapshot(self, name: str) -> None:
         """Forget the snapshot ``name`` (inside a transaction)."""
