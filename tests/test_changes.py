@@ -170,9 +170,10 @@ def test_snapshot_names_errors_and_replacing(db, tmp_path):
     assert [s["name"] for s in json.loads(_ok("snapshot", "list", "--json", "--db", str(db)).stdout)] == ["Q4"]
 
 
-def test_a_snapshot_of_messy_rosters_keeps_figures_of_unknown_values(tmp_path):
-    # members without a status or a sex count under no value (None): kept and compared as such
+def test_a_snapshot_keeps_figures_of_unknown_values(tmp_path):
+    # members without a situation count under no value (None): kept and compared as such
     w = tmp_path / "w.db"
+    _ok("load", str(EXAMPLE), "--db", str(w))
     _ok("load", str(EXAMPLE.parent / "messy"), "--db", str(w))
     _ok("load", str(EXAMPLE.parent / "huamingce"), "--db", str(w))
     _ok("snapshot", "save", "A", "--db", str(w))
