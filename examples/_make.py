@@ -678,6 +678,8 @@ for g, who in [(G1_1, M["yh_grid"]), (G1_2, M["yh_grid2"]), (G2_1, M["bh_sec"]),
                (G3_2, M["xy1_sec"]), (G3_3, M["xr_grid"]), (G4_1, M["sh_sec"]), (G5_1, M["th_grid"]),
                (G5_2, M["th_sec"]), (G6_1, "P012")]:  # fmt: skip
     post(who, "网格长", g, "2024-03-01")
+# a grid worker (网格员), who is no grid leader: G1_1 has both
+post(M["yh_grid2"], "网格员", G1_1, "2024-03-01")
 # liaison leaders and first secretaries
 for who, k in [("P001", 1), ("P001", 3), ("P002", 2), ("P002", 4), ("P003", 5)]:
     post(who, "联系领导", C[k], "2024-02-01")

@@ -184,6 +184,9 @@ def _build_statements() -> dict[str, Statement]:
         out.append(Statement(f"count:{label}", f"MATCH (n:{label}:{MARK}) WHERE n.pushed IS NOT NULL "
                                                "RETURN count(n) AS n"))
         out.append(Statement(f"orphans:{label}", _orphan_text(label)))
+        if model().is_person(label):
+            out.append(Statement(f"people-names:{label}", f"MATCH (n:{label}:{MARK}) WHERE n.pushed IS NOT NULL "
+                                                          "RETURN n.name AS name"))  # fmt: skip
         out.append(Statement(f"lookup:{label}", f"MATCH (n:{label}:{MARK}) WHERE n.pushed IS NOT NULL "
                                                 "AND (n.id = $text OR n.name STARTS WITH $text) "
                                                 "RETURN n.id AS id, properties(n) AS props "
@@ -299,7 +302,7 @@ def _attrs(props: dict[str, Any], drop: frozenset[str]) -> tuple[dict[str, Any],
 
 # The statements that only read: sent with read routing.
 _READS = ("count:", "nodes-any", "edges-", "closure-", "weights", "orphans:", "lookup:", "areas-at", "ping",
-          "any-pushed")
+          "any-pushed", "people-names:")
 
 
 class Neo4jStore:
@@ -536,6 +539,11 @@ class Neo4jSource:
 
     def orphan_ids(self) -> list[str]:
         return [r["id"] for label in LABELS for r in self.store.run(f"orphans:{label}")]
+
+    def people_names(self) -> list[str]:
+        """The pushed people's names (masked when pushed without ``--personal``)."""
+        return [r["name"] for label in LABELS if model().is_person(label)
+                for r in self.store.run(f"people-names:{label}")]  # fmt: skip
 
     def nodes(self, ids: Iterable[str]) -> dict[str, dict[str, Any]]:
         out: dict[str, dict[str, Any]] = {}

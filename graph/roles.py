@@ -14,7 +14,7 @@ _role = model().role
 __all__ = ["AREA", "ORG", "UNIT", "MEMBER", "PERSON", "AGREEMENT", "ACTIVITY", "CONTAINS", "LEADS",
            "ANCHORED_IN", "COVERS", "LOCATED_IN", "MEMBER_OF", "WORKS_AT", "LIVES_IN", "REPORTED_TO",
            "PARTY_TO", "UNDER", "ORGANIZED_BY", "HELD_IN", "SECRETARY_OF", "DEPUTY_SECRETARY_OF",
-           "COMMITTEE_MEMBER_OF", "FIRST_SECRETARY_OF", "GRID_LEADER_OF", "PART_TIME_MEMBER_OF",
+           "COMMITTEE_MEMBER_OF", "FIRST_SECRETARY_OF", "GRID_LEADER_OF", "GRID_WORKER_OF", "PART_TIME_MEMBER_OF",
            "INSTRUCTOR_OF", "LIAISON_FOR"]  # fmt: skip
 
 AREA = _role("area")
@@ -42,6 +42,7 @@ DEPUTY_SECRETARY_OF = _role("deputy_secretary_of")
 COMMITTEE_MEMBER_OF = _role("committee_member_of")
 FIRST_SECRETARY_OF = _role("first_secretary_of")
 GRID_LEADER_OF = _role("grid_leader_of")
+GRID_WORKER_OF = _role("grid_worker_of")
 PART_TIME_MEMBER_OF = _role("part_time_member_of")
 INSTRUCTOR_OF = _role("instructor_of")
 LIAISON_FOR = _role("liaison_for")

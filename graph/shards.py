@@ -109,6 +109,10 @@ class GraphSource(Protocol):
         """A size of each area's subtree (the relations that end in its areas), for
         :func:`shard_groups`."""
 
+    def people_names(self) -> list[str]:
+        """The names of every person (the schema's person types): what masks a member's name inside
+        another entity's name, in every shard alike."""
+
     def candidates(self, keys: Sequence[str]) -> nx.MultiDiGraph | Tables:
         """The graph (or columns) a name is resolved in (:func:`dangjian.queries.sharded.resolve_in`; its edges are
         not read): at least every node whose id is one of ``keys`` or whose name starts with one. A
@@ -185,6 +189,10 @@ class EmbeddedSource:
 
     def candidates(self, keys: Sequence[str]) -> nx.MultiDiGraph:
         return self.g  # the whole graph is at hand
+
+    def people_names(self) -> list[str]:
+        people = model().people
+        return [d.get("name") for _, d in self.g.nodes(data=True) if d.get("type") in people]
 
     def weights(self, roots: Sequence[str]) -> dict[str, int]:
         """The relations that end in the areas of each root's subtree (as the Neo4j source counts)."""
@@ -304,6 +312,10 @@ class TablesSource:
 
     def candidates(self, keys: Sequence[str]) -> Tables:
         return self.t  # every name is at hand (resolve reads the columns)
+
+    def people_names(self) -> list[str]:
+        people = model().people
+        return [n for t in self.t.types("nodes") if t in people for n in self.t.column("nodes", t, "name")]
 
     def weights(self, roots: Sequence[str]) -> dict[str, int]:
         """The relations that end in the areas of each root's subtree (as the Neo4j source counts)."""

@@ -35,8 +35,8 @@ import networkx as nx
 from dangjian.graph.columns import Tables
 from dangjian.graph.errors import InputError, WorkspaceError
 from dangjian.graph.privacy import mask_name
-from dangjian.graph.schema import model
 from dangjian.graph.roles import AREA
+from dangjian.graph.schema import model
 from dangjian.queries.breakdown import LEVELS, _ids_down
 from dangjian.queries.index import GraphIndex
 from dangjian.queries.lookup import resolve

@@ -65,7 +65,7 @@ def suggest_partners(g: nx.MultiDiGraph | Tables, area: str | None = None, *, mi
     if min_partners < 1 or per_unit < 0:
         raise ValueError("min_partners must be at least 1 and per_unit at least 0")
     scope = set(ix.area_subtree(resolve(g, area, types=[AREA]))) if area is not None else None
-    communities = [c for c in ix.areas(*COMMUNITY_LEVELS) if scope is None or c in scope]
+    communities = sorted(c for c in ix.areas(*COMMUNITY_LEVELS) if scope is None or c in scope)  # by id: one order
     partners = partners_by_community(ix)
     have = {c: set(partners.get(c, ())) for c in communities}
     street = {c: _up(ix, c, STREET_LEVELS) for c in communities}

@@ -30,7 +30,6 @@ from dangjian.wording import choose
 __all__ = ["Rule", "rule", "rules_registry", "SEVERITIES"]
 
 RULES_PATH = Path(__file__).with_name("rules.yaml")
-MODULES = ("coverage", "organization", "members", "coconstruction", "resources")
 Core = Callable[[GraphIndex, dict[str, Any]], Iterable[tuple[str, dict[str, Any]]]]
 
 
@@ -88,7 +87,7 @@ def rule(rule_id: str) -> Callable[[Core], Callable[..., list[Finding]]]:
 
 def rules_registry() -> dict[str, Rule]:
     """Every rule, by id (importing the rule modules once)."""
-    for name in MODULES:
+    for name in dict.fromkeys(meta["module"] for meta in _meta()["rules"].values()):  # rules.yaml says where
         importlib.import_module(f"dangjian.queries.{name}")
     missing = set(_meta()["rules"]) - set(_REGISTRY)
     if missing:

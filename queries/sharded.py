@@ -24,6 +24,7 @@ from typing import Any
 import networkx as nx
 
 from dangjian.graph.columns import Tables
+from dangjian.graph.privacy import NameGuard
 from dangjian.graph.roles import AREA
 from dangjian.graph.shards import (
     DEFAULT_SHARD_SIZE,
@@ -74,14 +75,17 @@ def run_rules_sharded(source: GraphSource, *, level: str = "street", area: str |
         shards = _pulled([*pulls, functools.partial(pull_rest, source, level)], source.concurrent)
         total = len(groups) + 1
     found: dict[tuple[str, str], Finding] = {}
-    _run(shards, found, total, root if area is not None else None, progress, options)
+    guard = NameGuard(source.people_names())  # a member's name inside a unit's: masked in every shard alike
+    _run(shards, found, total, root if area is not None else None, progress, options, guard)
     return sort_findings(rank_findings(list(found.values())))
 
 
 def _run(shards: Iterable[Shard], found: dict[tuple[str, str], Finding], total: int, area: str | None,
-         progress: Callable[[str, int, int], None] | None, options: dict[str, Any]) -> None:  # fmt: skip
+         progress: Callable[[str, int, int], None] | None, options: dict[str, Any], guard: NameGuard) -> None:  # fmt: skip
     for i, shard in enumerate(shards, start=1):
-        for f in run_rules(shard.graph, area=area, **options):
+        ix = GraphIndex(shard.graph, options.get("as_of"))
+        ix.use_guard(guard)
+        for f in run_rules(shard.graph, area=area, index=ix, **options):
             if f.entity in shard.owned:
                 found.setdefault((f.rule, f.entity), f)
         shard.release()

@@ -26,12 +26,15 @@ from dangjian.graph.roles import (
     COVERS,
     FIRST_SECRETARY_OF,
     GRID_LEADER_OF,
+    GRID_WORKER_OF,
     INSTRUCTOR_OF,
     LIAISON_FOR,
     MEMBER,
     MEMBER_OF,
     ORG,
+    PART_TIME_MEMBER_OF,
     REPORTED_TO,
+    SECRETARY_OF,
     UNIT,
     WORKS_AT,
 )
@@ -189,8 +192,9 @@ def _as_reports_count(ix: GraphIndex, scope: set[str], communities: list[str], o
     kept = [o for o in orgs if counted_org(o)]
 
     def holders(edge: str) -> int:
+        """People holding a post of this kind at an area inside, or at an organization or unit there."""
         src, dst = ix.ends(edge)
-        return len({p for p, a in zip(src, dst, strict=True) if a in scope})
+        return len({p for p, x in zip(src, dst, strict=True) if x in scope or ix.area_of(x) in scope})
 
     tiers = Counter()
     area_total = 0.0
@@ -213,6 +217,10 @@ def _as_reports_count(ix: GraphIndex, scope: set[str], communities: list[str], o
         "first_secretaries": holders(FIRST_SECRETARY_OF),
         "liaison_leaders": holders(LIAISON_FOR),
         "grid_leaders": holders(GRID_LEADER_OF),
+        "grid_workers": holders(GRID_WORKER_OF),
+        "instructors": holders(INSTRUCTOR_OF),
+        "part_time_members": holders(PART_TIME_MEMBER_OF),
+        "community_secretaries": _secretaries(ix, communities, anchored),
         "venues": {**{k: tiers[k] for k, _ in VENUE_TIERS}, "unknown": tiers["unknown"],
                    "total_m2": round(area_total, 1)},
         "mobile_members": sum(1 for s in situation if s == "mobile"),
@@ -220,6 +228,26 @@ def _as_reports_count(ix: GraphIndex, scope: set[str], communities: list[str], o
         "unit_members_reported": len(reported),
         "units_with_reported_members": len({works[m] for m in reported}),
     }  # fmt: skip
+
+
+def _secretaries(ix: GraphIndex, communities: list[str], anchored: dict[str, str]) -> dict[str, Any]:
+    """The secretaries of the communities' own organizations (anchored in the community itself) on the
+    date, as the reports profile them: how many, their average age (of those whose birth date is
+    known), how many under 35, how many with college education or above."""
+    inside = set(communities)
+    people = {p for o, a in anchored.items() if a in inside and ix.attr(o, "type") == ORG
+              for p in ix.inn[SECRETARY_OF].get(o, ())}  # fmt: skip
+    college = {v for v, spec in model().enums["education"].values.items() if spec.get("college")}
+    ages = [_age(b, ix.as_of) for b in ix.values(sorted(people), "birth_date") if isinstance(b, str) and len(b) >= 10]
+    return {"total": len(people), "with_birth_date": len(ages),
+            "average_age": round(sum(ages) / len(ages), 1) if ages else None,
+            "under_35": sum(1 for a in ages if a < 35),
+            "college_or_above": sum(1 for e in ix.values(sorted(people), "education") if e in college)}  # fmt: skip
+
+
+def _age(birth: str, as_of: str) -> int:
+    """Whole years from ``birth`` to ``as_of`` (ISO dates)."""
+    return int(as_of[:4]) - int(birth[:4]) - ((as_of[5:10]) < birth[5:10])
 
 
 def _pct(x: float | None) -> str:
@@ -316,7 +344,10 @@ def _counted_rows(c: dict[str, Any], label, enum_rows) -> list[tuple[str, str]]:
         (label("counted.organizations"), str(o["total"])),
         *enum_rows(label("counted.kinds"), "org_kind", o["by_kind"]),
         (label("counted.all_organizations"), str(o["with_groups_and_township_committees"])),
-        *((label(f"counted.{k}"), str(c[k])) for k in ("first_secretaries", "liaison_leaders", "grid_leaders")),
+        *((label(f"counted.{k}"), str(c[k])) for k in ("first_secretaries", "liaison_leaders", "grid_leaders",
+                                                        "grid_workers", "instructors", "part_time_members")),
+        (label("counted.secretaries"), label("counted.secretaries_profile", **{
+            k: ("—" if v is None else v) for k, v in c["community_secretaries"].items()})),
         *((label(f"counted.venue.{k}"), str(v[k])) for k, _ in VENUE_TIERS),
         (label("counted.venue.unknown"), str(v["unknown"])),
         (label("counted.venue.total_m2"), f"{v['total_m2']:g}"),

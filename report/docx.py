@@ -84,7 +84,7 @@ def _changes(doc, report: WorkReport, numbered: str) -> None:
         if table.rows:
             doc.add_heading(_text(table.title), level=2)
             _table(doc, table)
-    for key, table in (("new", tables[1]), ("resolved", tables[2])):
+    for table in tables[1:3]:  # new, resolved
         if not table.rows:
             continue
         doc.add_heading(_text(f"{table.title}（{len(table.rows)}）" if lang == "zh" else f"{table.title} ({len(table.rows)})"),

@@ -27,7 +27,14 @@ from dangjian.queries.findings import Finding
 from dangjian.queries.index import GraphIndex
 from dangjian.queries.run import run_rules
 from dangjian.queries.stats import area_stats, report_paragraph
-from dangjian.report.tables import Table, breakdown_table, changes_tables, findings_table, kinds_table, stats_table
+from dangjian.report.tables import (
+    Table,
+    breakdown_table,
+    changes_tables,
+    findings_table,
+    kinds_table,
+    stats_table,
+)
 from dangjian.wording import choose, t
 
 __all__ = ["WorkReport", "work_report", "gaps_workbook", "stats_workbook"]

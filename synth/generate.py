@@ -7,9 +7,10 @@ with valid check digits. The same preset, scale and seed give the same files.
 
 Away from the planted gaps the data satisfies every rule: each street has a working committee; each
 community an organization (a committee once it has 100 members or more) with a secretary, a
-liaison leader, a venue and funds above standard, and at least two partner units under agreements
-in force; each grid a compound whose branch (3 to 50 members, a committee from 7 formal members)
-is anchored there; in-service members have reported to their community; terms run for more than six
+liaison leader of its own, a venue and funds above standard, and at least two partner units under
+agreements in force; each grid a grid leader and a compound whose branch (3 to 50 members, a committee
+from 7 formal members) is anchored there; a working committee's part-time members work at resident
+units; in-service members have reported to their community; terms run for more than six
 months yet. Each planted gap breaks one thing, and the ground truth lists the findings it causes.
 
 At the size of a preset's report (``communities=Report.communities``) the statistics equal the report's
@@ -95,6 +96,7 @@ _COMMON_GAPS = {
     "org-without-superior": 0.02, "residence-without-group": 0.05, "member-without-org": 0.003,
     "large-org-not-committee": 0.05, "leadership-cycle": 0.02, "street-without-working-committee": 0.05,
     "mobile-member-unattached": 0.01, "joint-branch-too-many-units": 0.02, "branch-too-large": 0.02,
+    "grid-without-leader": 0.04, "person-many-communities": 0.03, "part-time-member-not-from-unit": 0.1,
 }  # fmt: skip
 #: the rules a preset plants (all but community-no-first-secretary, which only a config turns on)
 PLANTED_RULES = tuple(sorted(_COMMON_GAPS))
@@ -186,6 +188,8 @@ class _Gen:
         self.regular: list[str] = []  # members of residents' branches (their situation is free to set)
         self.report_to: dict[str, str] = {}  # member -> the organization an in-service one reports to
         self.general: list[str] = []  # the communities' general branches
+        self.liaison: str | None = None  # the last community's liaison leader (reused where planted)
+        self.committee: str | None = None  # the working committee of the street being made
 
     # -- small helpers -------------------------------------------------------------------------
     def next_id(self, prefix: str) -> str:
@@ -281,6 +285,10 @@ class _Gen:
         wc = self.next_id("O")
         self.org(wc, f"{name}党工委", "党工委", None, area=code, committee=True,
                  secretary=self.person("街道（乡镇）党工委书记"))  # fmt: skip
+        if self.chance("part-time-member-not-from-unit"):  # a cadre of no resident unit
+            cadre = self.person("区政协委员")
+            self.post(cadre, "兼职委员", wc)
+            self.truth("part-time-member-not-from-unit", cadre)
         return wc
 
     def township(self, code: str, name: str) -> str:
@@ -308,7 +316,12 @@ class _Gen:
         if self.chance("community-no-liaison"):
             self.truth("community-no-liaison", code)
         else:
-            self.post(self.person("区级领导"), "联系领导", code)
+            if self.liaison is not None and self.chance("person-many-communities"):  # the last one's, again
+                self.truth("person-many-communities", self.liaison)
+            else:
+                self.liaison = self.person("区级领导")
+            self.post(self.liaison, "联系领导", code)
+        self.committee = wc
         if shape["without_org"] if shape else self.chance("community-without-org"):  # no organization, no partners
             self.truth("community-without-org", code)
             self.truth("community-few-partners", code)
@@ -422,6 +435,10 @@ class _Gen:
         for k in range(n):
             mids.append(self.member(branch, home, region, formal=k < formal, report_to=corg))
             self.plant_member(mids[-1], corg)
+        if self.chance("grid-without-leader"):
+            self.truth("grid-without-leader", g)
+        else:
+            self.post(mids[0], "网格长", g)
         self.regular += mids
         if not planted:
             self.free[branch] = [home, corg, region, mids]
@@ -444,6 +461,7 @@ class _Gen:
             g = f"{code}-G{i:02d}"
             self.area(g, f"{name}第{i}网格", "网格", code)
             self.truth("grid-without-group", g)
+            self.truth("grid-without-leader", g)  # nobody there to lead it
         if self.chance("residence-without-group"):  # a compound where 3 members of another branch live
             extra = f"{homes[0][:-3]}C02"
             self.area(extra, f"{name}新建小区", "小区", homes[0][:-4])
@@ -518,9 +536,12 @@ class _Gen:
                 self.truth("org-without-superior", branch)
             self.org(branch, f"{name}{uid[-4:]}单位党支部", "党支部", lead, unit=uid, elected=self._elected(branch, 3),
                      committee=False, secretary=self._secretary(branch))  # fmt: skip
-            for _ in range(self.rng.randint(3, 6)):
-                self.member(branch, self.rng.choice(homes), region, situation="in_service", unit=uid, report_to=corg)
-                self.plant_member(self.plan.rows[MEMBER][-1]["id"], corg)
+            for j in range(self.rng.randint(3, 6)):
+                mid = self.member(branch, self.rng.choice(homes), region, situation="in_service", unit=uid,
+                                  report_to=corg)  # fmt: skip
+                self.plant_member(mid, corg)
+                if j == 0 and k == 0 and self.committee is not None:  # the working committee's part-time member
+                    self.post(mid, "兼职委员", self.committee)
             if k == 0 and skip_agreement:
                 self.truth("unit-org-no-agreement", uid)
             else:

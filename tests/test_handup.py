@@ -65,7 +65,7 @@ def test_gaps_xlsx_holds_every_finding_as_json_gives_them(db, tmp_path):
     label = {"high": "高", "medium": "中", "low": "低"}
     for row, f in zip(rows[1:], findings, strict=True):
         assert row[:4] == [label[f["severity"]], f["title"], f["name"], f["entity"]]
-        assert row[5] == ">".join(f["area_path"]) and row[7:] == [f["action"], f["cite"], f["rule"]]
+        assert (row[5] or "") == ">".join(f["area_path"]) and row[7:] == [f["action"], f["cite"], f["rule"]]  # "": no cell
     assert all(c.data_type != "f" for row in ws.iter_rows() for c in row)  # no formula runs
     formula = next(c for row in ws.iter_rows() for c in row if str(c.value).startswith("=HYPERLINK"))
     assert formula.data_type == "s" and formula.quotePrefix

@@ -447,6 +447,63 @@ def test_community_no_first_secretary():
     assert b.run("community-no-first-secretary", required_in=["祥云社区"]) == ["c1"]
 
 
+def test_person_many_communities():
+    b = B()
+    for c in ("c1", "c2", "c3"):
+        b.community(c, name=c + "社区")
+    b.org("o3", anchor="c3")
+    b.g.add_node("p", type="Person", name="周建国")
+    b.g.add_node("q", type="Person", name="李明")
+    b.g.add_node("r", type="Person", name="王芳")
+    b.edge("p", "c1", "LIAISON_FOR")
+    b.edge("p", "o3", "FIRST_SECRETARY_OF")  # at a community's organization: counts for the community
+    b.edge("q", "c1", "LIAISON_FOR")
+    b.edge("q", "c2", "LIAISON_FOR", valid_to=YESTERDAY)  # no longer in force
+    b.edge("r", "c2", "FIRST_SECRETARY_OF")
+    b.edge("r", "c2", "LIAISON_FOR")  # two posts, one community
+    found = run_rules(b.g, as_of=DAY, rules=["person-many-communities"])
+    assert [(f.entity, f.name, f.facts["count"], f.facts["communities"]) for f in found] == [("p", "周*国", 2, "c1社区、c3社区")]
+    assert "每人不超过1个" in found[0].action
+    assert b.run("person-many-communities", max_communities=2) == []
+    # a community and a village: listed by id, whatever order the levels come in
+    b.area("a0", "village", "st", name="金山村")
+    b.edge("q", "a0", "LIAISON_FOR")
+    found = run_rules(b.g, as_of=DAY, rules=["person-many-communities"])
+    assert [f.facts["community_ids"] for f in found if f.entity == "q"] == [["a0", "c1"]]
+
+
+def test_grid_without_leader():
+    b = B()
+    b.community()
+    b.area("g1", "grid", "c1")
+    b.area("g2", "grid", "c1")
+    b.area("g3", "grid", "c1")
+    b.g.add_node("p", type="Person", name="周建国")
+    b.edge("p", "g1", "GRID_LEADER_OF")
+    b.edge("p", "g2", "GRID_WORKER_OF")  # a grid worker is no grid leader
+    b.edge("p", "g3", "GRID_LEADER_OF", valid_to=YESTERDAY)
+    assert b.run("grid-without-leader") == ["g2", "g3"]
+
+
+def test_part_time_member_not_from_unit():
+    b = B()
+    b.community()
+    wc = b.org("wc", "working_committee", anchor="st")
+    b.unit("u1", name="祥和医院")
+    b.unit("u2", name="古城供电局")
+    ub = b.org("ub", anchor="u1")
+    m_unit, m_works, m_resident = b.members(3, org="ob")
+    b.org("ob", anchor="c1")
+    b.edge(m_unit, ub, "MEMBER_OF")  # a member of the unit's branch
+    b.edge(m_works, "u2", "WORKS_AT")  # works at a unit
+    b.g.add_node("cadre", type="Person", name="李明", employer="古城供电局")  # a cadre naming a resident unit
+    b.g.add_node("other", type="Person", name="王芳", employer="区政协")
+    for p in (m_unit, m_works, m_resident, "cadre", "other"):
+        b.edge(p, wc, "PART_TIME_MEMBER_OF")
+    b.edge(m_resident, "ob", "PART_TIME_MEMBER_OF")  # a branch is no working committee: once only
+    assert sorted(b.run("part-time-member-not-from-unit")) == sorted([m_resident, "other"])
+
+
 def test_venue_under_standard():
     b = B()
     b.community("c150", venue_area=150)
