@@ -736,6 +736,18 @@ activities = [
     ]
 ]  # fmt: skip
 
+# --------------------------------------------------------------------------- volunteer teams
+
+TEAM_H = ["队伍编号", "队伍名称", "服务社区", "依托组织", "队员", "队员人数", "服务内容", "成立日期", "备注"]
+teams = [
+    dict(队伍编号=i, 队伍名称=n, 服务社区=c, 依托组织=b, 队员="、".join(ms), 队员人数=k, 服务内容=svc, 成立日期=d, 备注="")
+    for i, n, c, b, ms, k, svc, d in [
+        ("VT-XH-01", "义和社区夕阳红党员志愿服务队", C[1], "PO-XH-010", ["M0001", "M0002", "M0006"], 12, "邻里互助、敬老助老", "2021-06-20"),
+        ("VT-XH-02", "祥云社区“红马甲”志愿服务队", C[3], "PO-XH-030", ["M0019", "M0021", "M0022", "M0023"], 18, "环境整治、文明劝导", "2020-03-05"),
+        ("VT-XH-03", "祥和卫生院健康志愿服务队", C[4], "U-XH-03", [], 9, "义诊、健康讲座", "2022-09-01"),
+    ]
+]  # fmt: skip
+
 # --------------------------------------------------------------------------- the messy GB18030 member roster
 
 MESSY_H = ["序号", "党员姓名", "公民身份号码", "手机号", "性别", "出生年月", "文化程度", "入党时间", "党员类型", "人员情况",
@@ -807,6 +819,7 @@ write(OUT / "人员.csv", PER_H, people)
 write(OUT / "任职.csv", POST_H, posts)
 write(OUT / "共建协议.csv", AGR_H, agreements)
 write(OUT / "活动.csv", ACT_H, activities)
+write(OUT / "志愿服务队.csv", TEAM_H, teams)
 MESSY.mkdir(parents=True, exist_ok=True)
 with open(MESSY / "党员台账_GB18030.csv", "w", encoding="gb18030", newline="") as f:
     w = csv.writer(f, lineterminator="\r\n")

@@ -11,9 +11,9 @@ from dangjian.graph.schema import model
 
 _role = model().role
 
-__all__ = ["AREA", "ORG", "UNIT", "MEMBER", "PERSON", "AGREEMENT", "ACTIVITY", "CONTAINS", "LEADS",
+__all__ = ["AREA", "ORG", "UNIT", "MEMBER", "PERSON", "AGREEMENT", "ACTIVITY", "VOLUNTEER_TEAM", "CONTAINS", "LEADS",
            "ANCHORED_IN", "COVERS", "LOCATED_IN", "MEMBER_OF", "WORKS_AT", "LIVES_IN", "REPORTED_TO",
-           "PARTY_TO", "UNDER", "ORGANIZED_BY", "HELD_IN", "SECRETARY_OF", "DEPUTY_SECRETARY_OF",
+           "PARTY_TO", "UNDER", "ORGANIZED_BY", "HELD_IN", "SERVES", "VOLUNTEERS_IN", "BACKED_BY", "SECRETARY_OF", "DEPUTY_SECRETARY_OF",
            "COMMITTEE_MEMBER_OF", "FIRST_SECRETARY_OF", "GRID_LEADER_OF", "GRID_WORKER_OF", "PART_TIME_MEMBER_OF",
            "INSTRUCTOR_OF", "LIAISON_FOR"]  # fmt: skip
 
@@ -24,6 +24,7 @@ MEMBER = _role("member")
 PERSON = _role("person")
 AGREEMENT = _role("agreement")
 ACTIVITY = _role("activity")
+VOLUNTEER_TEAM = _role("volunteer_team")
 CONTAINS = _role("contains")
 LEADS = _role("leads")
 ANCHORED_IN = _role("anchored_in")
@@ -37,6 +38,9 @@ PARTY_TO = _role("party_to")
 UNDER = _role("under")
 ORGANIZED_BY = _role("organized_by")
 HELD_IN = _role("held_in")
+SERVES = _role("serves")
+VOLUNTEERS_IN = _role("volunteers_in")
+BACKED_BY = _role("backed_by")
 SECRETARY_OF = _role("secretary_of")
 DEPUTY_SECRETARY_OF = _role("deputy_secretary_of")
 COMMITTEE_MEMBER_OF = _role("committee_member_of")

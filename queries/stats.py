@@ -36,6 +36,8 @@ from dangjian.graph.roles import (
     REPORTED_TO,
     SECRETARY_OF,
     UNIT,
+    VOLUNTEER_TEAM,
+    VOLUNTEERS_IN,
     WORKS_AT,
 )
 from dangjian.graph.schema import model
@@ -117,6 +119,8 @@ def area_stats(g: nx.MultiDiGraph | Tables, area: str | None = None, *, as_of=No
     counted = _as_reports_count(ix, scope, communities, orgs, members, units, reached_home, home)
     partners = partners_by_community(ix)
     agreements = [a for a in ix.of_type(AGREEMENT) if inside(a) and in_force(ix, a)]
+    teams = [v for v in ix.of_type(VOLUNTEER_TEAM) if inside(v)]
+    team_members = {m for v in teams for m in ix.inn[VOLUNTEERS_IN].get(v, ())}
     day = ix.as_of
     ages = Counter(_age_band(b, day) for b in ix.values(members, "birth_date"))
     education = ix.values(members, "education")
@@ -152,6 +156,12 @@ def area_stats(g: nx.MultiDiGraph | Tables, area: str | None = None, *, as_of=No
             "agreements_in_force": len(agreements),
             "partners_per_community": round(sum(len(partners.get(c, ())) for c in communities)
                                             / len(communities), 2) if communities else None,
+        },
+        "volunteer_teams": {
+            "total": len(teams),
+            "members_listed": len(team_members),
+            "volunteers": sum(n if isinstance(n, int) and not isinstance(n, bool) else len(ix.inn[VOLUNTEERS_IN].get(v, ()))
+                              for v, n in zip(teams, ix.values(teams, "volunteers"), strict=True)),
         },
         "as_reports_count": counted,
     }  # fmt: skip
@@ -326,6 +336,10 @@ def stats_rows(stats: dict[str, Any], lang: str | None = None) -> list[tuple[str
                                    rate=_pct(r["rate"]))),
             (label("agreements"), str(stats["co_construction"]["agreements_in_force"])),
             (label("partners"), str(stats["co_construction"]["partners_per_community"]))]  # fmt: skip
+    teams = stats.get("volunteer_teams")
+    if teams:
+        rows += [(label("teams"), str(teams["total"])), (label("volunteers"), str(teams["volunteers"])),
+                 (label("team_members"), str(teams["members_listed"]))]  # fmt: skip
     counted = stats.get("as_reports_count")
     if counted:
         rows += _counted_rows(counted, label, enum_rows)

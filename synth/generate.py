@@ -42,7 +42,7 @@ from pathlib import Path
 
 from dangjian.graph.errors import InputError
 from dangjian.graph.fileio import atomic_write_text
-from dangjian.graph.roles import AGREEMENT, AREA, MEMBER, ORG, PERSON, UNIT
+from dangjian.graph.roles import AGREEMENT, AREA, MEMBER, ORG, PERSON, UNIT, VOLUNTEER_TEAM
 from dangjian.graph.schema import model
 from dangjian.loaders.divisions import division_rows
 from dangjian.loaders.normalize import id_check_digit
@@ -123,6 +123,8 @@ PRESETS = {
                                            "student": 0.04}, (0.25, 0.47, 0.28), 0.50, 0.46, dict(_COMMON_GAPS)),
 }  # fmt: skip
 
+TEAM_NAMES = ("党员志愿服务队", "夕阳红志愿服务队")
+TEAM_SERVICES = ("邻里互助", "环境整治", "敬老助老", "文明劝导", "政策宣传", "义诊")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN_M = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆帅旭宁龙林洋东峰建国志文"
 GIVEN_F = "芳娜敏静丽艳娟霞秀英慧巧美娅雪琳玲婷倩颖洁燕梅兰凤红云琴萍晶丹"
@@ -140,6 +142,7 @@ COLUMNS = {
     PERSON: ["id", "name", "title", "phone"],
     "Post": ["person", "role", "target", "valid_from"],
     AGREEMENT: ["id", "name", "community_party", "unit_party", "signed_on", "valid_from", "valid_to"],
+    VOLUNTEER_TEAM: ["id", "name", "community", "backed_by", "members", "volunteers", "service", "founded_on"],
 }  # fmt: skip
 
 
@@ -349,6 +352,7 @@ class _Gen:
             homes.append(self.grid(code, name, i, corg, n, c["region"]))
         self.plant_areas(code, name, len(per_branch) + 1, corg, c["region"], homes, shape and shape["joint"])
         self.units(code, name, corg, corg, homes, c["region"], shape)
+        self.teams(code, name, corg, first_member)
         if shape["cycle"] if shape else self.chance("leadership-cycle"):
             a, b = self.next_id("O"), self.next_id("O")
             for me, other in ((a, b), (b, a)):
@@ -393,6 +397,17 @@ class _Gen:
         if not planted:
             self.free[corg] = [code, corg, region, mids]
         self.units(code, name, corg, wc, [code], region, shape)
+        self.teams(code, name, corg, len(self.plan.rows[MEMBER]) - members)
+
+    def teams(self, code: str, name: str, corg: str, first_member: int) -> None:
+        """One or two volunteer teams (志愿服务队) backed by the community's organization, a few of its
+        members listed in them."""
+        residents = [m["id"] for m in self.plan.rows[MEMBER][first_member:] if m["situation"] != "流动"]
+        for k in range(self.rng.randint(1, 2)):
+            listed = self.rng.sample(residents, min(len(residents), self.rng.randint(2, 6)))
+            self.add(VOLUNTEER_TEAM, id=self.next_id("V"), name=f"{name}{TEAM_NAMES[k]}", community=code,
+                     backed_by=corg, members="、".join(listed), volunteers=len(listed) + self.rng.randint(3, 25),
+                     service=self.rng.choice(TEAM_SERVICES), founded_on=self.days_ago(200, 2500))  # fmt: skip
 
     def _elected(self, oid: str, years: int) -> str:
         """An election date whose term (``years``) ends more than six months from now, or a planted
@@ -736,6 +751,8 @@ class _Gen:
         if removed:
             rows[:] = [m for m in rows if m["id"] not in removed]
             self.regular = [x for x in self.regular if x not in removed]
+            for team in self.plan.rows[VOLUNTEER_TEAM]:  # its listed members that are no more
+                team["members"] = "、".join(x for x in team["members"].split("、") if x and x not in removed)
 
     def _situations(self, counted: list[dict], regular: list[dict], r: Report) -> None:
         """The report's in-service and mobile members exactly (those working in a unit, and the planted

@@ -20,7 +20,7 @@ MESSY_REJECTS = [
 def test_street_loads_without_rejects_and_uses_every_type(tmp_path):
     with Workspace.open(tmp_path / "w.db", create=True) as ws:
         result = load_paths(ws, [EXAMPLES / "xianghe"])
-        assert result.rejected == 0 and result.read == result.loaded == 262
+        assert result.rejected == 0 and result.read == result.loaded == 265
         g = to_networkx(ws)
     from dangjian.graph.schema import model
 
@@ -98,3 +98,24 @@ def test_each_deliberate_gap_is_found_exactly_once_and_nothing_else_is_high(tmp_
         assert [f.entity for f in findings if f.rule == rule_id] == [entity]
     high = {(f.rule, f.entity) for f in findings if f.severity == "high"}
     assert high <= DELIBERATE, high - DELIBERATE
+
+
+def test_volunteer_teams_load_count_and_draw(tmp_path):
+    """志愿服务队: a type of the schema, loaded from its roster (the template has it), counted by stats,
+    drawn in the community it serves."""
+    from dangjian.loaders.template import write_templates
+    from dangjian.queries.stats import area_stats, stats_rows
+    from dangjian.viz import build_view
+
+    assert any("志愿服务队" in p.name for p in write_templates(tmp_path / "templates"))
+    with Workspace.open(tmp_path / "w.db", create=True) as ws:
+        load_paths(ws, [EXAMPLES / "xianghe"])
+        g = to_networkx(ws)
+    teams = area_stats(g, as_of="2026-11-22")["volunteer_teams"]
+    assert teams == {"total": 3, "members_listed": 7, "volunteers": 39}  # 12 + 18 + 9 on the roster
+    assert area_stats(g, "祥云社区", as_of="2026-11-22")["volunteer_teams"]["total"] == 1
+    assert ("志愿服务队", "3") in stats_rows(area_stats(g, as_of="2026-11-22"), "zh")
+    members = {u for u, v, d in g.edges(data=True) if d["type"] == "VOLUNTEERS_IN" and v == "VT-XH-02"}
+    assert members == {"M0019", "M0021", "M0022", "M0023"}
+    view = build_view(g, "community", "祥云社区", as_of="2026-11-22")
+    assert [(n["id"], n["group"]) for n in view.nodes if n["group"] == "team"] == [("VT-XH-02", "team")]

@@ -1,6 +1,6 @@
-"""A node type added in the schema alone: a copy of ``schema.yaml`` with 志愿服务队 (VolunteerTeam, placed
-in the community it serves by a new edge SERVES), named by ``DANGJIAN_SCHEMA`` in a fresh process, and no
-code changed. Templates, the load, the index's area paths, the shards, the views (its style and legend)
+"""A node type added in the schema alone: a copy of ``schema.yaml`` with 党群服务站 (ServiceStation, placed
+in the community that hosts it by a new edge HOSTED_IN), named by ``DANGJIAN_SCHEMA`` in a fresh process, and
+no code changed. Templates, the load, the index's area paths, the shards, the views (its style and legend)
 and the Neo4j labels, statements and bulk export all take it."""
 
 from __future__ import annotations
@@ -18,23 +18,23 @@ from dangjian.graph.schema import SCHEMA_PATH
 HERE = Path(__file__).resolve().parent
 EXAMPLES = HERE.parent / "examples"
 
-TEAM = {
-    "label": {"zh": "志愿服务队", "en": "Volunteer team"},
-    "area": "SERVES",
-    "style": {"shape": "ellipse", "colour": "#2ca02c", "size": 10},  # a group of its own, labelled as the type
-    "roster": {"zh": "志愿服务队", "en": "volunteer teams"},
-    "sheet_aliases": ["志愿队", "volunteer teams"],
+STATION = {
+    "label": {"zh": "党群服务站", "en": "Service station"},
+    "area": "HOSTED_IN",
+    "style": {"shape": "ellipse", "colour": "#17becf", "size": 10},  # a group of its own, labelled as the type
+    "roster": {"zh": "党群服务站", "en": "service stations"},
+    "sheet_aliases": ["服务站", "service stations"],
     "derive_id": ["name"],
     "properties": {
-        "id": {"type": "id", "label": {"zh": "队伍编号", "en": "Team ID"}},
-        "name": {"type": "text", "required": True, "label": {"zh": "队伍名称", "en": "Name"}},
-        "community": {"type": "ref", "targets": ["Area"], "edge": "SERVES", "required": True,
-                      "label": {"zh": "服务社区", "en": "Community served"}},
-        "volunteers": {"type": "int", "label": {"zh": "队员人数", "en": "Volunteers"}},
+        "id": {"type": "id", "label": {"zh": "站点编号", "en": "Station ID"}},
+        "name": {"type": "text", "required": True, "label": {"zh": "站点名称", "en": "Name"}},
+        "community": {"type": "ref", "targets": ["Area"], "edge": "HOSTED_IN", "required": True,
+                      "label": {"zh": "所在社区", "en": "Community"}},
+        "staff": {"type": "int", "label": {"zh": "工作人员数", "en": "Staff"}},
     },
 }
-SERVES = {"label": {"zh": "服务", "en": "serves"}, "from": ["VolunteerTeam"], "to": ["Area"],
-          "to_levels": ["community", "village"]}
+HOSTED_IN = {"label": {"zh": "设于", "en": "hosted in"}, "from": ["ServiceStation"], "to": ["Area"],
+             "to_levels": ["community", "village"]}
 
 SCRIPT = r'''
 import json, sys
@@ -60,49 +60,49 @@ with Workspace.open(tmp / "w.db", create=True) as ws:
     g = to_networkx(ws)
     export = export_workspace(ws, tmp / "export")
 ix = GraphIndex(g, "2026-11-22")
-out["area_path"] = ix.area_path("VT1")
-out["community"] = g.nodes[ix.community_of("VT1")]["name"]
-street = next(u for u, _, d in g.in_edges(ix.community_of("VT1"), data=True) if d["type"] == "CONTAINS")
+out["area_path"] = ix.area_path("SS1")
+out["community"] = g.nodes[ix.community_of("SS1")]["name"]
+street = next(u for u, _, d in g.in_edges(ix.community_of("SS1"), data=True) if d["type"] == "CONTAINS")
 shard = pull_shard(EmbeddedSource(g), [street])
-out["owned"] = "VT1" in shard.owned and "VT2" in shard.owned
+out["owned"] = "SS1" in shard.owned and "SS2" in shard.owned
 out["sharded_equal"] = run_rules_sharded(EmbeddedSource(g), as_of="2026-11-22") == run_rules(g, as_of="2026-11-22")
 view = build_view(g, "community", "祥云社区", as_of="2026-11-22")
-out["view"] = sorted((n["type"], n["group"], n["shape"], n["color"]) for n in view.nodes if n["id"] in ("VT1", "VT2"))
-out["legend"] = [x for x in view.legend if x["group"] == "volunteerteam"]
-out["labels"] = "VolunteerTeam" in LABELS
-out["statements"] = sorted(s.name for s in statements() if "VolunteerTeam" in s.name or "SERVES" in s.name)
+out["view"] = sorted((n["type"], n["group"], n["shape"], n["color"]) for n in view.nodes if n["id"] in ("SS1", "SS2"))
+out["legend"] = [x for x in view.legend if x["group"] == "servicestation"]
+out["labels"] = "ServiceStation" in LABELS
+out["statements"] = sorted(s.name for s in statements() if "ServiceStation" in s.name or "HOSTED_IN" in s.name)
 out["export"] = sorted(str(p.relative_to(tmp / "export")) for p in (tmp / "export").rglob("*.csv")
-                       if "VolunteerTeam" in p.name or "SERVES" in p.name)
+                       if "ServiceStation" in p.name or "HOSTED_IN" in p.name)
 print(json.dumps(out, ensure_ascii=False))
 '''
 
 
 def test_a_type_added_in_the_schema_alone_goes_through_every_layer(tmp_path):
     raw = yaml.safe_load(SCHEMA_PATH.read_text(encoding="utf-8"))
-    raw["nodes"]["VolunteerTeam"] = TEAM
-    raw["edges"]["SERVES"] = SERVES
+    raw["nodes"]["ServiceStation"] = STATION
+    raw["edges"]["HOSTED_IN"] = HOSTED_IN
     schema = tmp_path / "schema.yaml"
     schema.write_text(yaml.safe_dump(raw, allow_unicode=True, sort_keys=False), encoding="utf-8")
-    teams = tmp_path / "teams"
+    teams = tmp_path / "stations"
     teams.mkdir()
-    (teams / "志愿服务队.csv").write_text("队伍编号,队伍名称,服务社区,队员人数\nVT1,祥云社区红马甲,祥云社区,12\n"
-                                        "VT2,夕阳红志愿队,祥云社区,8\n", encoding="utf-8")  # fmt: skip
+    (teams / "党群服务站.csv").write_text("站点编号,站点名称,所在社区,工作人员数\nSS1,祥云社区党群服务站,祥云社区,3\n"
+                                        "SS2,祥瑞苑小区服务点,祥云社区,1\n", encoding="utf-8")  # fmt: skip
     env = {**os.environ, "DANGJIAN_SCHEMA": str(schema)}
     proc = subprocess.run([sys.executable, "-c", SCRIPT, str(tmp_path), str(EXAMPLES / "xianghe"), str(teams)],
                           env=env, capture_output=True, text=True, timeout=300)  # fmt: skip
     assert proc.returncode == 0, proc.stderr[-3000:]
     got = json.loads(proc.stdout)
-    assert any("志愿服务队" in name for name in got["templates"]), got["templates"]
-    assert got["loaded"]["VolunteerTeam"] == 2 and got["rejects"] == 0
+    assert any("党群服务站" in name for name in got["templates"]), got["templates"]
+    assert got["loaded"]["ServiceStation"] == 2 and got["rejects"] == 0
     assert got["community"] == "祥云社区" == got["area_path"][-1] and len(got["area_path"]) >= 3  # … street, community
     assert got["owned"] and got["sharded_equal"]
-    assert got["view"] == [["志愿服务队", "volunteerteam", "ellipse", "#2ca02c"]] * 2  # drawn as the schema says
-    assert got["legend"] == [{"group": "volunteerteam", "label": "志愿服务队", "shape": "ellipse", "color": "#2ca02c"}]
-    assert got["labels"] and {"create-nodes:VolunteerTeam", "merge-nodes:VolunteerTeam", "create-rels:SERVES",
-                              "count:VolunteerTeam", "orphans:VolunteerTeam"} <= set(got["statements"])  # fmt: skip
-    assert {"nodes/VolunteerTeam.csv", "rels/SERVES__VolunteerTeam__Area.csv"} <= set(got["export"])
+    assert got["view"] == [["党群服务站", "servicestation", "ellipse", "#17becf"]] * 2  # drawn as the schema says
+    assert got["legend"] == [{"group": "servicestation", "label": "党群服务站", "shape": "ellipse", "color": "#17becf"}]
+    assert got["labels"] and {"create-nodes:ServiceStation", "merge-nodes:ServiceStation", "create-rels:HOSTED_IN",
+                              "count:ServiceStation", "orphans:ServiceStation"} <= set(got["statements"])  # fmt: skip
+    assert {"nodes/ServiceStation.csv", "rels/HOSTED_IN__ServiceStation__Area.csv"} <= set(got["export"])
     # and the shipped schema has no such type: the copy alone made it
-    assert "VolunteerTeam" not in SCHEMA_PATH.read_text(encoding="utf-8")
+    assert "ServiceStation" not in SCHEMA_PATH.read_text(encoding="utf-8")
 
 
 def test_no_node_or_edge_type_is_named_in_code():
