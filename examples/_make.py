@@ -720,21 +720,54 @@ for aid, co, uid, signed, start, end, pledge, funds, vol, note in [
                            共建单位=uid, 签订日期=signed, 起始日期=start, 到期日期=end, 共建承诺=pledge, 承诺资金=funds,
                            志愿者人数=vol, 备注=note))  # fmt: skip
 
-ACT_H = ["活动编号", "活动名称", "活动日期", "依托协议", "组织方", "活动地点", "参加人数", "备注"]
-activities = [
-    dict(活动编号=a, 活动名称=n, 活动日期=dt, 依托协议=ag, 组织方=o, 活动地点=ar, 参加人数=p, 备注=note)
-    for a, n, dt, ag, o, ar, p, note in [
-        ("ACT-XH-01", "食品安全进社区", "2024-05-20", "AG-XH-01", "U-XH-01", C[1], 60, ""),
-        ("ACT-XH-02", "“七一”党员志愿服务日", "2025-07-01", "AG-XH-05", "PO-XH-030", C[3], 80, ""),
-        ("ACT-XH-03", "用电安全进万家", "2024-10-15", "AG-XH-03", "PO-XH-104", C[2], 45, ""),
-        ("ACT-XH-04", "义诊暨健康讲座", "2025-03-12", "AG-XH-07", "U-XH-03", C[4], 120, ""),
-        ("ACT-XH-05", "老旧小区改造居民议事会", "2023-05-18", "AG-XH-08", "PO-XH-040", SHUNHE, 35, "协议有效期内"),
-        ("ACT-XH-06", "楼宇党群服务站揭牌", "2025-05-10", "AG-XH-06", "PO-XH-106", C[3], 40, ""),
-        ("ACT-XH-07", "太和花园环境整治", "2025-09-20", "AG-XH-11", "PO-XH-108", TAIHE, 50, ""),
-        ("ACT-XH-08", "重阳节敬老活动", "2025-10-29", "AG-XH-02", "PO-XH-012", HEMEI, 70, ""),
-        ("ACT-XH-09", "街道大工委联席会议", "2025-12-15", "", "PO-XH-001", ST, 25, "不依托协议"),
-    ]
+ACT_H = ["活动编号", "活动名称", "活动日期", "活动类型", "依托协议", "组织方", "活动地点", "参加单位和党员", "参加人数", "备注"]
+CORG = {1: "PO-XH-010", 2: "PO-XH-020", 3: "PO-XH-030", 4: "PO-XH-040", 5: "PO-XH-050"}
+act_rows = [
+    ("ACT-XH-01", "食品安全进社区", "2024-05-20", "共建活动", "AG-XH-01", "U-XH-01", C[1], "", 60, ""),
+    ("ACT-XH-02", "“七一”党员志愿服务日", "2025-07-01", "志愿服务", "AG-XH-05", "PO-XH-030", C[3], "", 80, ""),
+    ("ACT-XH-03", "用电安全进万家", "2024-10-15", "共建活动", "AG-XH-03", "PO-XH-104", C[2], "", 45, ""),
+    ("ACT-XH-04", "义诊暨健康讲座", "2025-03-12", "共建活动", "AG-XH-07", "U-XH-03", C[4], "", 120, ""),
+    ("ACT-XH-05", "老旧小区改造居民议事会", "2023-05-18", "共建活动", "AG-XH-08", "PO-XH-040", SHUNHE, "", 35, "协议有效期内"),
+    ("ACT-XH-06", "楼宇党群服务站揭牌", "2025-05-10", "共建活动", "AG-XH-06", "PO-XH-106", C[3], "", 40, ""),
+    ("ACT-XH-07", "太和花园环境整治", "2025-09-20", "共建活动", "AG-XH-11", "PO-XH-108", TAIHE, "", 50, ""),
+    ("ACT-XH-08", "重阳节敬老活动", "2025-10-29", "共建活动", "AG-XH-02", "PO-XH-012", HEMEI, "", 70, ""),
+    ("ACT-XH-09", "街道大工委联席会议", "2025-12-15", "联席会议", "", "PO-XH-001", ST, "", 25, "不依托协议"),
+    # first-year activities of AG-XH-04 and AG-XH-10 (AG-XH-09 has none: gap 6)
+    ("ACT-XH-10", "“一老一小”关爱服务启动", "2025-06-18", "共建活动", "AG-XH-04", "PO-XH-020", C[2], "U-XH-12", 30, ""),
+    ("ACT-XH-11", "太和花园防汛演练", "2024-07-10", "共建活动", "AG-XH-10", "PO-XH-050", TAIHE, "U-XH-05", 40, ""),
+    # the street's joint meeting of the last quarter (its matters: 议事台账.csv)
+    ("ACT-XH-12", "街道大工委联席会议（第四季度）", "2026-10-20", "联席会议", "", "PO-XH-001", ST,
+     "PO-XH-010、PO-XH-020、PO-XH-030、PO-XH-040、PO-XH-050、U-XH-05", 28, ""),
 ]  # fmt: skip
+# the last six months: each partner of an agreement in force takes part in a joint activity (but U-XH-11: gap 6)
+recent = [("AG-XH-01", 1, "U-XH-01", "2026-06-12"), ("AG-XH-02", 1, "U-XH-07", "2026-09-03"),
+          ("AG-XH-03", 2, "U-XH-04", "2026-07-22"), ("AG-XH-04", 2, "U-XH-12", "2026-10-09"),
+          ("AG-XH-05", 3, "U-XH-02", "2026-08-18"), ("AG-XH-06", 3, "U-XH-06", "2026-11-05"),
+          ("AG-XH-07", 4, "U-XH-03", "2026-06-30"), ("AG-XH-10", 5, "U-XH-05", "2026-09-26"),
+          ("AG-XH-11", 5, "U-XH-08", "2026-10-15")]  # fmt: skip
+for n, (ag, k, uid, day) in enumerate(recent, start=13):
+    act_rows.append((f"ACT-XH-{n:02d}", f"{UNAME[uid]}共建服务日", day, "共建活动", ag, CORG[k], C[k], uid, 30, ""))
+# each community with an organization: a joint meeting this half-year, and a theme day in which its reported
+# in-service members took part (but GAP8, reported in 2025, who took part in none: gap 8)
+reported = {k: [m["党员编号"] for m in members if m["党员情况"] == "在职" and m.get("报到党组织")
+                and m["居住地"].startswith(C[k])] for k in CORG}  # fmt: skip
+GAP8 = next(m["党员编号"] for m in members if m["党员编号"] in reported[3] and m["报到日期"] < "2025-11-01")
+for k, org in CORG.items():
+    n = len(act_rows) + 1
+    act_rows.append((f"ACT-XH-{n:02d}", f"{CNAME[k]}党建联席会议", f"2026-{7 + k % 3:02d}-{10 + k:02d}", "联席会议", "",
+                     org, C[k], "", 12, ""))  # fmt: skip
+    took = [m for m in reported[k] if m != GAP8]
+    act_rows.append((f"ACT-XH-{n + 1:02d}", f"{CNAME[k]}“七一”主题党日", "2026-07-01", "主题党日", "", org, C[k],
+                     "、".join(took), len(took), ""))  # fmt: skip
+activities = [dict(zip(ACT_H, row, strict=True)) for row in act_rows]
+
+MATTER_H = ["事项编号", "议定事项", "提出会议", "提出方", "提出日期", "办理情况", "办结时限", "办结日期", "备注"]
+matters = [dict(zip(MATTER_H, row, strict=True)) for row in [
+    ("MT-XH-01", "农贸市场周边交通疏导", "ACT-XH-09", "PO-XH-010", "2025-12-15", "已办结", "2026-03-31", "2026-03-20", ""),
+    ("MT-XH-02", "和美小区停车位规划", "ACT-XH-12", "PO-XH-010", "2026-10-20", "已办结", "2026-11-15", "2026-11-10", ""),
+    ("MT-XH-03", "太和花园雨污管网改造", "ACT-XH-12", "U-XH-05", "2026-10-20", "在办", "2026-12-31", "", ""),
+    ("MT-XH-04", "祥云路夜市噪音整治", "ACT-XH-12", "PO-XH-030", "2026-10-20", "在办", "2026-11-01", "", "逾期：缺口 7"),
+]]  # fmt: skip
 
 # --------------------------------------------------------------------------- volunteer teams
 
@@ -820,6 +853,7 @@ write(OUT / "任职.csv", POST_H, posts)
 write(OUT / "共建协议.csv", AGR_H, agreements)
 write(OUT / "活动.csv", ACT_H, activities)
 write(OUT / "志愿服务队.csv", TEAM_H, teams)
+write(OUT / "议事台账.csv", MATTER_H, matters)
 MESSY.mkdir(parents=True, exist_ok=True)
 with open(MESSY / "党员台账_GB18030.csv", "w", encoding="gb18030", newline="") as f:
     w = csv.writer(f, lineterminator="\r\n")

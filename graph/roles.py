@@ -11,9 +11,9 @@ from dangjian.graph.schema import model
 
 _role = model().role
 
-__all__ = ["AREA", "ORG", "UNIT", "MEMBER", "PERSON", "AGREEMENT", "ACTIVITY", "VOLUNTEER_TEAM", "CONTAINS", "LEADS",
+__all__ = ["AREA", "ORG", "UNIT", "MEMBER", "PERSON", "AGREEMENT", "ACTIVITY", "VOLUNTEER_TEAM", "MATTER", "CONTAINS", "LEADS",
            "ANCHORED_IN", "COVERS", "LOCATED_IN", "MEMBER_OF", "WORKS_AT", "LIVES_IN", "REPORTED_TO",
-           "PARTY_TO", "UNDER", "ORGANIZED_BY", "HELD_IN", "SERVES", "VOLUNTEERS_IN", "BACKED_BY", "SECRETARY_OF", "DEPUTY_SECRETARY_OF",
+           "PARTY_TO", "UNDER", "ORGANIZED_BY", "HELD_IN", "TOOK_PART", "RAISED_AT", "RAISED_BY", "SERVES", "VOLUNTEERS_IN", "BACKED_BY", "SECRETARY_OF", "DEPUTY_SECRETARY_OF",
            "COMMITTEE_MEMBER_OF", "FIRST_SECRETARY_OF", "GRID_LEADER_OF", "GRID_WORKER_OF", "PART_TIME_MEMBER_OF",
            "INSTRUCTOR_OF", "LIAISON_FOR"]  # fmt: skip
 
@@ -25,6 +25,7 @@ PERSON = _role("person")
 AGREEMENT = _role("agreement")
 ACTIVITY = _role("activity")
 VOLUNTEER_TEAM = _role("volunteer_team")
+MATTER = _role("matter")
 CONTAINS = _role("contains")
 LEADS = _role("leads")
 ANCHORED_IN = _role("anchored_in")
@@ -38,6 +39,9 @@ PARTY_TO = _role("party_to")
 UNDER = _role("under")
 ORGANIZED_BY = _role("organized_by")
 HELD_IN = _role("held_in")
+TOOK_PART = _role("took_part")
+RAISED_AT = _role("raised_at")
+RAISED_BY = _role("raised_by")
 SERVES = _role("serves")
 VOLUNTEERS_IN = _role("volunteers_in")
 BACKED_BY = _role("backed_by")

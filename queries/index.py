@@ -317,6 +317,16 @@ class GraphIndex:
             return self._org_area
         if type_name == AGREEMENT:
             return self._agreement_area
+        via = model().area_edge(type_name)
+        if via is not None and via[1] == "out":  # an edge to another entity (a matter's meeting): its area
+            first = self.first(via[0])
+
+            def follow(n: str) -> str | None:
+                x = first.get(n)
+                return None if x is None else x if self.attr(x, "type") == AREA else self.area_of(x)
+
+            found = self._finders[type_name] = follow
+            return found
         return _nowhere
 
     def _org_area(self, n: str) -> str | None:

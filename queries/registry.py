@@ -6,7 +6,7 @@ Each rule is a plain function that takes the graph first and returns its finding
 
 >>> from dangjian.queries import rules_registry
 >>> sorted(rules_registry())[:2]
-['agreement-expired', 'branch-too-large']
+['agreement-expired', 'agreement-no-activity']
 >>> rules_registry()["community-few-partners"].rank_by
 'units'
 """

@@ -20,6 +20,7 @@ import networkx as nx
 
 from dangjian.graph.columns import Tables
 from dangjian.graph.roles import (
+    ACTIVITY,
     AGREEMENT,
     ANCHORED_IN,
     AREA,
@@ -29,12 +30,15 @@ from dangjian.graph.roles import (
     GRID_WORKER_OF,
     INSTRUCTOR_OF,
     LIAISON_FOR,
+    MATTER,
     MEMBER,
     MEMBER_OF,
     ORG,
     PART_TIME_MEMBER_OF,
     REPORTED_TO,
     SECRETARY_OF,
+    TOOK_PART,
+    UNDER,
     UNIT,
     VOLUNTEER_TEAM,
     VOLUNTEERS_IN,
@@ -42,7 +46,7 @@ from dangjian.graph.roles import (
 )
 from dangjian.graph.schema import model
 from dangjian.queries.coconstruction import in_force, partners_by_community
-from dangjian.queries.index import COMMUNITY_LEVELS, STREET_LEVELS, GraphIndex, as_of_date
+from dangjian.queries.index import COMMUNITY_LEVELS, STREET_LEVELS, GraphIndex, add_months, as_of_date
 from dangjian.queries.lookup import resolve
 from dangjian.wording import choose, t
 
@@ -119,6 +123,7 @@ def area_stats(g: nx.MultiDiGraph | Tables, area: str | None = None, *, as_of=No
     counted = _as_reports_count(ix, scope, communities, orgs, members, units, reached_home, home)
     partners = partners_by_community(ix)
     agreements = [a for a in ix.of_type(AGREEMENT) if inside(a) and in_force(ix, a)]
+    activities, matters = _activities(ix, inside), _matters(ix, inside)
     teams = [v for v in ix.of_type(VOLUNTEER_TEAM) if inside(v)]
     team_members = {m for v in teams for m in ix.inn[VOLUNTEERS_IN].get(v, ())}
     day = ix.as_of
@@ -157,6 +162,8 @@ def area_stats(g: nx.MultiDiGraph | Tables, area: str | None = None, *, as_of=No
             "partners_per_community": round(sum(len(partners.get(c, ())) for c in communities)
                                             / len(communities), 2) if communities else None,
         },
+        "activities": activities,
+        "matters": matters,
         "volunteer_teams": {
             "total": len(teams),
             "members_listed": len(team_members),
@@ -238,6 +245,35 @@ def _as_reports_count(ix: GraphIndex, scope: set[str], communities: list[str], o
         "unit_members_reported": len(reported),
         "units_with_reported_members": len({works[m] for m in reported}),
     }  # fmt: skip
+
+
+def _activities(ix: GraphIndex, inside) -> dict[str, Any]:
+    """Activities held inside, all those recorded and those of the last 12 months: by kind, 党课,
+    joint (under an agreement), meetings, participants (the head counts given) and those who took
+    part (units, organizations, members named)."""
+    from dangjian.queries.activities import is_meeting
+
+    held = [a for a in ix.of_type(ACTIVITY) if inside(a)]
+    since = add_months(ix.as_of, -12)
+    year = [a for a in held if since <= (ix.attr(a, "date") or "") <= ix.as_of]
+    kinds = ix.values(year, "kind")
+    heads = [n for n in ix.values(year, "participants") if isinstance(n, int) and not isinstance(n, bool)]
+    return {"total": len(held), "last_12_months": len(year),
+            "by_kind": dict(Counter(k or "unknown" for k in kinds)),
+            "party_lessons": sum(1 for k in kinds if k == "party_lesson"),
+            "joint": sum(1 for a in year if ix.out[UNDER].get(a)),
+            "meetings": sum(1 for k in kinds if is_meeting(k)),
+            "participants": sum(heads),
+            "taking_part": len({x for a in year for x in ix.inn[TOOK_PART].get(a, ())})}  # fmt: skip
+
+
+def _matters(ix: GraphIndex, inside) -> dict[str, Any]:
+    """The matters of the ledger raised at meetings held inside: settled, open, open past their date."""
+    found = [x for x in ix.of_type(MATTER) if inside(x)]
+    status, due = ix.values(found, "status"), ix.values(found, "due")
+    return {"total": len(found), "settled": sum(1 for s in status if s == "settled"),
+            "open": sum(1 for s in status if s != "settled"),
+            "overdue": sum(1 for s, d in zip(status, due, strict=True) if s != "settled" and d and d < ix.as_of)}  # fmt: skip
 
 
 def _secretaries(ix: GraphIndex, communities: list[str], anchored: dict[str, str]) -> dict[str, Any]:
@@ -336,6 +372,11 @@ def stats_rows(stats: dict[str, Any], lang: str | None = None) -> list[tuple[str
                                    rate=_pct(r["rate"]))),
             (label("agreements"), str(stats["co_construction"]["agreements_in_force"])),
             (label("partners"), str(stats["co_construction"]["partners_per_community"]))]  # fmt: skip
+    acts, matters = stats.get("activities"), stats.get("matters")
+    if acts:
+        rows += [(label(f"activity.{k}"), str(acts[k])) for k in ("total", "last_12_months", "party_lessons", "joint",
+                                                                   "meetings", "participants", "taking_part")]
+        rows += [(label(f"matter.{k}"), str(matters[k])) for k in ("total", "settled", "open", "overdue")]
     teams = stats.get("volunteer_teams")
     if teams:
         rows += [(label("teams"), str(teams["total"])), (label("volunteers"), str(teams["volunteers"])),

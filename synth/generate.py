@@ -42,7 +42,7 @@ from pathlib import Path
 
 from dangjian.graph.errors import InputError
 from dangjian.graph.fileio import atomic_write_text
-from dangjian.graph.roles import AGREEMENT, AREA, MEMBER, ORG, PERSON, UNIT, VOLUNTEER_TEAM
+from dangjian.graph.roles import ACTIVITY, AGREEMENT, AREA, MATTER, MEMBER, ORG, PERSON, UNIT, VOLUNTEER_TEAM
 from dangjian.graph.schema import model
 from dangjian.loaders.divisions import division_rows
 from dangjian.loaders.normalize import id_check_digit
@@ -97,6 +97,8 @@ _COMMON_GAPS = {
     "large-org-not-committee": 0.05, "leadership-cycle": 0.02, "street-without-working-committee": 0.05,
     "mobile-member-unattached": 0.01, "joint-branch-too-many-units": 0.02, "branch-too-large": 0.02,
     "grid-without-leader": 0.04, "person-many-communities": 0.03, "part-time-member-not-from-unit": 0.1,
+    "partner-unit-inactive": 0.04, "reported-member-inactive": 0.01, "agreement-no-activity": 0.04,
+    "joint-meeting-overdue": 0.04, "matter-overdue": 0.1,
 }  # fmt: skip
 #: the rules a preset plants (all but community-no-first-secretary, which only a config turns on)
 PLANTED_RULES = tuple(sorted(_COMMON_GAPS))
@@ -123,6 +125,8 @@ PRESETS = {
                                            "student": 0.04}, (0.25, 0.47, 0.28), 0.50, 0.46, dict(_COMMON_GAPS)),
 }  # fmt: skip
 
+MATTER_NAMES = ("小区停车位规划", "老旧管网改造", "背街小巷环境整治", "夜市噪音整治", "养老助餐点选址", "社区活动室共享",
+                "物业服务投诉处理", "学生放学接送安全")
 TEAM_NAMES = ("党员志愿服务队", "夕阳红志愿服务队")
 TEAM_SERVICES = ("邻里互助", "环境整治", "敬老助老", "文明劝导", "政策宣传", "义诊")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
@@ -143,6 +147,8 @@ COLUMNS = {
     "Post": ["person", "role", "target", "valid_from"],
     AGREEMENT: ["id", "name", "community_party", "unit_party", "signed_on", "valid_from", "valid_to"],
     VOLUNTEER_TEAM: ["id", "name", "community", "backed_by", "members", "volunteers", "service", "founded_on"],
+    ACTIVITY: ["id", "name", "date", "kind", "agreement", "organizer", "area", "taking_part", "participants"],
+    MATTER: ["id", "name", "meeting", "raised_by", "raised_on", "status", "due", "settled_on"],
 }  # fmt: skip
 
 
@@ -408,6 +414,104 @@ class _Gen:
             self.add(VOLUNTEER_TEAM, id=self.next_id("V"), name=f"{name}{TEAM_NAMES[k]}", community=code,
                      backed_by=corg, members="、".join(listed), volunteers=len(listed) + self.rng.randint(3, 25),
                      service=self.rng.choice(TEAM_SERVICES), founded_on=self.days_ago(200, 2500))  # fmt: skip
+
+    # -- activities, meetings and matters (after everything else: they name what is final) --------------
+    def activities(self) -> None:
+        """Each street's working committee and each community's organization hold a joint meeting in the
+        last half-year (their matters settled or not yet due), each community a theme day its reported
+        in-service members take part in, and each agreement in force an activity in its first year and
+        one its partner takes part in within the last half-year; the activity gaps break one of those."""
+        rows, today = self.plan.rows, self.today
+        levels = {_level_label(x) for x in ("community", "village")}
+        communities = {a["id"] for a in rows[AREA] if a["level"] in levels}
+        org_of: dict[str, str] = {}
+        committees: list[tuple[str, str]] = []
+        for o in rows[ORG]:
+            if o["area"] in communities:
+                org_of.setdefault(o["area"], o["id"])
+            elif o["kind"] == "党工委":
+                committees.append((o["area"], o["id"]))
+        area_of_org = {o["id"]: o["area"] for o in rows[ORG]}
+        names = {a["id"]: a["name"] for a in rows[AREA]}
+        for area, org in [*committees, *sorted(org_of.items())]:
+            self.meeting(area, org, names[area])
+        reported: dict[str, list[dict]] = {}
+        for m in rows[MEMBER]:
+            if m["situation"] == "在职" and m["reported_to"]:
+                reported.setdefault(area_of_org.get(m["reported_to"], ""), []).append(m)
+        year_ago = _months_before(today, 12)
+        for c, org in sorted(org_of.items()):
+            took = []
+            for m in reported.get(c, ()):
+                if m["reported_on"] <= year_ago and self.chance("reported-member-inactive"):
+                    self.truth("reported-member-inactive", m["id"])
+                else:
+                    took.append(m["id"])
+            self.activity(f"{names[c]}主题党日", self.days_ago(10, 300), "主题党日", org, c, took=took)
+            self.activity(f"{names[c]}党课", self.days_ago(10, 300), "党课", org, c)
+        for ag in rows[AGREEMENT]:
+            if not ag["valid_from"] <= today.isoformat() <= ag["valid_to"]:
+                continue
+            self.joint(ag, area_of_org[ag["community_party"]], names)
+
+    def activity(self, name: str, day: str, kind: str, organizer: str, area: str, *, agreement: str = "",
+                 took: list[str] = ()) -> str:  # fmt: skip
+        aid = self.next_id("E")
+        self.add(ACTIVITY, id=aid, name=name, date=day, kind=kind, agreement=agreement, organizer=organizer, area=area,
+                 taking_part="、".join(took), participants=len(took) + self.rng.randint(5, 40))  # fmt: skip
+        return aid
+
+    def meeting(self, area: str, org: str, name: str) -> None:
+        """The joint meeting of a street or community (the last one over six months ago where that
+        gap is planted), and the matters raised at it."""
+        if self.chance("joint-meeting-overdue"):
+            self.truth("joint-meeting-overdue", area)
+            day = self.days_ago(200, 420)
+        else:
+            day = self.days_ago(5, 170)
+        aid = self.activity(f"{name}党建联席会议", day, "联席会议", org, area)
+        for _ in range(self.rng.randint(0, 2)):
+            raised = date.fromisoformat(day)
+            settled = self.rng.random() < 0.6
+            if not settled and self.chance("matter-overdue"):
+                due = (raised + timedelta(days=self.rng.randint(5, 60))).isoformat()
+                if due >= self.today.isoformat():
+                    due = (self.today - timedelta(days=1)).isoformat()
+                mid = self.next_id("X")
+                self.truth("matter-overdue", mid)
+            else:
+                due = (self.today + timedelta(days=self.rng.randint(10, 120))).isoformat()
+                mid = self.next_id("X")
+            done = (raised + timedelta(days=self.rng.randint(1, max(1, (self.today - raised).days)))).isoformat() \
+                if settled else ""  # fmt: skip
+            self.add(MATTER, id=mid, name=f"{name}{self.rng.choice(MATTER_NAMES)}", meeting=aid, raised_by=org,
+                     raised_on=day, status="已办结" if settled else "在办", due=due, settled_on=done)  # fmt: skip
+
+    def joint(self, ag: dict, community: str, names: dict[str, str]) -> None:
+        """An agreement's activities: one in its first year (none where agreement-no-activity is
+        planted) and one its partner takes part in within the last six months (none where
+        partner-unit-inactive is planted)."""
+        today, start = self.today, date.fromisoformat(ag["valid_from"])
+        first_end = date.fromisoformat(_months_after(start, 12))
+        half = date.fromisoformat(_months_before(today, 6))
+        unit, org, name = ag["unit_party"], ag["community_party"], names[community]
+        first = None
+        if first_end <= today - timedelta(days=10) and self.chance("agreement-no-activity"):
+            self.truth("agreement-no-activity", ag["id"])
+        else:
+            last = min(first_end, today) - start
+            first = start + timedelta(days=self.rng.randint(0, max(0, last.days - 1)))
+            self.activity(f"{name}共建活动", first.isoformat(), "共建活动", org, community, agreement=ag["id"], took=[unit])
+        if start > half or (first is not None and first > half):
+            return  # in force for under six months, or its partner took part lately
+        if self.chance("partner-unit-inactive"):
+            self.truth("partner-unit-inactive", unit)
+            return
+        lo = half + timedelta(days=1)
+        if first is None:  # after the first year, for which it must not count
+            lo = max(lo, first_end + timedelta(days=1))
+        day = lo + timedelta(days=self.rng.randint(0, max(0, (today - lo).days - 1)))
+        self.activity(f"{name}共建服务日", day.isoformat(), "共建活动", org, community, agreement=ag["id"], took=[unit])
 
     def _elected(self, oid: str, years: int) -> str:
         """An election date whose term (``years``) ends more than six months from now, or a planted
@@ -831,6 +935,18 @@ class _Gen:
                     stack.append(child)
         return seen
 
+def _months_before(day: date, months: int) -> str:
+    from dangjian.queries.index import add_months
+
+    return add_months(day.isoformat(), -months)
+
+
+def _months_after(day: date, months: int) -> str:
+    from dangjian.queries.index import add_months
+
+    return add_months(day.isoformat(), months)
+
+
 def _years_before(today: date, years: int, days: int) -> str:
     """``years`` years and ``days`` days before ``today`` (29 February becomes the 28th)."""
     y = today.year - years
@@ -881,6 +997,7 @@ def synthesize(src: str | os.PathLike, region: str, preset: str | Preset, *, sca
             committees[r["code"]] = gen.street(r["code"], r["name"])
     if report:
         gen.settle(report)
+    gen.activities()  # once every member, unit and agreement is final
     return gen.plan
 
 

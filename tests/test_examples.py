@@ -20,7 +20,7 @@ MESSY_REJECTS = [
 def test_street_loads_without_rejects_and_uses_every_type(tmp_path):
     with Workspace.open(tmp_path / "w.db", create=True) as ws:
         result = load_paths(ws, [EXAMPLES / "xianghe"])
-        assert result.rejected == 0 and result.read == result.loaded == 265
+        assert result.rejected == 0 and result.read == result.loaded == 291
         g = to_networkx(ws)
     from dangjian.graph.schema import model
 

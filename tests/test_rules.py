@@ -504,6 +504,102 @@ def test_part_time_member_not_from_unit():
     assert sorted(b.run("part-time-member-not-from-unit")) == sorted([m_resident, "other"])
 
 
+def _activity(b, aid, day, where, kind="joint_activity", under=None, by=None, took=()):
+    b.g.add_node(aid, type="Activity", name=aid, date=day, kind=kind)
+    b.edge(aid, where, "HELD_IN")
+    if under:
+        b.edge(aid, under, "UNDER")
+    if by:
+        b.edge(aid, by, "ORGANIZED_BY")
+    for x in took:
+        b.edge(x, aid, "TOOK_PART")
+
+
+def test_partner_unit_inactive():
+    b = B()
+    for c in ("c1", "c2"):
+        b.community(c, name=c + "社区")
+        b.org("o" + c, anchor=c)
+    for u in ("u_took", "u_org", "u_branch", "u_idle", "u_elsewhere", "u_new"):
+        b.unit(u)
+    b.org("ub", anchor="u_branch")
+    for u in ("u_took", "u_org", "u_branch", "u_idle", "u_elsewhere"):
+        b.agreement("a" + u, "oc1", u, valid_from="2025-01-01")
+    b.agreement("au_new", "oc1", "u_new", valid_from="2026-10-01")  # in force for under six months
+    _activity(b, "x1", "2026-09-01", "c1", took=["u_took"])
+    _activity(b, "x2", "2026-08-01", "c1", by="u_org")  # organizing is taking part
+    _activity(b, "x3", "2026-07-01", "c1", took=["ub"])  # through the unit's own branch
+    _activity(b, "x4", "2026-10-01", "c2", took=["u_elsewhere"])  # another community's
+    _activity(b, "x5", "2026-03-01", "c1", took=["u_idle"])  # over six months ago
+    found = run_rules(b.g, as_of=DAY, rules=["partner-unit-inactive"])
+    assert sorted(f.entity for f in found) == ["u_elsewhere", "u_idle"]
+    assert found[0].facts["communities"] == "c1社区" and "近6个月" in found[0].action
+    assert b.run("partner-unit-inactive", months=12) == ["u_elsewhere"]
+
+
+def test_reported_member_inactive():
+    b = B()
+    b.community("c1", name="祥云社区")
+    o = b.org("o1", anchor="c1")
+    active, idle, lately, to_area, retired = b.members(5, org=o, situation="in_service", reported_on="2025-01-01")
+    b.g.nodes[lately]["reported_on"] = "2026-06-01"  # reported less than a year ago
+    b.g.nodes[retired]["situation"] = "retired"
+    for m in (active, idle, lately, retired):
+        b.edge(m, o, "REPORTED_TO")
+    b.edge(to_area, "c1", "REPORTED_TO")  # reported to the community by its code
+    _activity(b, "x1", "2026-07-01", "c1", kind="theme_day", took=[active])
+    _activity(b, "x2", "2025-06-01", "c1", took=[to_area])  # more than a year ago
+    assert sorted(b.run("reported-member-inactive")) == sorted([idle, to_area])
+    assert sorted(b.run("reported-member-inactive", months=3)) == sorted([active, idle, lately, to_area])
+
+
+def test_agreement_no_activity():
+    b = B()
+    b.community("c1")
+    b.org("o1", anchor="c1")
+    for u in ("u1", "u2", "u3", "u4"):
+        b.unit(u)
+    b.agreement("a_done", "o1", "u1", valid_from="2024-01-01")
+    b.agreement("a_none", "o1", "u2", valid_from="2024-01-01")
+    b.agreement("a_late", "o1", "u3", valid_from="2024-01-01")
+    b.agreement("a_young", "o1", "u4", valid_from="2026-03-01")  # its first year is not over
+    _activity(b, "x1", "2024-06-01", "c1", under="a_done")
+    _activity(b, "x2", "2025-06-01", "c1", under="a_late")  # after its first year
+    found = run_rules(b.g, as_of=DAY, rules=["agreement-no-activity"])
+    assert sorted(f.entity for f in found) == ["a_late", "a_none"]
+    assert found[0].facts["first_year_end"] == "2025-01-01"
+
+
+def test_joint_meeting_overdue():
+    b = B()
+    b.org("wc", "working_committee", anchor="st")
+    b.community("c1")
+    b.community("c2")
+    b.community("c3")  # no organization: no meeting asked of it
+    b.org("o1", anchor="c1")
+    b.area("g", "grid", "c2")
+    b.org("o2", anchor="g")  # an organization below counts
+    _activity(b, "m1", "2026-10-01", "c1", kind="joint_meeting")
+    _activity(b, "m2", "2026-01-01", "g", kind="coordination_meeting")  # over six months ago
+    _activity(b, "m3", "2026-10-01", "c2", kind="theme_day")  # not a meeting
+    _activity(b, "m4", "2026-09-01", "c1", kind="joint_meeting")  # held in a community: not the street's
+    found = run_rules(b.g, as_of=DAY, rules=["joint-meeting-overdue"])
+    assert {f.entity: f.facts["last"] for f in found} == {"st": "—", "c2": "2026-01-01"}
+    assert b.run("joint-meeting-overdue", levels=["community"]) == ["c2"]
+
+
+def test_matter_overdue():
+    b = B()
+    b.community("c1")
+    _activity(b, "m", "2026-10-01", "c1", kind="joint_meeting")
+    for x, status, due in (("late", "open", YESTERDAY), ("today", "open", DAY), ("done", "settled", "2026-10-10"),
+                           ("undated", "open", None)):  # fmt: skip
+        b.g.add_node(x, type="Matter", name=x, status=status, **({"due": due} if due else {}))
+        b.edge(x, "m", "RAISED_AT")
+    found = run_rules(b.g, as_of=DAY, rules=["matter-overdue"])
+    assert [(f.entity, f.community) for f in found] == [("late", "c1")]  # placed where its meeting was
+
+
 def test_venue_under_standard():
     b = B()
     b.community("c150", venue_area=150)
