@@ -95,7 +95,7 @@ C = {1: "530702003001", 2: "530702003002", 3: "530702003003", 4: "530702003004",
      6: "530702003006"}  # fmt: skip
 CNAME = {1: "义和社区", 2: "八河社区", 3: "祥云社区", 4: "顺和社区", 5: "太和社区", 6: "彩云社区"}
 
-AREA_H = ["区域编码", "区域名称", "层级", "上级区域", "户数", "人口", "活动场所面积", "年度工作经费", "备注"]
+AREA_H = ["区域编码", "区域名称", "层级", "上级区域", "户数", "人口", "活动场所面积", "年度工作经费", "自治组织经费", "备注"]
 areas = [
     dict(区域编码="5307", 区域名称="丽江市", 层级="市"),
     dict(区域编码="530702", 区域名称="古城区", 层级="区县", 上级区域="5307"),
@@ -117,6 +117,7 @@ for k, (hh, pop, venue, funds) in {
             人口=pop,
             活动场所面积=venue,
             年度工作经费=funds,
+            自治组织经费=hh * 10,  # 10 yuan a household for the residents' groups: not Party-work funds
         )
     )
 
@@ -761,6 +762,12 @@ for k, org in CORG.items():
                      "、".join(took), len(took), ""))  # fmt: skip
 activities = [dict(zip(ACT_H, row, strict=True)) for row in act_rows]
 
+# 双评议: 祥云社区 evaluates its reported members each year (but GAP9, reported in 2025: gap 9); the others keep no record
+EVAL_H = ["评议编号", "被评议党员", "评议社区", "评议等次", "评议日期", "备注"]
+GAP9 = next(m for m in reported[3] if m != GAP8 and next(x for x in members if x["党员编号"] == m)["报到日期"] < "2025-11-01")
+evaluations = [dict(zip(EVAL_H, (f"EV-XH-{i:02d}", m, "PO-XH-030", "优秀" if i % 3 == 0 else "合格", "2026-06-28", ""), strict=True))
+               for i, m in enumerate((m for m in reported[3] if m != GAP9), start=1)]  # fmt: skip
+
 MATTER_H = ["事项编号", "议定事项", "提出会议", "提出方", "提出日期", "办理情况", "办结时限", "办结日期", "备注"]
 matters = [dict(zip(MATTER_H, row, strict=True)) for row in [
     ("MT-XH-01", "农贸市场周边交通疏导", "ACT-XH-09", "PO-XH-010", "2025-12-15", "已办结", "2026-03-31", "2026-03-20", ""),
@@ -854,6 +861,7 @@ write(OUT / "共建协议.csv", AGR_H, agreements)
 write(OUT / "活动.csv", ACT_H, activities)
 write(OUT / "志愿服务队.csv", TEAM_H, teams)
 write(OUT / "议事台账.csv", MATTER_H, matters)
+write(OUT / "双评议.csv", EVAL_H, evaluations)
 MESSY.mkdir(parents=True, exist_ok=True)
 with open(MESSY / "党员台账_GB18030.csv", "w", encoding="gb18030", newline="") as f:
     w = csv.writer(f, lineterminator="\r\n")
@@ -861,5 +869,5 @@ with open(MESSY / "党员台账_GB18030.csv", "w", encoding="gb18030", newline="
     w.writerow(MESSY_H)
     w.writerows(messy_rows)
 
-print("gap 2 members:", GAP2, "gap 3 member:", GAP3)
+print("gap 2 members:", GAP2, "gap 3 member:", GAP3, "gap 8 member:", GAP8, "gap 9 member:", GAP9)
 print("written:", *sorted(str(p.relative_to(HERE)) for p in [*OUT.glob("*.csv"), *MESSY.glob("*.csv")]))

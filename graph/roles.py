@@ -11,9 +11,9 @@ from dangjian.graph.schema import model
 
 _role = model().role
 
-__all__ = ["AREA", "ORG", "UNIT", "MEMBER", "PERSON", "AGREEMENT", "ACTIVITY", "VOLUNTEER_TEAM", "MATTER", "CONTAINS", "LEADS",
+__all__ = ["AREA", "ORG", "UNIT", "MEMBER", "PERSON", "AGREEMENT", "ACTIVITY", "VOLUNTEER_TEAM", "MATTER", "EVALUATION", "CONTAINS", "LEADS",
            "ANCHORED_IN", "COVERS", "LOCATED_IN", "MEMBER_OF", "WORKS_AT", "LIVES_IN", "REPORTED_TO",
-           "PARTY_TO", "UNDER", "ORGANIZED_BY", "HELD_IN", "TOOK_PART", "RAISED_AT", "RAISED_BY", "SERVES", "VOLUNTEERS_IN", "BACKED_BY", "SECRETARY_OF", "DEPUTY_SECRETARY_OF",
+           "PARTY_TO", "UNDER", "ORGANIZED_BY", "HELD_IN", "TOOK_PART", "EVALUATES", "EVALUATED_BY", "RAISED_AT", "RAISED_BY", "SERVES", "VOLUNTEERS_IN", "BACKED_BY", "SECRETARY_OF", "DEPUTY_SECRETARY_OF",
            "COMMITTEE_MEMBER_OF", "FIRST_SECRETARY_OF", "GRID_LEADER_OF", "GRID_WORKER_OF", "PART_TIME_MEMBER_OF",
            "INSTRUCTOR_OF", "LIAISON_FOR"]  # fmt: skip
 
@@ -26,6 +26,7 @@ AGREEMENT = _role("agreement")
 ACTIVITY = _role("activity")
 VOLUNTEER_TEAM = _role("volunteer_team")
 MATTER = _role("matter")
+EVALUATION = _role("evaluation")
 CONTAINS = _role("contains")
 LEADS = _role("leads")
 ANCHORED_IN = _role("anchored_in")
@@ -40,6 +41,8 @@ UNDER = _role("under")
 ORGANIZED_BY = _role("organized_by")
 HELD_IN = _role("held_in")
 TOOK_PART = _role("took_part")
+EVALUATES = _role("evaluates")
+EVALUATED_BY = _role("evaluated_by")
 RAISED_AT = _role("raised_at")
 RAISED_BY = _role("raised_by")
 SERVES = _role("serves")

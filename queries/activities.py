@@ -1,6 +1,7 @@
-"""Activities and the matters ledger: partner units that took part in nothing for half a year (同江's
-“连续半年不参加”), reported members with no activity where they reported, agreements with nothing
-under them in their first year, joint meetings not held each half-year, matters past their due date.
+"""Activities, the matters ledger and two-way service: partner units that took part in nothing for half
+a year (同江's “连续半年不参加”), reported members with no activity where they reported, agreements with
+nothing under them in their first year, joint meetings not held each half-year, matters past their due
+date, reported members the community has not evaluated in a year (双评议).
 
 Taking part is recorded on the activity (its ``taking_part`` column: units, organizations, members);
 a unit also takes part through its own organization, and in what it organizes.
@@ -24,6 +25,9 @@ from collections.abc import Iterable
 from dangjian.graph.roles import (
     ACTIVITY,
     AGREEMENT,
+    EVALUATED_BY,
+    EVALUATES,
+    EVALUATION,
     HELD_IN,
     MATTER,
     ORGANIZED_BY,
@@ -38,7 +42,7 @@ from dangjian.queries.index import COMMUNITY_LEVELS, STREET_LEVELS, GraphIndex, 
 from dangjian.queries.registry import rule
 
 __all__ = ["partner_unit_inactive", "reported_member_inactive", "agreement_no_activity", "joint_meeting_overdue",
-           "matter_overdue", "activities_of", "is_meeting"]
+           "matter_overdue", "reported_member_not_evaluated", "activities_of", "is_meeting"]
 
 
 def is_meeting(kind: str | None) -> bool:
@@ -173,3 +177,30 @@ def matter_overdue(ix: GraphIndex, p: dict):
         if ix.attr(x, "status") != "settled" and due and due < ix.as_of:
             yield x, {"due": due}
 
+
+
+@rule("reported-member-not-evaluated")
+def reported_member_not_evaluated(ix: GraphIndex, p: dict):
+    """Where a community evaluates its reported members (双评议: it has evaluation records at all), the
+    in-service members who reported there ``months`` months ago or more with no evaluation by it in
+    the last ``months`` months."""
+    since = add_months(ix.as_of, -p["months"])
+    evaluator = {}  # evaluation -> the community that made it
+    for e in ix.of_type(EVALUATION):
+        for x in ix.out[EVALUATED_BY].get(e, ()):
+            c = ix.community_of(x)
+            if c is not None:
+                evaluator[e] = c
+    practising = set(evaluator.values())
+    if not practising:
+        return
+    for m in ix.members_in("in_service"):
+        targets = ix.out[REPORTED_TO].get(m, ())
+        communities = {c for t in targets if (c := ix.community_of(t)) in practising}
+        reported_on = ix.attr(m, "reported_on")
+        if not communities or (reported_on and reported_on > since):
+            continue
+        recent = {evaluator.get(e) for e in ix.inn[EVALUATES].get(m, ())
+                  if since <= (ix.attr(e, "date") or "") <= ix.as_of}  # fmt: skip
+        if not communities & recent:
+            yield m, {"community": min(communities), "months": p["months"]}

@@ -23,6 +23,7 @@ from typing import Any
 import yaml
 
 from dangjian.graph.errors import DangjianError
+from dangjian.graph.schema import model
 from dangjian.queries.registry import SEVERITIES, rules_registry
 from dangjian.wording import Later
 
@@ -95,7 +96,7 @@ def load_config(path: str | os.PathLike | None) -> dict[str, dict[str, Any]]:
 
 
 # Thresholds that may be fractional (an area, an amount); every other numeric one is a count.
-_AMOUNTS = {"standard_m2", "per_community_yuan", "per_100_households_yuan"}
+_AMOUNTS = {"standard_m2", "per_community_yuan", "per_100_households_yuan", "per_member_yuan"}
 # Durations: bounded so that date arithmetic stays within the calendar.
 _MAXIMA = {"months": 1200, "community_term_years": 100}
 
@@ -126,6 +127,11 @@ def _check_value(key: str, value: Any, default: Any) -> Later | None:
         return None
     if isinstance(default, str):
         return None if isinstance(value, str) else Later("config.must.text")
+    if isinstance(default, dict):  # per_ring_yuan: ring -> an amount
+        rings = model().enums["area_ring"].values
+        ok = isinstance(value, dict) and all(k in rings and isinstance(v, (int, float)) and not isinstance(v, bool)
+                                             and v >= 0 for k, v in value.items())  # fmt: skip
+        return None if ok else Later("config.must.ring_amounts", rings=", ".join(rings))
     return None
 
 

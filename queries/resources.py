@@ -71,13 +71,22 @@ def venue_under_standard(ix: GraphIndex, p: dict):
 
 @rule("funds-under-standard")
 def funds_under_standard(ix: GraphIndex, p: dict):
-    """Communities whose recorded yearly funds are below the larger of ``per_community_yuan`` and
-    ``per_100_households_yuan`` for each 100 households."""
+    """Communities whose recorded yearly Party-work funds (the self-governance subsidy apart) are below
+    the largest of ``per_community_yuan``, ``per_100_households_yuan`` for each 100 households,
+    ``per_member_yuan`` for each member of the organizations there, and ``per_ring_yuan`` for the
+    community's ring (圈层)."""
     for c in _communities(ix):
         funds = ix.attr(c, "funds")
         if funds is None:
             continue
         households = ix.attr(c, "households") or 0
-        standard = max(p["per_community_yuan"], p["per_100_households_yuan"] * households / 100)
+        basis = {"community": p["per_community_yuan"], "households": p["per_100_households_yuan"] * households / 100}
+        if p["per_member_yuan"]:
+            members = {m for a in ix.area_subtree(c) for o in ix.orgs_anchored(a) for m in ix.members_of(o)}
+            basis["members"] = p["per_member_yuan"] * len(members)
+        ring = ix.attr(c, "ring")
+        if ring in p["per_ring_yuan"]:
+            basis["ring"] = p["per_ring_yuan"][ring]
+        by, standard = max(basis.items(), key=lambda kv: kv[1])
         if funds < standard:
-            yield c, {"funds": funds, "standard": round(standard), "households": households}
+            yield c, {"funds": funds, "standard": round(standard), "households": households, "basis": by}

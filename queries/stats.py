@@ -25,6 +25,8 @@ from dangjian.graph.roles import (
     ANCHORED_IN,
     AREA,
     COVERS,
+    EVALUATES,
+    EVALUATION,
     FIRST_SECRETARY_OF,
     GRID_LEADER_OF,
     GRID_WORKER_OF,
@@ -162,8 +164,10 @@ def area_stats(g: nx.MultiDiGraph | Tables, area: str | None = None, *, as_of=No
             "partners_per_community": round(sum(len(partners.get(c, ())) for c in communities)
                                             / len(communities), 2) if communities else None,
         },
+        "funds": _funds(ix, communities),
         "activities": activities,
         "matters": matters,
+        "evaluations": _evaluations(ix, inside),
         "volunteer_teams": {
             "total": len(teams),
             "members_listed": len(team_members),
@@ -247,6 +251,19 @@ def _as_reports_count(ix: GraphIndex, scope: set[str], communities: list[str], o
     }  # fmt: skip
 
 
+def _funds(ix: GraphIndex, communities: list[str]) -> dict[str, Any]:
+    """The communities' yearly Party-work funds and, apart, the self-governance subsidy (按户补贴),
+    with how many communities each figure is known for, and the communities by ring (圈层)."""
+
+    def amounts(key: str) -> list[float]:
+        return [v for v in ix.values(communities, key) if isinstance(v, (int, float)) and not isinstance(v, bool)]
+
+    funds, subsidy = amounts("funds"), amounts("self_governance_subsidy")
+    return {"party_work_total": round(sum(funds), 2), "party_work_known": len(funds),
+            "self_governance_subsidy_total": round(sum(subsidy), 2), "self_governance_subsidy_known": len(subsidy),
+            "by_ring": dict(Counter(r for r in ix.values(communities, "ring") if r))}  # fmt: skip
+
+
 def _activities(ix: GraphIndex, inside) -> dict[str, Any]:
     """Activities held inside, all those recorded and those of the last 12 months: by kind, 党课,
     joint (under an agreement), meetings, participants (the head counts given) and those who took
@@ -265,6 +282,17 @@ def _activities(ix: GraphIndex, inside) -> dict[str, Any]:
             "meetings": sum(1 for k in kinds if is_meeting(k)),
             "participants": sum(heads),
             "taking_part": len({x for a in year for x in ix.inn[TOOK_PART].get(a, ())})}  # fmt: skip
+
+
+def _evaluations(ix: GraphIndex, inside) -> dict[str, Any]:
+    """The evaluations (双评议) made inside: all and those of the last 12 months, by grade, and the
+    members they evaluated in those months."""
+    found = [e for e in ix.of_type(EVALUATION) if inside(e)]
+    since = add_months(ix.as_of, -12)
+    year = [e for e in found if since <= (ix.attr(e, "date") or "") <= ix.as_of]
+    return {"total": len(found), "last_12_months": len(year),
+            "by_grade": dict(Counter(g or "unknown" for g in ix.values(year, "grade"))),
+            "members_evaluated": len({m for e in year for m in ix.out[EVALUATES].get(e, ())})}  # fmt: skip
 
 
 def _matters(ix: GraphIndex, inside) -> dict[str, Any]:
@@ -372,11 +400,23 @@ def stats_rows(stats: dict[str, Any], lang: str | None = None) -> list[tuple[str
                                    rate=_pct(r["rate"]))),
             (label("agreements"), str(stats["co_construction"]["agreements_in_force"])),
             (label("partners"), str(stats["co_construction"]["partners_per_community"]))]  # fmt: skip
+    funds = stats.get("funds")
+    if funds:
+        rows += [(label("funds.party_work"), label("funds.total", total=f"{funds['party_work_total']:g}",
+                                                  known=funds["party_work_known"])),
+                 (label("funds.subsidy"), label("funds.total", total=f"{funds['self_governance_subsidy_total']:g}",
+                                               known=funds["self_governance_subsidy_known"])),
+                 *enum_rows(label("funds.ring"), "area_ring", funds["by_ring"])]  # fmt: skip
     acts, matters = stats.get("activities"), stats.get("matters")
     if acts:
         rows += [(label(f"activity.{k}"), str(acts[k])) for k in ("total", "last_12_months", "party_lessons", "joint",
                                                                    "meetings", "participants", "taking_part")]
         rows += [(label(f"matter.{k}"), str(matters[k])) for k in ("total", "settled", "open", "overdue")]
+    evals = stats.get("evaluations")
+    if evals:
+        rows += [(label("evaluation.last_12_months"), str(evals["last_12_months"])),
+                 (label("evaluation.members"), str(evals["members_evaluated"])),
+                 *enum_rows(label("evaluation.grade"), "eval_grade", evals["by_grade"])]  # fmt: skip
     teams = stats.get("volunteer_teams")
     if teams:
         rows += [(label("teams"), str(teams["total"])), (label("volunteers"), str(teams["volunteers"])),

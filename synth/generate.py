@@ -42,7 +42,18 @@ from pathlib import Path
 
 from dangjian.graph.errors import InputError
 from dangjian.graph.fileio import atomic_write_text
-from dangjian.graph.roles import ACTIVITY, AGREEMENT, AREA, MATTER, MEMBER, ORG, PERSON, UNIT, VOLUNTEER_TEAM
+from dangjian.graph.roles import (
+    ACTIVITY,
+    AGREEMENT,
+    AREA,
+    EVALUATION,
+    MATTER,
+    MEMBER,
+    ORG,
+    PERSON,
+    UNIT,
+    VOLUNTEER_TEAM,
+)
 from dangjian.graph.schema import model
 from dangjian.loaders.divisions import division_rows
 from dangjian.loaders.normalize import id_check_digit
@@ -98,7 +109,7 @@ _COMMON_GAPS = {
     "mobile-member-unattached": 0.01, "joint-branch-too-many-units": 0.02, "branch-too-large": 0.02,
     "grid-without-leader": 0.04, "person-many-communities": 0.03, "part-time-member-not-from-unit": 0.1,
     "partner-unit-inactive": 0.04, "reported-member-inactive": 0.01, "agreement-no-activity": 0.04,
-    "joint-meeting-overdue": 0.04, "matter-overdue": 0.1,
+    "joint-meeting-overdue": 0.04, "matter-overdue": 0.1, "reported-member-not-evaluated": 0.01,
 }  # fmt: skip
 #: the rules a preset plants (all but community-no-first-secretary, which only a config turns on)
 PLANTED_RULES = tuple(sorted(_COMMON_GAPS))
@@ -149,6 +160,7 @@ COLUMNS = {
     VOLUNTEER_TEAM: ["id", "name", "community", "backed_by", "members", "volunteers", "service", "founded_on"],
     ACTIVITY: ["id", "name", "date", "kind", "agreement", "organizer", "area", "taking_part", "participants"],
     MATTER: ["id", "name", "meeting", "raised_by", "raised_on", "status", "due", "settled_on"],
+    EVALUATION: ["id", "member", "by", "grade", "date"],
 }  # fmt: skip
 
 
@@ -449,10 +461,22 @@ class _Gen:
                     took.append(m["id"])
             self.activity(f"{names[c]}主题党日", self.days_ago(10, 300), "主题党日", org, c, took=took)
             self.activity(f"{names[c]}党课", self.days_ago(10, 300), "党课", org, c)
+            if self.rng.random() < 0.4 or not rows[EVALUATION]:  # one that evaluates its reported members (双评议)
+                self.evaluations(reported.get(c, ()), org, year_ago)
         for ag in rows[AGREEMENT]:
             if not ag["valid_from"] <= today.isoformat() <= ag["valid_to"]:
                 continue
             self.joint(ag, area_of_org[ag["community_party"]], names)
+
+    def evaluations(self, members: list[dict], org: str, year_ago: str) -> None:
+        """This year's evaluation of each reported member by the community's organization (none where
+        reported-member-not-evaluated is planted)."""
+        for m in members:
+            if m["reported_on"] <= year_ago and self.chance("reported-member-not-evaluated"):
+                self.truth("reported-member-not-evaluated", m["id"])
+                continue
+            grade = self.rng.choices(("优秀", "合格", "基本合格"), weights=(3, 6, 1))[0]
+            self.add(EVALUATION, id=self.next_id("J"), member=m["id"], by=org, grade=grade, date=self.days_ago(10, 300))
 
     def activity(self, name: str, day: str, kind: str, organizer: str, area: str, *, agreement: str = "",
                  took: list[str] = ()) -> str:  # fmt: skip

@@ -20,7 +20,7 @@ MESSY_REJECTS = [
 def test_street_loads_without_rejects_and_uses_every_type(tmp_path):
     with Workspace.open(tmp_path / "w.db", create=True) as ws:
         result = load_paths(ws, [EXAMPLES / "xianghe"])
-        assert result.rejected == 0 and result.read == result.loaded == 291
+        assert result.rejected == 0 and result.read == result.loaded == 302
         g = to_networkx(ws)
     from dangjian.graph.schema import model
 
@@ -119,3 +119,20 @@ def test_volunteer_teams_load_count_and_draw(tmp_path):
     assert members == {"M0019", "M0021", "M0022", "M0023"}
     view = build_view(g, "community", "祥云社区", as_of="2026-11-22")
     assert [(n["id"], n["group"]) for n in view.nodes if n["group"] == "team"] == [("VT-XH-02", "team")]
+
+
+def test_funds_are_counted_apart_from_the_self_governance_subsidy(tmp_path):
+    from dangjian.queries import run_rules
+    from dangjian.queries.stats import area_stats
+
+    with Workspace.open(tmp_path / "w.db", create=True) as ws:
+        load_paths(ws, [EXAMPLES / "xianghe"])
+        g = to_networkx(ws)
+    funds = area_stats(g, as_of="2026-11-22")["funds"]
+    assert (funds["party_work_total"], funds["self_governance_subsidy_total"]) == (390000, 160200)
+    assert run_rules(g, as_of="2026-11-22", rules=["funds-under-standard"]) == []  # every community meets it
+    evals = area_stats(g, as_of="2026-11-22")["evaluations"]
+    assert (evals["last_12_months"], evals["members_evaluated"]) == (11, 11) and sum(evals["by_grade"].values()) == 11
+    short = run_rules(g, as_of="2026-11-22", rules=["funds-under-standard"],
+                      config={"funds-under-standard": {"per_member_yuan": 10000}})  # fmt: skip
+    assert short and {f.facts["basis"] for f in short} == {"members"}

@@ -600,6 +600,27 @@ def test_matter_overdue():
     assert [(f.entity, f.community) for f in found] == [("late", "c1")]  # placed where its meeting was
 
 
+def test_reported_member_not_evaluated():
+    b = B()
+    b.community("c1", name="祥云社区")
+    b.community("c2", name="顺和社区")
+    o1, o2 = b.org("o1", anchor="c1"), b.org("o2", anchor="c2")
+    done, old, none, lately = b.members(4, org=o1, situation="in_service", reported_on="2025-01-01")
+    b.g.nodes[lately]["reported_on"] = "2026-09-01"
+    (elsewhere,) = b.members(1, org=o2, situation="in_service", reported_on="2025-01-01")
+    for m in (done, old, none, lately):
+        b.edge(m, o1, "REPORTED_TO")
+    b.edge(elsewhere, o2, "REPORTED_TO")  # 顺和社区 keeps no evaluations: nothing asked of it
+    for e, m, day, by in (("e1", done, "2026-06-01", o1), ("e2", old, "2025-06-01", "c1")):
+        b.g.add_node(e, type="Evaluation", date=day, grade="excellent")
+        b.edge(e, m, "EVALUATES")
+        b.edge(e, by, "EVALUATED_BY")
+    found = run_rules(b.g, as_of=DAY, rules=["reported-member-not-evaluated"])
+    assert sorted(f.entity for f in found) == sorted([old, none])
+    assert "由祥云社区对" in found[0].action
+    assert b.run("reported-member-not-evaluated", months=24) == []  # reported within 24 months: not yet
+
+
 def test_venue_under_standard():
     b = B()
     b.community("c150", venue_area=150)
@@ -617,6 +638,24 @@ def test_funds_under_standard():
     b.community("big", funds=20000, households=1200)
     assert b.run("funds-under-standard") == ["low"]
     assert sorted(b.run("funds-under-standard", per_100_households_yuan=2000)) == ["big", "low"]
+    # per member of the organizations there, by ring; the self-governance subsidy is no Party-work fund
+    b.community("ring1", funds=40000, ring="first", self_governance_subsidy=90000)
+    b.org("o", anchor="ok")
+    b.members(30, org="o")
+    assert sorted(b.run("funds-under-standard", per_member_yuan=1000)) == ["low", "ok"]  # 30 members: 30,000
+    found = run_rules(b.g, as_of=DAY, rules=["funds-under-standard"], config={"funds-under-standard": {
+        "per_ring_yuan": {"first": 50000}}})  # fmt: skip
+    assert [(f.entity, f.facts["standard"], f.facts["basis"]) for f in found] == [("low", 20000, "community"),
+                                                                                  ("ring1", 50000, "ring")]
+
+
+def test_per_ring_setting_is_checked(tmp_path):
+    cfg = tmp_path / "rules.yaml"
+    cfg.write_text("rules:\n  funds-under-standard: {per_ring_yuan: {fourth: 1000}}\n", encoding="utf-8")
+    with pytest.raises(ConfigError, match="first, second, third"):
+        load_config(cfg)
+    cfg.write_text("rules:\n  funds-under-standard: {per_ring_yuan: {first: 50000, third: 20000}}\n", encoding="utf-8")
+    assert load_config(cfg)["funds-under-standard"]["per_ring_yuan"] == {"first": 50000, "third": 20000}
 
 
 # --- the registry -----------------------------------------------------------------------------
