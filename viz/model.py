@@ -223,6 +223,24 @@ class Canvas:
             self.parent[vid] = self._vid.get(parent, parent)
         return item
 
+    def canonical(self) -> None:
+        """Put the nodes in the order of their graph ids and the edges in the order of their ends, and
+        number the people's page ids in that order: a view is then the same whatever order its graph
+        lists nodes in (a workspace's graph in the order loaded, a shard pulled from Neo4j in id order)."""
+        real = {vid: n for n, vid in self._vid.items()}
+        self.nodes.sort(key=lambda item: str(real.get(item["id"], item["id"])))
+        renames: dict[str, str] = {}
+        for item in self.nodes:
+            vid = item["id"]
+            if real.get(vid, vid) != vid:  # a person's page-local id
+                renames[vid] = item["id"] = f"person-{len(renames)}"
+        if renames:
+            for e in self.edges:
+                e["from"], e["to"] = renames.get(e["from"], e["from"]), renames.get(e["to"], e["to"])
+            self.parent = {renames.get(k, k): renames.get(v, v) for k, v in self.parent.items()}
+            self._vid = {n: renames.get(v, v) for n, v in self._vid.items()}
+        self.edges.sort(key=lambda e: (e["from"], e["to"], e["title"], e["dashes"]))
+
     def aggregate(self, key: str, label: str, *, parent: str, group: str = "members", size: float | None = None,
                   facts: list[list[str]] | None = None) -> dict[str, Any]:  # fmt: skip
         """A node that stands for many (members of an organization in one situation)."""

@@ -105,6 +105,7 @@ OPEN_MAX = 80  # at most this many nodes drawn when it opens folded: labels read
 
 
 def _finish(kind: str, title: str, c: Canvas, lang: str, **stats: Any) -> View:
+    c.canonical()
     ids = [n["id"] for n in c.nodes]
     pos = tree_layout(ids, c.parent)
     for n in c.nodes:
