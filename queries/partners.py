@@ -62,8 +62,8 @@ def suggest_partners(g: nx.MultiDiGraph | Tables, area: str | None = None, *, mi
     if min_partners is None:
         settings = (config or {}).get("community-few-partners", {})
         min_partners = int(settings.get("min_partners", rules_registry()["community-few-partners"].params["min_partners"]))
-    if min_partners < 1 or per_unit < 0:
-        raise ValueError("min_partners must be at least 1 and per_unit at least 0")
+    if min_partners < 0 or per_unit < 0:  # (0, as a config may set it: no community is short)
+        raise ValueError("min_partners and per_unit must be 0 or more")
     scope = set(ix.area_subtree(resolve(g, area, types=[AREA]))) if area is not None else None
     communities = sorted(c for c in ix.areas(*COMMUNITY_LEVELS) if scope is None or c in scope)  # by id: one order
     partners = partners_by_community(ix)

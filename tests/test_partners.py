@@ -94,8 +94,9 @@ def test_what_no_unit_can_meet_is_listed():
     assert plan["before"] == {"communities": 2, "short": 2, "missing": 4}
     assert plan["after"]["missing"] == 2  # one unit, for two agreements: two of four
     assert {r["id"]: r["missing"] for r in plan["unmet"]} == {"c1": 1, "c2": 1}
+    assert suggest_partners(g, min_partners=0, as_of=AS_OF)["moves"] == []  # a config's 0: nobody is short
     with pytest.raises(ValueError):
-        suggest_partners(g, min_partners=0, as_of=AS_OF)
+        suggest_partners(g, min_partners=-1, as_of=AS_OF)
 
 
 @st.composite
