@@ -63,7 +63,28 @@ def activities_of(ix: GraphIndex, x: str) -> list[str]:
 
 def _held_in(ix: GraphIndex, a: str) -> set[str]:
     """The communities an activity counts for: where it was held, and the communities of the
-    agreements it was under."""
+    agreements it was under (kept per index: thousands of members share an activity)."""
+    memo = ix.cached("activity communities", dict)
+    found = memo.get(a)
+    if found is None:
+        found = memo[a] = _communities_of_activity(ix, a)
+    return found
+
+
+def _reported_communities(ix: GraphIndex, m: str) -> set[str]:
+    """The communities a member reported to (to the community, or to an organization in it)."""
+    memo = ix.cached("report target communities", dict)
+    out = set()
+    for t in ix.out[REPORTED_TO].get(m, ()):
+        c = memo.get(t, memo)
+        if c is memo:
+            c = memo[t] = ix.community_of(t)
+        if c is not None:
+            out.add(c)
+    return out
+
+
+def _communities_of_activity(ix: GraphIndex, a: str) -> set[str]:
     out = set()
     c = ix.community_of(a)
     if c is not None:
@@ -112,13 +133,12 @@ def reported_member_inactive(ix: GraphIndex, p: dict):
     no activity there in the last ``months`` months."""
     since = add_months(ix.as_of, -p["months"])
     for m in ix.members_in("in_service"):
-        targets = ix.out[REPORTED_TO].get(m, ())
-        if not targets:
+        if not ix.out[REPORTED_TO].get(m):
             continue
         reported_on = ix.attr(m, "reported_on")
         if reported_on and reported_on > since:  # reported lately: not yet a year to judge
             continue
-        communities = {c for t in targets if (c := ix.community_of(t)) is not None}
+        communities = _reported_communities(ix, m)
         if not communities:
             continue
         recent = _dated(ix, ix.out[TOOK_PART].get(m, ()), since)
@@ -195,8 +215,9 @@ def reported_member_not_evaluated(ix: GraphIndex, p: dict):
     if not practising:
         return
     for m in ix.members_in("in_service"):
-        targets = ix.out[REPORTED_TO].get(m, ())
-        communities = {c for t in targets if (c := ix.community_of(t)) in practising}
+        if not ix.out[REPORTED_TO].get(m):
+            continue
+        communities = _reported_communities(ix, m) & practising
         reported_on = ix.attr(m, "reported_on")
         if not communities or (reported_on and reported_on > since):
             continue
