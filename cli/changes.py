@@ -17,7 +17,7 @@ import typer
 
 from dangjian.cli.common import app, command
 from dangjian.cli.options import AreaOpt, ConfigOpt, Run, one_of
-from dangjian.cli.output import Table, out, print_table
+from dangjian.cli.output import Table, check_output, out, print_table, write_workbook
 from dangjian.cli.shell import Group
 from dangjian.wording import t
 
@@ -99,13 +99,12 @@ def diff(
 ) -> None:
     """What changed since a snapshot: findings new, resolved and still open, entities added and
     removed, street by street, and the key figures."""
-    from dangjian.cli.gaps import _check_output, _write_workbook
     from dangjian.graph import Workspace
     from dangjian.queries import load_config
     from dangjian.queries.changes import check_snapshot_name, diff_workspace
 
     fmt = "json" if run.as_json and fmt != "xlsx" else one_of(fmt, DIFF_FORMATS, "--format")
-    _check_output(fmt, output, ("xlsx",), "变化.xlsx")
+    check_output(fmt, output, ("xlsx",), "变化.xlsx")
     name = _name(check_snapshot_name, name)
     other = _name(check_snapshot_name, other) if other is not None else None
     settings = load_config(config)
@@ -119,7 +118,7 @@ def diff(
     from dangjian.report.tables import changes_tables
 
     if fmt == "xlsx":
-        _write_workbook(run, output, changes_tables(found, run.lang))
+        write_workbook(run, output, changes_tables(found, run.lang))
         return
     print_changes(found, run.lang, limit)
 
@@ -140,6 +139,8 @@ def print_changes(found: dict[str, Any], lang: str, limit: int) -> None:
 
 
 def _print_findings(title: str, rows: list[dict[str, Any]], names: dict, lang: str, limit: int) -> None:
+    from dangjian.report.tables import finding_title
+
     sev = {s: t(f"severity.{s}") for s in ("high", "medium", "low")}
     table = Table(title=title, title_justify="left")
     for col in ("severity", "finding", "entity", "area", "action"):
@@ -149,19 +150,10 @@ def _print_findings(title: str, rows: list[dict[str, Any]], names: dict, lang: s
         level = sev.get(f["severity"], f["severity"])
         if f.get("severity_before"):
             level = f"{sev.get(f['severity_before'], '')}→{level}"
-        table.add_row(level, _title(f, lang), f"{f['name']}\n{f['entity']}", names.get(f["street"]) or "", f["action"])
+        table.add_row(level, finding_title(f, lang), f"{f['name']}\n{f['entity']}", names.get(f["street"]) or "", f["action"])
     out.print(table)
     if len(shown) < len(rows):
         out.print(t("changes.more", n=len(rows) - len(shown)), markup=False)
-
-
-def _title(f: dict[str, Any], lang: str | None) -> str:
-    """A finding's title in the run's language (the snapshot keeps it in the language it was saved in)."""
-    from dangjian.queries import rules_registry
-    from dangjian.wording import choose
-
-    rule = rules_registry().get(f["rule"])
-    return rule.title.get(choose(lang), f["title"]) if rule is not None else f["title"]
 
 
 def _name(check, name: str) -> str:

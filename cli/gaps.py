@@ -18,7 +18,7 @@ import typer
 
 from dangjian.cli.common import command
 from dangjian.cli.options import AreaOpt, ConfigOpt, Run, ShardOpt, ShardSizeOpt, one_of
-from dangjian.cli.output import Progress, Table, emit_json, out
+from dangjian.cli.output import Progress, Table, check_output, emit_json, out, write_workbook
 from dangjian.wording import t, texts
 
 if TYPE_CHECKING:  # the queries load on a command's first use, not on every start
@@ -48,7 +48,7 @@ def gaps(
     from dangjian.queries.formats import at_least, findings_csv, findings_md
 
     fmt = "json" if run.as_json and fmt != "xlsx" else one_of(fmt, FORMATS, "--format")
-    _check_output(fmt, output, ("csv", "md", "xlsx"), "问题清单.xlsx")
+    check_output(fmt, output, ("csv", "md", "xlsx"), "问题清单.xlsx")
     severity = one_of(severity, SEVERITIES, "--severity", labels="severity.")
     fail_on = one_of(fail_on, SEVERITIES, "--fail-on", labels="severity.")
     if since_name is not None and (fmt not in ("table", "json") or run.backend != "embedded"):
@@ -70,7 +70,7 @@ def gaps(
         from dangjian.report.work import gaps_workbook
 
         g, root = run.graph_for(area=area)
-        _write_workbook(run, output, gaps_workbook(g, findings, root or area, as_of=run.date))
+        write_workbook(run, output, gaps_workbook(g, findings, root or area, as_of=run.date))
     elif fmt == "json":
         emit_json({"as_of": run.date, "summary": summary, "findings": findings})
     elif fmt in ("csv", "md"):
@@ -86,27 +86,6 @@ def gaps(
         _print_findings(findings, summary, run.lang, limit)
     if fail_on is not None and at_least(findings, fail_on):
         raise typer.Exit(4)
-
-
-def _check_output(fmt: str, output: Path | None, allowed: tuple[str, ...], example: str) -> None:
-    """``-o`` goes with the formats that write a file; xlsx needs it (a workbook is no text for a
-    terminal)."""
-    if fmt == "xlsx" and output is None:
-        raise typer.BadParameter(t("cli.needs_output", fmt=fmt, example=example), param_hint="--format")
-    if output is not None and fmt not in allowed:
-        raise typer.BadParameter(t("cli.use_one_of", choices=", ".join(allowed)), param_hint="--format")
-    if output is not None and output.is_dir():
-        raise typer.BadParameter(t("view.is_folder", path=output, example=example), param_hint="-o")
-
-
-def _write_workbook(run: Run, output: Path, tables: list) -> None:
-    from dangjian.report.xlsx import write_xlsx
-
-    write_xlsx(output, tables)
-    names = [tb.title for tb in tables]
-    run.output({"path": str(output), "bytes": output.stat().st_size, "sheets": names},
-               lambda: out.print(t("cli.file_written", path=output, what=t("cli.sheets", names="、".join(names))),
-                                 markup=False))  # fmt: skip
 
 
 def _findings(run: Run, area: str | None, config: Path | None, rules: list[str] | None, severity: str | None,
@@ -158,7 +137,7 @@ def _since(run: Run, name: str, findings: list[Finding], area: str | None, confi
 
 def _print_since(name: str, marks: list[str], gone: list[dict], before: dict, limit: int) -> None:
     """The line that counts the changes since the snapshot, and the findings resolved since."""
-    from dangjian.cli.changes import _title
+    from dangjian.report.tables import finding_title
 
     out.print(t("changes.since_line", name=name, as_of=before["as_of"], new=marks.count("new"),
                 open=marks.count("open"), resolved=len(gone)), markup=False)  # fmt: skip
@@ -170,7 +149,7 @@ def _print_since(name: str, marks: list[str], gone: list[dict], before: dict, li
         table.add_column(t(f"cli.table.{col}"), overflow="fold")
     shown = gone if limit <= 0 else gone[:limit]
     for f in shown:
-        table.add_row(sev.get(f["severity"], f["severity"]), _title(f, None), f"{f['name']}\n{f['entity']}", f["action"])
+        table.add_row(sev.get(f["severity"], f["severity"]), finding_title(f), f"{f['name']}\n{f['entity']}", f["action"])
     out.print(table)
     if len(shown) < len(gone):
         out.print(t("changes.more", n=len(gone) - len(shown)), markup=False)
@@ -245,12 +224,12 @@ def stats(
     from dangjian.queries.stats import area_stats, report_paragraph
 
     fmt = one_of(fmt, ("table", "xlsx"), "--format")
-    _check_output(fmt, output, ("xlsx",), "统计.xlsx")
+    check_output(fmt, output, ("xlsx",), "统计.xlsx")
     g, root = run.graph_for(area=area)
     if fmt == "xlsx":
         from dangjian.report.work import stats_workbook
 
-        _write_workbook(run, output, stats_workbook(g, root or area, as_of=run.date))
+        write_workbook(run, output, stats_workbook(g, root or area, as_of=run.date))
         return
     data = area_stats(g, root or area, as_of=run.date)
     if report:

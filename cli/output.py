@@ -18,15 +18,17 @@ import re
 import sys
 import time
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import orjson
+import typer
 from rich.console import Console
 from rich.table import Table as _RichTable
 from rich.text import Text
 
 from dangjian.graph.safe import printable
-from dangjian.wording import texts
+from dangjian.wording import t, texts
 
 __all__ = ["Table", "SafeTable", "out", "err", "emit_json", "Progress", "quiet_stdout"]
 
@@ -60,8 +62,6 @@ Table = SafeTable  # every table the commands draw
 def print_table(table: Any, limit: int = 0) -> None:
     """A table to hand up (:class:`~dangjian.report.tables.Table`: title, headers, rows) drawn for
     people, its first ``limit`` rows (0: all) and a line that counts the others; nothing when empty."""
-    from dangjian.wording import t
-
     if not table.rows:
         return
     drawn = SafeTable(title=table.title, title_justify="left")
@@ -220,3 +220,26 @@ class Progress:
     def close(self) -> None:
         if self.bar is not None:
             self.bar.stop()
+
+
+def check_output(fmt: str, output: Path | None, allowed: tuple[str, ...], example: str) -> None:
+    """``-o`` goes with the formats that write a file; xlsx needs it (a workbook is no text for a
+    terminal)."""
+    if fmt == "xlsx" and output is None:
+        raise typer.BadParameter(t("cli.needs_output", fmt=fmt, example=example), param_hint="--format")
+    if output is not None and fmt not in allowed:
+        raise typer.BadParameter(t("cli.use_one_of", choices=", ".join(allowed)), param_hint="--format")
+    if output is not None and output.is_dir():
+        raise typer.BadParameter(t("view.is_folder", path=output, example=example), param_hint="-o")
+
+
+def write_workbook(run: Any, output: Path, tables: list) -> None:
+    """Write ``tables`` (:class:`~dangjian.report.tables.Table`) to the workbook ``output`` and say so
+    (``--json``: its path, size and sheets)."""
+    from dangjian.report.xlsx import write_xlsx
+
+    write_xlsx(output, tables)
+    names = [tb.title for tb in tables]
+    run.output({"path": str(output), "bytes": output.stat().st_size, "sheets": names},
+               lambda: out.print(t("cli.file_written", path=output, what=t("cli.sheets", names="、".join(names))),
+                                 markup=False))  # fmt: skip

@@ -17,7 +17,7 @@ import typer
 
 from dangjian.cli.common import app, command
 from dangjian.cli.options import AreaOpt, ConfigOpt, Run, one_of
-from dangjian.cli.output import emit_json, out, print_table
+from dangjian.cli.output import check_output, emit_json, out, print_table, write_workbook
 from dangjian.cli.shell import Group
 from dangjian.wording import t
 
@@ -41,20 +41,19 @@ def suggest_partners_cmd(
     limit: Annotated[int, typer.Option("--limit", help="help.suggest.limit")] = 50,
 ) -> None:
     """A plan of partner units added or moved so that every community reaches the minimum."""
-    from dangjian.cli.gaps import _check_output, _write_workbook
     from dangjian.queries import load_config
     from dangjian.queries.partners import suggest_partners
     from dangjian.report.tables import partners_heading, partners_tables
 
     fmt = "json" if run.as_json and fmt != "xlsx" else one_of(fmt, FORMATS, "--format")
-    _check_output(fmt, output, ("xlsx",), "共建调配.xlsx")
+    check_output(fmt, output, ("xlsx",), "共建调配.xlsx")
     plan = suggest_partners(run.tables(), area, min_partners=min_partners, per_unit=per_unit, moves=not no_moves,
                             as_of=run.date, config=load_config(config))  # fmt: skip
     if fmt == "json":
         emit_json(plan)
         return
     if fmt == "xlsx":
-        _write_workbook(run, output, partners_tables(plan, run.lang))
+        write_workbook(run, output, partners_tables(plan, run.lang))
         return
     if not plan["before"]["short"]:
         out.print(t("partners.none_short", min=plan["min_partners"]), markup=False)

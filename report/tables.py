@@ -23,7 +23,7 @@ from dangjian.queries.registry import SEVERITIES
 from dangjian.wording import choose, t
 
 __all__ = ["Table", "findings_table", "breakdown_table", "stats_table", "kinds_table", "changes_tables",
-           "changes_heading", "partners_tables", "partners_heading"]
+           "changes_heading", "partners_tables", "partners_heading", "finding_title"]
 
 
 @dataclass
@@ -90,6 +90,15 @@ def kinds_table(stats: dict[str, Any], lang: str | None = None) -> Table:
     return Table(t("handup.sheet_kinds", lang), [_h("kind", lang), _h("count", lang)], rows)
 
 
+def finding_title(f: dict[str, Any], lang: str | None = None) -> str:
+    """The title of a finding kept as plain data (a snapshot's), in ``lang``: the rule's own, else the
+    one kept (a snapshot keeps the language it was saved in)."""
+    from dangjian.queries.registry import rules_registry
+
+    rule = rules_registry().get(f["rule"])
+    return rule.title.get(choose(lang), f["title"]) if rule is not None else f["title"]
+
+
 def _c(key: str, lang: str) -> str:
     return t(f"changes.{key}", lang)
 
@@ -109,10 +118,8 @@ def changes_tables(diff: dict[str, Any], lang: str | None = None, *, limit: int 
     """The tables of :func:`~dangjian.queries.changes.compare`: changes by street, the findings new,
     resolved and still open (``limit``: at most that many rows each, 0 for all), the key figures
     before and after, the entities added and removed."""
-    from dangjian.queries.registry import rules_registry
-
     lang = choose(lang)
-    m, registry = model(), rules_registry()
+    m = model()
     elsewhere = t("handup.elsewhere", lang)
     cols = ("new", "resolved", "open", "added", "removed")
     streets = Table(_c("sheet_streets", lang), [_h("street", lang), *(_c(f"col_{k}", lang) for k in cols)],
@@ -122,8 +129,7 @@ def changes_tables(diff: dict[str, Any], lang: str | None = None, *, limit: int 
     def finding_rows(rows: list[dict[str, Any]], with_before: bool) -> list[list[Any]]:
         out = []
         for f in rows[:limit] if limit else rows:
-            rule = registry.get(f["rule"])
-            title = rule.title.get(lang, f["title"]) if rule is not None else f["title"]
+            title = finding_title(f, lang)
             kind = m.record(f["entity_type"]).label(lang) if f["entity_type"] in m.nodes else (f["entity_type"] or "")
             row = [t(f"severity.{f['severity']}", lang), title, str(f["name"]), str(f["entity"]), kind,
                    names.get(f["street"]) or elsewhere, f["action"], f["cite"], f["rule"]]  # fmt: skip
