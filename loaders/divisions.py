@@ -8,7 +8,7 @@ told apart by name: 社区, 居委会, 居民委员会 and 生活区 are communi
 villages; anything else is a village if its name has 村, else a community.
 
 The tables are the five CSV files of ``china-divisions-2023`` (provinces, cities, areas, streets,
-villages). The package ships an extract (丽江市 5307 and 长沙市雨花区 430111) with its licence, so
+villages). The package ships an extract (丽江市 5307, 长沙市雨花区 430111, 同江市 230881, 成都市 5101) with its licence, so
 ``load_divisions(ws, "5307")`` works with no download; ``src`` points at the full tables.
 
 >>> short_name("祥云社区居委会", "community"), short_name("东风居民委员会", "community")

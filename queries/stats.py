@@ -31,6 +31,7 @@ from dangjian.graph.roles import (
     GRID_LEADER_OF,
     GRID_WORKER_OF,
     INSTRUCTOR_OF,
+    LEADS,
     LIAISON_FOR,
     MATTER,
     MEMBER,
@@ -227,12 +228,15 @@ def _as_reports_count(ix: GraphIndex, scope: set[str], communities: list[str], o
         area_total += v
         tiers[next(k for k, floor in VENUE_TIERS if v >= floor)] += 1
     situation = ix.values(members, "situation")
+    shared = ix.values(units, "shared_venues")
     unit_set = set(units)
     works = ix.first(WORKS_AT)
     at_units = [m for m in ix.members_in("in_service") if works.get(m) in unit_set]
     reported = [m for m in at_units if m in home and reached_home(m)]
     return {
         "communities": {k: {"total": len(v), "with_org": sum(map(has_org, v))} for k, v in split.items()},
+        "communities_by_own_org": _by_kind_order(Counter(_own_org_kind(ix, c) for c in communities)),
+        "streets": sum(1 for a in scope if ix.attr(a, "level") == "street"),
         "organizations": {"total": len(kept), "by_kind": dict(Counter(ix.values(kept, "kind"))),
                           "with_groups_and_township_committees": len(orgs)},
         "first_secretaries": holders(FIRST_SECRETARY_OF),
@@ -248,7 +252,28 @@ def _as_reports_count(ix: GraphIndex, scope: set[str], communities: list[str], o
         "unit_members_in_service": len(at_units),
         "unit_members_reported": len(reported),
         "units_with_reported_members": len({works[m] for m in reported}),
+        "shared_venues": sum(n for n in shared if isinstance(n, int) and not isinstance(n, bool)),
     }  # fmt: skip
+
+
+def _by_kind_order(counts: Counter) -> dict[str, int]:
+    """Counts by organization kind in the model's order of kinds, anything else after them."""
+    order = {k: i for i, k in enumerate(model().enums["org_kind"].values)}
+    return {k: counts[k] for k in sorted(counts, key=lambda k: (order.get(k, len(order)), k))}
+
+
+def _own_org_kind(ix: GraphIndex, community: str) -> str:
+    """The kind of a community's own organization, as Chengdu counts communities (113 committees,
+    202 general branches, 1,081 branches): the one anchored at the community itself that no other
+    organization anchored there leads (the highest kind if several); ``none`` without one."""
+    here = ix.orgs_anchored(community)
+    leaders = ix.inn[LEADS]
+    top = [o for o in here if not any(x in here for x in leaders.get(o, ()))] or here
+    kinds = [k for k in ix.values(top, "kind") if k]
+    if not kinds:
+        return "none"
+    rank = {k: i for i, k in enumerate(model().enums["org_kind"].values)}
+    return min(kinds, key=lambda k: rank.get(k, len(rank)))
 
 
 def _funds(ix: GraphIndex, communities: list[str]) -> dict[str, Any]:
@@ -434,8 +459,11 @@ def _counted_rows(c: dict[str, Any], label, enum_rows) -> list[tuple[str, str]]:
     def with_org(part: dict) -> str:
         return label("counted.with_org", total=part["total"], with_org=part["with_org"])
 
+    own = {("unknown" if k == "none" else k): n for k, n in c["communities_by_own_org"].items() if k != "none"}
     return [(label(f"counted.{k}"), with_org(split[k])) for k in ("community", "village", "under_street",
                                                                   "under_township")] + [
+        (label("counted.streets"), str(c["streets"])),
+        *enum_rows(label("counted.by_own_org"), "org_kind", own),
         (label("counted.organizations"), str(o["total"])),
         *enum_rows(label("counted.kinds"), "org_kind", o["by_kind"]),
         (label("counted.all_organizations"), str(o["with_groups_and_township_committees"])),
@@ -447,7 +475,8 @@ def _counted_rows(c: dict[str, Any], label, enum_rows) -> list[tuple[str, str]]:
         (label("counted.venue.unknown"), str(v["unknown"])),
         (label("counted.venue.total_m2"), f"{v['total_m2']:g}"),
         *((label(f"counted.{k}"), str(c[k])) for k in ("mobile_members", "unit_members_in_service",
-                                                        "unit_members_reported", "units_with_reported_members")),
+                                                        "unit_members_reported", "units_with_reported_members",
+                                                        "shared_venues")),
     ]  # fmt: skip
 
 

@@ -80,6 +80,15 @@ class Report:
     two_new: tuple[int, int] | None = None  # 两新 units eligible for an organization, and with one
     venue_under: int | None = None  # communities with a venue under standard
     first_secretaries: bool = False  # every community has a first secretary
+    units_reported: tuple[int, int] | None = None  # resident units with in-service members reported, and those members
+    grid_leaders: int | None = None
+    liaison_leaders: int | None = None  # people, each the liaison leader of a community
+    meetings: int | None = None  # joint meetings held
+    matters_settled: int | None = None
+    teams: int | None = None  # volunteer teams
+    shared_venues: int | None = None  # venues resident units share with residents
+    venue_m2: int | None = None  # the communities' venues, in all
+    own_orgs: dict[str, int] | None = None  # communities by the kind of their own organization (成都's count)
 
 
 @dataclass(frozen=True)
@@ -95,6 +104,7 @@ class Preset:
     female: float
     gaps: dict[str, float] = field(default_factory=dict)  # rule id -> share of candidates
     report: Report | None = None  # the report's figures, reproduced over that many communities
+    buildings: tuple[int, int] | None = None  # buildings with a group (楼栋党小组) in each compound with a branch
 
 
 _COMMON_GAPS = {
@@ -128,17 +138,26 @@ PRESETS = {
                     {**_COMMON_GAPS, "community-without-org": 5 / 78},
                     Report(78, with_org=73, members=3791, mobile=314, ages=(847, 1872, 1072), college=1668,
                            two_new=(39, 25))),
-    # 同江市 2018: 9 communities, 160 resident units
-    "tongjiang": Preset(60, (8, 12), (3, 5), {"in_service": 0.50, "retired": 0.36, "unemployed": 0.07, "mobile": 0.04,
-                                              "student": 0.03}, (0.20, 0.50, 0.30), 0.40, 0.44, dict(_COMMON_GAPS)),
-    # 成都市 ~2015: 65,760 members in 1,396 communities
+    # 同江市 2018: 9 communities (9 general branches), 160 resident units with 2,174 in-service members
+    # reported, 120 grid leaders, 9 liaison leaders, 45 joint meetings, 71 matters settled, 21 volunteer
+    # teams, 16 shared venues, 10,004 m² of venues
+    "tongjiang": Preset(180, (8, 12), (3, 5), {"in_service": 0.50, "retired": 0.36, "unemployed": 0.07, "mobile": 0.04,
+                                              "student": 0.03}, (0.20, 0.50, 0.30), 0.40, 0.44, dict(_COMMON_GAPS),
+                        Report(9, with_org=9, orgs={"general_branch": 9}, units_reported=(160, 2174), grid_leaders=120,
+                               liaison_leaders=9, meetings=45, matters_settled=71, teams=21, shared_venues=16,
+                               venue_m2=10004)),
+    # 成都市 ~2015: 103 streets, 1,396 communities (113 with a committee of their own, 202 with a general
+    # branch, 1,081 with a branch), 65,760 members; community committee > compound branch > building group
     "chengdu": Preset(47, (2, 5), (2, 4), {"in_service": 0.45, "retired": 0.40, "unemployed": 0.05, "mobile": 0.06,
-                                           "student": 0.04}, (0.25, 0.47, 0.28), 0.50, 0.46, dict(_COMMON_GAPS)),
+                                           "student": 0.04}, (0.25, 0.47, 0.28), 0.50, 0.46, dict(_COMMON_GAPS),
+                      Report(1396, streets=(103, 1396), with_org=1396,
+                             own_orgs={"committee": 113, "general_branch": 202, "branch": 1081}, members=65760),
+                      buildings=(1, 3)),
 }  # fmt: skip
 
 MATTER_NAMES = ("小区停车位规划", "老旧管网改造", "背街小巷环境整治", "夜市噪音整治", "养老助餐点选址", "社区活动室共享",
                 "物业服务投诉处理", "学生放学接送安全")
-TEAM_NAMES = ("党员志愿服务队", "夕阳红志愿服务队")
+TEAM_NAMES = ("党员志愿服务队", "夕阳红志愿服务队", "巾帼志愿服务队", "法律服务志愿服务队", "青年志愿服务队")
 TEAM_SERVICES = ("邻里互助", "环境整治", "敬老助老", "文明劝导", "政策宣传", "义诊")
 SURNAMES = "王李张刘陈杨黄赵吴周徐孙马朱胡郭何高林罗郑梁谢宋唐许韩冯邓曹彭曾肖田董袁潘于蒋蔡余杜叶程苏魏吕丁任沈姚卢姜崔钟谭陆汪范金石廖贾夏韦付方白邹孟熊秦邱江尹薛闫段雷侯龙史陶黎贺顾毛郝龚邵万钱严覃武戴莫孔向汤"
 GIVEN_M = "伟强磊军勇杰涛斌超明刚平辉鹏华飞鑫波宇浩凯健俊帆帅旭宁龙林洋东峰建国志文"
@@ -151,7 +170,7 @@ UNIT_PATTERNS = [("{p}社区卫生服务中心", "事业单位", False), ("{p}�
 COLUMNS = {
     AREA: ["id", "name", "level", "parent", "households", "population", "venue_area", "funds", "official_name"],
     ORG: ["id", "name", "kind", "parent", "area", "unit", "covers", "has_committee", "elected_on"],
-    UNIT: ["id", "name", "category", "two_new", "area", "employees"],
+    UNIT: ["id", "name", "category", "two_new", "area", "employees", "shared_venues"],
     MEMBER: ["id", "name", "id_number", "phone", "sex", "birth_date", "education", "joined_on", "status", "situation",
                "org", "transferred_on", "unit", "residence", "reported_to", "reported_on", "lost_since"],
     PERSON: ["id", "name", "title", "phone"],
@@ -211,6 +230,8 @@ class _Gen:
         self.general: list[str] = []  # the communities' general branches
         self.liaison: str | None = None  # the last community's liaison leader (reused where planted)
         self.committee: str | None = None  # the working committee of the street being made
+        self.report: Report | None = None  # the report whose figures are reproduced
+        self.unit_missing = 0  # at report size: in-service members of the units who have not reported
 
     # -- small helpers -------------------------------------------------------------------------
     def next_id(self, prefix: str) -> str:
@@ -327,6 +348,8 @@ class _Gen:
         if shape["venue"] if shape else self.chance("venue-under-standard"):
             venue = self.rng.randint(30, 140)
             self.truth("venue-under-standard", code)
+        if shape and shape["venue_m2"] is not None:
+            venue = shape["venue_m2"]
         if self.chance("funds-under-standard"):
             funds = self.rng.randint(5, 19) * 1000
             self.truth("funds-under-standard", code)
@@ -334,10 +357,11 @@ class _Gen:
                   venue_area=venue, funds=funds)  # fmt: skip
         if shape and shape["first_secretary"]:
             self.post(self.person("第一书记"), "第一书记", code)
-        if self.chance("community-no-liaison"):
+        liaison = shape["liaison"] if shape else None  # none, again, own (None: drawn)
+        if liaison == "none" if liaison else self.chance("community-no-liaison"):
             self.truth("community-no-liaison", code)
         else:
-            if self.liaison is not None and self.chance("person-many-communities"):  # the last one's, again
+            if liaison == "again" if liaison else self.liaison is not None and self.chance("person-many-communities"):
                 self.truth("person-many-communities", self.liaison)
             else:
                 self.liaison = self.person("区级领导")
@@ -362,15 +386,17 @@ class _Gen:
             per_branch = [min(40, max(4, n)) for n in per_branch]  # room for the members planted in the first
         corg = self.next_id("O")
         superior = self._superior(corg, wc)
-        row = self.org(corg, f"{name}党总支", "党总支", superior, area=code, elected=self._elected(corg, 5),
+        kind = "党委" if shape and shape["kind"] == "committee" else "党总支"
+        row = self.org(corg, f"{name}{kind}", kind, superior, area=code, elected=self._elected(corg, 5),
                        committee=True, secretary=self._secretary(corg))  # fmt: skip
         first_member = len(self.plan.rows[MEMBER])
         homes = []
+        leaders = shape["leaders"] if shape and shape["leaders"] is not None else None
         for i, n in enumerate(per_branch, start=1):
-            homes.append(self.grid(code, name, i, corg, n, c["region"]))
+            homes.append(self.grid(code, name, i, corg, n, c["region"], None if leaders is None else i <= leaders))
         self.plant_areas(code, name, len(per_branch) + 1, corg, c["region"], homes, shape and shape["joint"])
         self.units(code, name, corg, corg, homes, c["region"], shape)
-        self.teams(code, name, corg, first_member)
+        self.teams(code, name, corg, first_member, shape and shape["teams"])
         if shape["cycle"] if shape else self.chance("leadership-cycle"):
             a, b = self.next_id("O"), self.next_id("O")
             for me, other in ((a, b), (b, a)):
@@ -378,8 +404,9 @@ class _Gen:
                 for _ in range(3):
                     self.member(me, homes[0], c["region"], situation="retired")
             self.truth("leadership-cycle", min(a, b))
-        if shape:  # its kind waits for the totals (_Gen.settle)
-            self.general.append(corg)
+        if shape:  # its kind waits for the totals (_Gen.settle), unless the report made it a committee
+            if kind == "党总支":
+                self.general.append(corg)
             return
         # 100 members or more in its branches: a committee (党委), unless that gap is planted here
         led = self.led.get(corg, set())
@@ -415,13 +442,13 @@ class _Gen:
         if not planted:
             self.free[corg] = [code, corg, region, mids]
         self.units(code, name, corg, wc, [code], region, shape)
-        self.teams(code, name, corg, len(self.plan.rows[MEMBER]) - members)
+        self.teams(code, name, corg, len(self.plan.rows[MEMBER]) - members, shape["teams"])
 
-    def teams(self, code: str, name: str, corg: str, first_member: int) -> None:
-        """One or two volunteer teams (志愿服务队) backed by the community's organization, a few of its
-        members listed in them."""
+    def teams(self, code: str, name: str, corg: str, first_member: int, n: int | None = None) -> None:
+        """``n`` (default one or two) volunteer teams (志愿服务队) backed by the community's organization,
+        a few of its members listed in them."""
         residents = [m["id"] for m in self.plan.rows[MEMBER][first_member:] if m["situation"] != "流动"]
-        for k in range(self.rng.randint(1, 2)):
+        for k in range(self.rng.randint(1, 2) if n is None else n):
             listed = self.rng.sample(residents, min(len(residents), self.rng.randint(2, 6)))
             self.add(VOLUNTEER_TEAM, id=self.next_id("V"), name=f"{name}{TEAM_NAMES[k]}", community=code,
                      backed_by=corg, members="、".join(listed), volunteers=len(listed) + self.rng.randint(3, 25),
@@ -445,8 +472,18 @@ class _Gen:
                 committees.append((o["area"], o["id"]))
         area_of_org = {o["id"]: o["area"] for o in rows[ORG]}
         names = {a["id"]: a["name"] for a in rows[AREA]}
-        for area, org in [*committees, *sorted(org_of.items())]:
-            self.meeting(area, org, names[area])
+        holders = [*committees, *sorted(org_of.items())]
+        r = self.report
+        held, settled = [1] * len(holders), None
+        if r is not None and r.meetings is not None:  # the report's meetings, each holder one at least
+            if r.meetings < len(holders):
+                raise InputError("synth.figure", what="meetings", n=r.meetings, communities=len(org_of))
+            weights = [self.rng.uniform(0.5, 1.5) for _ in holders]
+            held = [1 + k for k in _shares(r.meetings - len(holders), weights)]
+        if r is not None and r.matters_settled is not None:  # and its matters settled, over the meetings
+            settled = iter(_shares(r.matters_settled, [self.rng.uniform(0.2, 1.8) for _ in range(sum(held))]))
+        for (area, org), k in zip(holders, held, strict=True):
+            self.meeting(area, org, names[area], k, settled)
         reported: dict[str, list[dict]] = {}
         for m in rows[MEMBER]:
             if m["situation"] == "在职" and m["reported_to"]:
@@ -485,31 +522,44 @@ class _Gen:
                  taking_part="、".join(took), participants=len(took) + self.rng.randint(5, 40))  # fmt: skip
         return aid
 
-    def meeting(self, area: str, org: str, name: str) -> None:
-        """The joint meeting of a street or community (the last one over six months ago where that
-        gap is planted), and the matters raised at it."""
-        if self.chance("joint-meeting-overdue"):
+    def meeting(self, area: str, org: str, name: str, held: int = 1, settled=None) -> None:
+        """The joint meetings of a street or community (``held``; the last one over six months ago where
+        that gap is planted), and the matters raised at them: drawn, or (report size) as many settled as
+        ``settled`` gives for each meeting and at most one open. At report size all of them in the last
+        12 months, where the statistics count them, as the reports count the year's meetings."""
+        overdue = self.chance("joint-meeting-overdue")
+        if overdue:
             self.truth("joint-meeting-overdue", area)
-            day = self.days_ago(200, 420)
-        else:
-            day = self.days_ago(5, 170)
-        aid = self.activity(f"{name}党建联席会议", day, "联席会议", org, area)
-        for _ in range(self.rng.randint(0, 2)):
-            raised = date.fromisoformat(day)
-            settled = self.rng.random() < 0.6
-            if not settled and self.chance("matter-overdue"):
-                due = (raised + timedelta(days=self.rng.randint(5, 60))).isoformat()
-                if due >= self.today.isoformat():
-                    due = (self.today - timedelta(days=1)).isoformat()
-                mid = self.next_id("X")
-                self.truth("matter-overdue", mid)
+        year = 360 if self.report is not None else 420
+        for j in range(held):
+            if j == 0:
+                day = self.days_ago(200, year) if overdue else self.days_ago(5, 170)
             else:
-                due = (self.today + timedelta(days=self.rng.randint(10, 120))).isoformat()
-                mid = self.next_id("X")
-            done = (raised + timedelta(days=self.rng.randint(1, max(1, (self.today - raised).days)))).isoformat() \
-                if settled else ""  # fmt: skip
-            self.add(MATTER, id=mid, name=f"{name}{self.rng.choice(MATTER_NAMES)}", meeting=aid, raised_by=org,
-                     raised_on=day, status="已办结" if settled else "在办", due=due, settled_on=done)  # fmt: skip
+                day = self.days_ago(200 if overdue else 5, 360)
+            aid = self.activity(f"{name}党建联席会议", day, "联席会议", org, area)
+            if settled is None:
+                for _ in range(self.rng.randint(0, 2)):
+                    self.matter(aid, org, name, day, self.rng.random() < 0.6)
+            else:
+                for done in [True] * next(settled) + [False] * self.rng.randint(0, 1):
+                    self.matter(aid, org, name, day, done)
+
+    def matter(self, aid: str, org: str, name: str, day: str, settled: bool) -> None:
+        """A matter (议事台账) raised at meeting ``aid`` on ``day``: settled, or open (overdue where planted)."""
+        raised = date.fromisoformat(day)
+        if not settled and self.chance("matter-overdue"):
+            due = (raised + timedelta(days=self.rng.randint(5, 60))).isoformat()
+            if due >= self.today.isoformat():
+                due = (self.today - timedelta(days=1)).isoformat()
+            mid = self.next_id("X")
+            self.truth("matter-overdue", mid)
+        else:
+            due = (self.today + timedelta(days=self.rng.randint(10, 120))).isoformat()
+            mid = self.next_id("X")
+        done = (raised + timedelta(days=self.rng.randint(1, max(1, (self.today - raised).days)))).isoformat() \
+            if settled else ""  # fmt: skip
+        self.add(MATTER, id=mid, name=f"{name}{self.rng.choice(MATTER_NAMES)}", meeting=aid, raised_by=org,
+                 raised_on=day, status="已办结" if settled else "在办", due=due, settled_on=done)  # fmt: skip
 
     def joint(self, ag: dict, community: str, names: dict[str, str]) -> None:
         """An agreement's activities: one in its first year (none where agreement-no-activity is
@@ -526,7 +576,7 @@ class _Gen:
             last = min(first_end, today) - start
             first = start + timedelta(days=self.rng.randint(0, max(0, last.days - 1)))
             self.activity(f"{name}共建活动", first.isoformat(), "共建活动", org, community, agreement=ag["id"], took=[unit])
-        if start > half or (first is not None and first > half):
+        if start > half or (first is not None and first >= half):  # the rule counts the day itself
             return  # in force for under six months, or its partner took part lately
         if self.chance("partner-unit-inactive"):
             self.truth("partner-unit-inactive", unit)
@@ -554,7 +604,9 @@ class _Gen:
             return None
         return self.person("党组织书记")
 
-    def grid(self, code: str, name: str, i: int, corg: str, n: int, region: str) -> str:
+    def grid(self, code: str, name: str, i: int, corg: str, n: int, region: str, leader: bool | None = None) -> str:
+        """Grid ``i`` of a community, a compound in it and the compound's branch of ``n`` members; its
+        grid leader one of them (``leader``: whether it has one; None: drawn)."""
         g, home = f"{code}-G{i:02d}", f"{code}-G{i:02d}-C01"
         self.area(g, f"{name}第{i}网格", "网格", code)
         self.area(home, f"{name}{i}号小区", "小区", g, households=self.rng.randint(200, 900))
@@ -578,10 +630,16 @@ class _Gen:
         for k in range(n):
             mids.append(self.member(branch, home, region, formal=k < formal, report_to=corg))
             self.plant_member(mids[-1], corg)
-        if self.chance("grid-without-leader"):
+        if not leader if leader is not None else self.chance("grid-without-leader"):
             self.truth("grid-without-leader", g)
         else:
             self.post(mids[0], "网格长", g)
+        if self.p.buildings:  # buildings of the compound, each with a group of the branch led by one of its members
+            for j in range(min(self.rng.randint(*self.p.buildings), len(mids) - 1)):
+                b, gid = f"{home}-B{j + 1:02d}", self.next_id("O")
+                self.area(b, f"{name}{i}号小区{j + 1}栋", "楼栋", home)
+                self.org(gid, f"{name}{i}号小区{j + 1}栋党小组", "党小组", branch, area=b, elected="")
+                self.post(mids[j + 1], "党小组组长", gid)
         self.regular += mids
         if not planted:
             self.free[branch] = [home, corg, region, mids]
@@ -661,7 +719,7 @@ class _Gen:
             elif self.chance("community-single-partner"):
                 n = 1
                 self.truth("community-single-partner", code)
-            slots = [[None, True]] * n
+            slots = [[None, True, None, False]] * n
         else:  # drawn beforehand; the partners with a branch first
             slots = sorted(shape["units"], key=lambda u: not u[1])
             for rule in ("community-few-partners", "community-single-partner"):
@@ -669,17 +727,19 @@ class _Gen:
                     self.truth(rule, code)
         n = len(slots)
         skip_agreement = n >= 3 and self.chance("unit-org-no-agreement")
-        for k, (two_new, own) in enumerate(slots):
+        for k, (two_new, own, size, shares) in enumerate(slots):
             if not own:  # its organization is its own system's, outside these rosters: an agreement only
                 self.agreement(corg, self.unit(code, name, two_new=False), name)
                 continue
             uid = self.unit(code, name, two_new=two_new)
+            if shares or shape is None and int(uid[1:]) % 9 == 0:  # a reading room or court opened to residents
+                self.plan.rows[UNIT][-1]["shared_venues"] = 1
             branch = self.next_id("O")
             if lead is None:
                 self.truth("org-without-superior", branch)
             self.org(branch, f"{name}{uid[-4:]}单位党支部", "党支部", lead, unit=uid, elected=self._elected(branch, 3),
-                     committee=False, secretary=self._secretary(branch))  # fmt: skip
-            for j in range(self.rng.randint(3, 6)):
+                     committee=bool(size) and size >= 7, secretary=self._secretary(branch))  # fmt: skip
+            for j in range(size or self.rng.randint(3, 6)):
                 mid = self.member(branch, self.rng.choice(homes), region, situation="in_service", unit=uid,
                                   report_to=corg)  # fmt: skip
                 self.plant_member(mid, corg)
@@ -697,7 +757,8 @@ class _Gen:
             for _ in range(3):
                 self.member(host, homes[0], region, situation="in_service", unit=uid, report_to=corg)
             self.truth("unit-needs-own-branch", uid)
-        if self.chance("small-unit-uncovered"):  # 1 formal member works there, no organization covers it
+        small = shape.get("small_uncovered") if shape else None
+        if small if small is not None else self.chance("small-unit-uncovered"):  # 1 formal member, no organization
             uid = self.unit(code, name, two_new=False)
             self.member(host, homes[0], region, situation="in_service", unit=uid, report_to=corg)
             self.truth("small-unit-uncovered", uid)
@@ -727,7 +788,8 @@ class _Gen:
             s = {"venue": i in venue, "without_org": i in without, "first_secretary": r.first_secretaries,
                  "weight": rng.uniform(0.7, 1.3), "kind": "general_branch", "community-few-partners": False,
                  "community-single-partner": False, "cycle": False, "joint": False, "units": [], "needs_own": None, "grids": None,
-                 "members": 0}  # fmt: skip
+                 "members": 0, "venue_m2": None, "liaison": None, "leaders": None, "teams": None,
+                 "small_uncovered": None}  # fmt: skip
             shapes.append(s)
             if s["without_org"]:
                 continue
@@ -736,7 +798,8 @@ class _Gen:
                 if self.chance(rule):
                     k, s[rule] = fewer, True
                     break
-            s["units"] = [[None, True] for _ in range(k)]  # [两新 or not (None: either), its own branch]
+            # [两新 or not (None: either), its own branch, its members (None: drawn), shares a venue]
+            s["units"] = [[None, True, None, False] for _ in range(k)]
             s["cycle"] = self.chance("leadership-cycle")
             s["joint"] = self.chance("joint-branch-too-many-units")
         active = [s for s in shapes if not s["without_org"]]
@@ -746,6 +809,20 @@ class _Gen:
                 raise InputError("synth.general_branches", n=g, communities=len(active))
             for s in sorted(active, key=lambda s: -s["weight"])[g:]:
                 s.update(kind="branch", cycle=False, joint=False)
+        if r.own_orgs:  # the largest communities have a committee, the next a general branch, the others one
+            kinds = [(k, r.own_orgs.get(k, 0)) for k in ("committee", "general_branch", "branch")]
+            if sum(k for _, k in kinds) != len(active) or set(r.own_orgs) - {k for k, _ in kinds}:
+                raise InputError("synth.figure", what="own_orgs", n=sum(r.own_orgs.values()), communities=len(active))
+            ordered = sorted(active, key=lambda s: -s["weight"])
+            for kind, k in kinds:
+                for s in ordered[:k]:
+                    s["kind"] = kind
+                    if kind == "branch":
+                        s.update(cycle=False, joint=False)
+                ordered = ordered[k:]
+            for s in active:  # half the partners' organizations belong to their own systems, outside the rosters
+                for u in s["units"]:
+                    u[1] = rng.random() < 0.5
         if r.two_new:  # exactly so many 两新 partners with a branch; the other eligible ones have none
             eligible, covered = r.two_new
             slots = [u for s in active for u in s["units"]]
@@ -758,7 +835,86 @@ class _Gen:
             for j, s in enumerate(active):
                 s["needs_own"] = j in uncovered
         self._size(active, r)
+        self._figures(shapes, active, r)
         return {c["code"]: s for c, s in zip(comms, shapes, strict=True)}
+
+    def _figures(self, shapes: list[dict], active: list[dict], r: Report) -> None:
+        """The report's people, units, teams and venues: exact quotas over the communities, the gaps that
+        would change those figures drawn first and accounted in them."""
+        rng, n = self.rng, len(shapes)
+
+        def fits(ok: bool, what: str, k: int) -> None:
+            if not ok:
+                raise InputError("synth.figure", what=what, n=k, communities=n)
+
+        def weights(items: list) -> list[float]:
+            return [rng.uniform(0.6, 1.4) for _ in items]
+
+        if r.liaison_leaders is not None:  # none, the previous community's again, or its own
+            fits(0 < r.liaison_leaders <= n, "liaison_leaders", r.liaison_leaders)
+            lacking = [i for i in range(n) if self.chance("community-no-liaison")][: n - r.liaison_leaders]
+            for i in lacking:
+                shapes[i]["liaison"] = "none"
+            with_one = [i for i in range(n) if i not in lacking]
+            for i in with_one:
+                shapes[i]["liaison"] = "own"
+            for i in rng.sample(with_one[1:], n - len(lacking) - r.liaison_leaders):
+                shapes[i]["liaison"] = "again"
+        if r.venue_m2 is not None:  # the planted ones under standard, the others share the rest
+            for s in shapes:
+                if s["venue"]:
+                    s["venue_m2"] = rng.randint(30, 140)
+            others = [s for s in shapes if not s["venue"]]
+            rest = _shares(r.venue_m2 - sum(s["venue_m2"] or 0 for s in shapes), weights(others))
+            fits(all(v >= 160 for v in rest), "venue_m2", r.venue_m2)
+            for s, v in zip(others, rest, strict=True):
+                s["venue_m2"] = v
+        if r.teams is not None:
+            fits(len(active) <= r.teams <= len(active) * len(TEAM_NAMES), "teams", r.teams)
+            for s, k in zip(active, _shares(r.teams - len(active), weights(active)), strict=True):
+                s["teams"] = 1 + k
+            fits(all(s["teams"] <= len(TEAM_NAMES) for s in active), "teams", r.teams)
+        if r.grid_leaders is not None:  # grids with a leader; the planted ones without, besides
+            gridded = [s for s in active if s["kind"] != "branch"]
+            fits(len(gridded) <= r.grid_leaders, "grid_leaders", r.grid_leaders)
+            for s, k in zip(gridded, _shares(r.grid_leaders - len(gridded), weights(gridded)), strict=True):
+                s["leaders"] = 1 + k
+                s["grids"] = s["leaders"] + sum(self.chance("grid-without-leader") for _ in range(s["leaders"]))
+        if r.units_reported is not None:
+            self._units_reported(active, r)
+
+    def _units_reported(self, active: list[dict], r: Report) -> None:
+        """So many resident units with reported in-service members, and so many of those members: the
+        units planted without a branch of their own (3 members) or uncovered (1) first, the partner units
+        with a branch the rest; their members the report's number and the ones planted as not reported
+        (:meth:`settle` picks them, one reported member kept in each unit); the shared venues among them."""
+        rng, (units, reported) = self.rng, r.units_reported
+        for s in active:
+            if s["needs_own"] is None:
+                s["needs_own"] = self.chance("unit-needs-own-branch")
+            s["small_uncovered"] = self.chance("small-unit-uncovered")
+        planted = sum(s["needs_own"] + s["small_uncovered"] for s in active)
+        fixed = [s for s in active if s["community-few-partners"] or s["community-single-partner"]]
+        free = [s for s in active if s not in fixed]
+        room = units - planted - sum(len(s["units"]) for s in fixed)
+        counts = _shares(room, [rng.uniform(0.6, 1.4) for _ in free])
+        if not free or min(counts) < 2:
+            raise InputError("synth.figure", what="units_reported", n=units, communities=len(active))
+        for s, k in zip(free, counts, strict=True):
+            s["units"] = [[None, True, None, False] for _ in range(k)]
+        slots = [u for s in active for u in s["units"]]
+        self.unit_missing = round(reported * self.p.gaps.get("member-not-reported", 0.0))
+        at_branches = reported + self.unit_missing - sum(3 * s["needs_own"] + s["small_uncovered"] for s in active)
+        sizes = _shares(at_branches, [rng.uniform(0.5, 1.5) for _ in slots])
+        if not slots or min(sizes) < 3 or max(sizes) > 45:
+            raise InputError("synth.figure", what="units_reported", n=reported, communities=len(active))
+        for u, k in zip(slots, sizes, strict=True):
+            u[2] = k
+        if r.shared_venues is not None:
+            if r.shared_venues > len(slots):
+                raise InputError("synth.figure", what="shared_venues", n=r.shared_venues, communities=len(active))
+            for j in rng.sample(range(len(slots)), r.shared_venues):
+                slots[j][3] = True
 
     def _size(self, active: list[dict], r: Report) -> None:
         """Members of each community's own branches (the report's total less those of the partner units'
@@ -774,6 +930,17 @@ class _Gen:
                 return
             own = sum(u[1] for s in active for u in s["units"])
             held = r.members - round(4.5 * own) - sum(6 * s["cycle"] + 3 * s["joint"] for s in active)
+            if r.own_orgs:  # a committee's ~180 members, a general branch's 40 to 60 (under 100 with its
+                # partners' branches), a branch the rest (8 to 44); settle makes the total exact
+                for s in active:
+                    if s["kind"] == "committee":
+                        s["members"] = round(180 * s["weight"])
+                    elif s["kind"] == "general_branch":
+                        s["members"] = max(40, min(60, round(52 * s["weight"])))
+                rest = held - sum(s["members"] for s in active if s["kind"] != "branch")
+                for s, m in zip(small, _shares(rest, [s["weight"] for s in small]), strict=True):
+                    s["members"] = max(8, min(44, m))
+                return
             for s, m in zip(active, _shares(held, [s["weight"] for s in active]), strict=True):
                 s["members"] = m
             if small and general:  # a community's one branch keeps under 50 members
@@ -823,7 +990,7 @@ class _Gen:
             orgs[b]["has_committee"] = "是" if formal[b] >= 7 else "否"
         for corg in self.general:  # 100 members or more: a committee, unless the report counts it a general branch
             if sum(size[o] for o in self._subtree(corg)) >= 100:
-                if r.orgs and "general_branch" in r.orgs or self.chance("large-org-not-committee"):
+                if r.orgs and "general_branch" in r.orgs or r.own_orgs or self.chance("large-org-not-committee"):
                     self.truth("large-org-not-committee", corg)
                 else:
                     row = orgs[corg]
@@ -840,6 +1007,15 @@ class _Gen:
             if not 0 <= r.reported <= len(serving):
                 raise InputError("synth.reported", n=r.reported, serving=len(serving))
             missing = set(self.rng.sample(range(len(serving)), len(serving) - r.reported))
+        elif r.units_reported is not None:  # the units' members exactly, one kept in each unit; the others drawn
+            kept, others = set(), []
+            for i, m in enumerate(serving):
+                if m["unit"] and m["unit"] not in kept:
+                    kept.add(m["unit"])
+                elif m["unit"]:
+                    others.append(i)
+            missing = set(self.rng.sample(others, self.unit_missing))
+            missing |= {i for i, m in enumerate(serving) if not m["unit"] and self.chance("member-not-reported")}
         else:
             missing = {i for i in range(len(serving)) if self.chance("member-not-reported")}
         for i, m in enumerate(serving):
@@ -1002,6 +1178,7 @@ def synthesize(src: str | os.PathLike, region: str, preset: str | Preset, *, sca
         keep = choose(rows, communities, report)
         rows = [r for r in rows if r["code"] in keep]
     has_communities = {r["parent"] for r in rows if r["level"] in ("community", "village")}
+    gen.report = report
     shapes = gen.shapes([r for r in rows if r["level"] in ("community", "village")], report) if report else {}
     gen.deferred = report is not None
     committees: dict[str, str] = {}
@@ -1029,7 +1206,8 @@ def choose(rows: list[dict], n: int, report: Report | None = None) -> set[str]:
     """The codes of ``n`` communities of ``rows`` (division rows, top down) and of the areas above
     them: communities before villages, each in code order; for a report that says how many
     communities were under how many streets (``Report.streets``), the first streets in code order
-    whose communities make that number, then the communities (then villages) of townships."""
+    whose communities make that number (past 40 streets, those that leave out the last streets by code;
+    with their villages too where their communities alone cannot make it), then the communities (then villages) of townships."""
     levels = {r["code"]: r["level"] for r in rows}
     parent = {r["code"]: r["parent"] for r in rows}
     places = sorted((r for r in rows if r["level"] in ("community", "village")),
@@ -1045,17 +1223,50 @@ def choose(rows: list[dict], n: int, report: Report | None = None) -> set[str]:
                 by_street.setdefault(r["parent"], []).append(r["code"])
         township = [r["code"] for r in places if levels.get(r["parent"]) == "township"]
         streets = sorted(by_street)
+        pick = None
         if len(streets) <= 40 and n - under <= len(township):
             pick = next((c for c in itertools.combinations(streets, k) if sum(len(by_street[s]) for s in c) == under),
                         None)  # fmt: skip
-            if pick is not None:
-                chosen = [c for s in pick for c in by_street[s]] + township[: n - under]
+        elif n - under <= len(township):
+            pick = _summing([len(by_street[s]) for s in streets], k, under)
+            if pick is None:  # the streets' villages too
+                for r in places:
+                    if r["level"] == "village" and levels.get(r["parent"]) == "street":
+                        by_street.setdefault(r["parent"], []).append(r["code"])
+                streets = sorted(by_street)
+                pick = _summing([len(by_street[s]) for s in streets], k, under)
+            pick = None if pick is None else [streets[i] for i in pick]
+        if pick is not None:
+            chosen = [c for s in pick for c in by_street[s]] + township[: n - under]
     keep = set()
     for code in chosen:
         while code and code not in keep:
             keep.add(code)
             code = parent.get(code, "")
     return keep
+
+
+def _summing(sizes: list[int], k: int, total: int) -> list[int] | None:
+    """The indices of ``k`` of ``sizes`` that add up to ``total``, leaving out the last ones wherever
+    it can (None if none do): the reachable sums as bit sets, by how many were taken, after each size.
+
+    >>> _summing([5, 3, 4, 2], 2, 7), _summing([5, 3], 2, 9)
+    ([1, 2], None)
+    """
+    mask = (1 << (total + 1)) - 1
+    tables = [[1] + [0] * k]  # tables[i][j]: the sums of j sizes among the first i, as bits
+    for size in sizes:
+        prev = tables[-1]
+        tables.append([prev[0]] + [(prev[j] | (prev[j - 1] << size)) & mask for j in range(1, k + 1)])
+    if not tables[-1][k] >> total & 1:
+        return None
+    picked, j, left = [], k, total
+    for i in range(len(sizes), 0, -1):  # the last ones left out whenever the sum is reachable without them
+        if tables[i - 1][j] >> left & 1:
+            continue
+        picked.append(i - 1)
+        j, left = j - 1, left - sizes[i - 1]
+    return sorted(picked)
 
 
 def _shares(total: int, weights: list[float]) -> list[int]:

@@ -133,7 +133,7 @@ def test_full_tables_any_region(region, tmp_path):
 def test_empty_region_means_all_of_china():
     rows = list(division_rows(shipped_divisions(), ""))
     assert len(rows) == sum(_rows_with_prefix(shipped_divisions(), "").values())
-    assert [r["code"] for r in rows if r["level"] == "province"] == ["43", "53"]
+    assert [r["code"] for r in rows if r["level"] == "province"] == ["23", "43", "51", "53"]
 
 
 def test_a_region_outside_the_shipped_extract_says_where_the_full_tables_go(tmp_path):

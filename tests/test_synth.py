@@ -48,8 +48,9 @@ def _score(found: set, truth: set) -> dict[str, tuple[float, float]]:
     return out
 
 
-@pytest.mark.parametrize(("region", "preset"), [("430111", "yuhua"), ("530702", "lijiang")])
-@pytest.mark.parametrize("seed", [1, 2, 3])
+@pytest.mark.parametrize(("region", "preset", "seed"), [
+    *((region, preset, seed) for region, preset in (("430111", "yuhua"), ("530702", "lijiang")) for seed in (1, 2, 3)),
+    ("230881", "tongjiang", 1), ("510104", "chengdu", 1), ("510104", "chengdu", 2)])  # fmt: skip
 def test_rules_find_exactly_the_planted_gaps(tmp_path, region, preset, seed):
     plan = synthesize(shipped_divisions(), region, preset, seed=seed, as_of=AS_OF)
     found, result = _found(tmp_path, plan)
@@ -111,6 +112,67 @@ def test_yuhua_at_report_size_gives_the_reports_figures(tmp_path, seed):
     assert truth["community-without-org"] == 5 and truth["unit-needs-own-branch"] == 39 - 25
     found = {(f.rule, f.entity) for f in run_rules(g, as_of=AS_OF)}
     assert found == set(plan.truth)
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_tongjiang_at_report_size_gives_the_reports_figures(tmp_path, seed):
+    # 同江市 2018: 9 communities, each with a general branch; 160 resident units with 2,174 in-service
+    # members reported; 120 grid leaders; 9 liaison leaders; 45 joint meetings, 71 matters settled; 21
+    # volunteer teams; 16 shared venues; 10,004 m² of venues
+    plan = synthesize(shipped_divisions(), "230881", "tongjiang", seed=seed, as_of=AS_OF, communities=9)
+    g, result = _graph(tmp_path, plan)
+    assert result.rejected == 0
+    s = area_stats(g, as_of=AS_OF)
+    c = s["as_reports_count"]
+    assert s["communities"]["total"] == s["communities"]["with_org"] == 9
+    assert c["communities_by_own_org"] == {"general_branch": 9}
+    assert (c["units_with_reported_members"], c["unit_members_reported"]) == (160, 2174)
+    assert (c["grid_leaders"], c["liaison_leaders"]) == (120, 9)
+    assert (s["activities"]["meetings"], s["matters"]["settled"]) == (45, 71)
+    assert s["volunteer_teams"]["total"] == 21 and c["shared_venues"] == 16
+    assert c["venues"]["total_m2"] == 10004
+    truth = Counter(r for r, _ in plan.truth)
+    # the report's 9 general branches hold over 100 members each: the finding its structure implies
+    assert truth["large-org-not-committee"] == 9 and truth["community-no-liaison"] == 0
+    found = {(f.rule, f.entity) for f in run_rules(g, as_of=AS_OF)}
+    scores = _score(found, set(plan.truth))
+    assert found == set(plan.truth), {r: x for r, x in scores.items() if x != (1.0, 1.0)}
+
+
+def test_chengdu_at_report_size_gives_the_reports_figures(tmp_path):
+    # 成都市 ~2015: 1,396 communities under 103 streets, counted by the kind of their own organization
+    # (113 committees, 202 general branches, 1,081 branches); 65,760 members; community committee >
+    # compound branch > building group
+    plan = synthesize(shipped_divisions(), "5101", "chengdu", seed=1, as_of=AS_OF, communities=1396)
+    g, result = _graph(tmp_path, plan)
+    assert result.rejected == 0
+    s = area_stats(g, as_of=AS_OF)
+    c = s["as_reports_count"]
+    assert s["communities"]["total"] == s["communities"]["with_org"] == 1396
+    assert c["streets"] == 103 and c["communities"]["under_street"]["total"] == 1396
+    assert c["communities_by_own_org"] == {"committee": 113, "general_branch": 202, "branch": 1081}
+    assert s["members"]["total"] == 65760
+    # the groups sit in buildings under the compounds' branches
+    groups = [o for o in plan.rows["PartyOrg"] if o["kind"] == "党小组"]
+    kind = {o["id"]: o["kind"] for o in plan.rows["PartyOrg"]}
+    level = {a["id"]: a["level"] for a in plan.rows["Area"]}
+    assert len(groups) > 1000 and {(kind[o["parent"]], level[o["area"]]) for o in groups} == {("党支部", "楼栋")}
+    found = {(f.rule, f.entity) for f in run_rules(g, as_of=AS_OF)}
+    scores = _score(found, set(plan.truth))
+    assert found == set(plan.truth), {r: x for r, x in scores.items() if x != (1.0, 1.0)}
+
+
+def test_report_size_picks_streets_that_make_the_number():
+    # 成都 today has 161 streets with 1,373 communities and 507 villages: 103 of them, whole, make 1,396
+    rows = list(division_rows(shipped_divisions(), "5101"))
+    level = {r["code"]: r["level"] for r in rows}
+    parent = {r["code"]: r["parent"] for r in rows}
+    keep = choose(rows, 1396, PRESETS["chengdu"].report)
+    places = [c for c in keep if level[c] in ("community", "village")]
+    streets = {parent[c] for c in places}
+    assert len(places) == 1396 and len(streets) == 103 and {level[x] for x in streets} == {"street"}
+    whole = Counter(parent[r["code"]] for r in rows if level[r["code"]] in ("community", "village"))
+    assert all(whole[x] == sum(1 for c in places if parent[c] == x) for x in streets)
 
 
 def test_fewer_communities_than_the_report(tmp_path):
