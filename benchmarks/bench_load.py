@@ -145,12 +145,12 @@ def prepare_baseline(rosters: str) -> list[dict]:
                     for p in rt.properties.values() if p.default_from]  # fmt: skip
         link = None
         if rt.is_link:
-            role = rt.prop(rt.link_edge_from).enum
+            role = rt.prop(rt.link_edge_from).enum if rt.link_edge_from else None
             link = (
                 rt.link_from,
                 rt.link_to,
                 rt.link_edge_from,
-                {v: role.attr(v, "edge") for v in role.values},
+                {v: role.attr(v, "edge") for v in role.values} if role else {None: rt.link_edge},
             )
         out.append({"type": rtype, "file": str(path), "sheet": path.stem, "rows": rows[1:], "cols": cols,
                     "refs": refs, "defaults": defaults, "link": link})  # fmt: skip
@@ -181,7 +181,7 @@ def build_baseline(prepared: list[dict]):
                 frm, to, role, edge_of = link
                 key += 1
                 extra = {k: v for k, v in attrs.items() if k not in (frm, to, "valid_from", "valid_to")}
-                edges.append((attrs[frm], attrs[to], key, {**extra, "type": edge_of[attrs[role]],
+                edges.append((attrs[frm], attrs[to], key, {**extra, "type": edge_of[attrs[role] if role else None],
                               "valid_from": attrs.get("valid_from"), "valid_to": attrs.get("valid_to"),
                               "source": source}))  # fmt: skip
                 continue

@@ -102,8 +102,7 @@ def _rel_props(rel_type: str) -> tuple[tuple[str, str, str | None], ...]:
                 for key, value in p.edge_props.items():
                     add(key, _LITERAL.get(type(value), "string"), None)
     for lt in m.links.values():
-        role = lt.prop(lt.link_edge_from).enum
-        if rel_type not in {spec.get("edge") for spec in role.values.values()}:
+        if rel_type not in lt.link_edges():
             continue
         for p in lt.properties.values():
             if p.name not in (lt.link_from, lt.link_to, "valid_from", "valid_to"):

@@ -134,6 +134,7 @@ class RecordType:
     link_from: str | None = None
     link_to: str | None = None
     link_edge_from: str | None = None
+    link_edge: str | None = None  # the one edge type every row makes (a link type with no edge_from)
     style: str | None = None  # the group views draw it in (Model.style)
     area: tuple[str, str] | None = None  # (edge type, direction from this node) that places it in an area
     home: tuple[str, ...] = ()  # the other relations that place it: edge types, "<EDGE" inward, or link types
@@ -141,6 +142,23 @@ class RecordType:
 
     def label(self, lang: str | None = None) -> str:
         return self.labels[choose(lang)]
+
+    def edge_of(self, values: dict) -> str:
+        """The edge type a row of this link type makes: its fixed one, or the one its role names.
+
+        >>> model().record("Post").edge_of({"role": "grid_leader"}), model().record("SignIn").edge_of({})
+        ('GRID_LEADER_OF', 'TOOK_PART')
+        """
+        if self.link_edge:
+            return self.link_edge
+        return self.properties[self.link_edge_from].enum.attr(values[self.link_edge_from], "edge")
+
+    def link_edges(self) -> tuple[str, ...]:
+        """Every edge type the rows of this link type can make."""
+        if self.link_edge:
+            return (self.link_edge,)
+        role = self.properties[self.link_edge_from].enum
+        return tuple(dict.fromkeys(spec.get("edge") for spec in role.values.values()))
 
     def prop(self, name: str) -> Property:
         return self.properties[name]
@@ -285,9 +303,7 @@ class Model:
             found: list[tuple[str, str]] = [rt.area] if rt.area else []
             for item in rt.home:
                 if item in self.links:  # the relations a link type's rows make, from their person
-                    link = self.links[item]
-                    role = link.properties[link.link_edge_from].enum
-                    found += [(spec["edge"], "out") for spec in role.values.values()]
+                    found += [(edge, "out") for edge in self.links[item].link_edges()]
                 elif item.startswith("<"):
                     found.append((item[1:], "in"))
                 else:
@@ -383,6 +399,7 @@ def _record(name: str, raw: dict, enums: dict[str, Enum], is_link: bool) -> Reco
         link_from=raw.get("from"),
         link_to=raw.get("to"),
         link_edge_from=raw.get("edge_from"),
+        link_edge=raw.get("edge") if is_link else None,
         style=(name.lower() if isinstance(raw.get("style"), dict) else raw.get("style")),
         area=_relation(raw["area"]) if raw.get("area") else None,
         home=tuple(_home_item(x) for x in raw.get("home", [])),
@@ -443,9 +460,13 @@ def _check(m: Model) -> None:
             if pname not in rt.properties:
                 raise SchemaError("schema.derive_id", where=rt.name, name=pname)
         if rt.is_link:
-            for end in (rt.link_from, rt.link_to, rt.link_edge_from):
+            for end in (rt.link_from, rt.link_to, *(() if rt.link_edge else (rt.link_edge_from,))):
                 if end not in rt.properties:
                     raise SchemaError("schema.link_end", link=rt.name, name=end)
+            if rt.link_edge:
+                if rt.link_edge not in m.edges:
+                    raise SchemaError("schema.link_edge", link=rt.name, value=rt.link_edge)
+                continue
             role = rt.properties[rt.link_edge_from].enum
             if role is None:
                 raise SchemaError("schema.link_edge_from", link=rt.name)

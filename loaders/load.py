@@ -442,7 +442,7 @@ class _Load:
             p = rt.prop(prop)
             edge = p.edge
             if rt.is_link and prop in (rt.link_from, rt.link_to):
-                edge = rt.prop(rt.link_edge_from).enum.attr(row.values[rt.link_edge_from], "edge")
+                edge = rt.edge_of(row.values)
             for tid, ttype in got:
                 if tid == row.id:
                     out.append(self.problem(row, prop, shown_value(p, row.refs[prop][0]), "self_ref"))
@@ -552,7 +552,7 @@ class _Load:
 
     def link_key(self, row: Row, props: dict) -> str:
         rt = row.type
-        edge = rt.prop(rt.link_edge_from).enum.attr(props[rt.link_edge_from], "edge")
+        edge = rt.edge_of(props)
         return "|".join((edge, props[rt.link_from], props[rt.link_to], props.get("valid_from") or ""))
 
     def edges_of(self, node_id: str, rt: RecordType, props: dict, source) -> list[EdgeRow]:

@@ -271,3 +271,39 @@ def test_workbook_with_a_sheet_per_kind_and_title_rows(rosters, tmp_path):
     assert strip(ga) == strip(gb)
     assert sorted((u, v, d["type"]) for u, v, d in ga.edges(data=True)) == \
         sorted((u, v, d["type"]) for u, v, d in gb.edges(data=True))
+
+
+def test_a_sign_in_sheet_records_who_took_part(tmp_path):
+    """A sign-in sheet (签到表: activity, participant by id or name) makes the same participation as
+    the activity roster's 参加单位和党员 column, and the activity rules see it; a participant named
+    twice is merged, an unknown activity and an empty participant are rejected with their rows."""
+    import shutil
+
+    from dangjian.queries import run_rules
+
+    example = Path(__file__).resolve().parents[1] / "examples" / "xianghe"
+    folder = tmp_path / "rosters"
+    shutil.copytree(example, folder)
+    rules = ["partner-unit-inactive", "reported-member-inactive"]
+
+    def found() -> set:
+        with Workspace.open(tmp_path / "w.db", create=True) as ws:
+            result = load_paths(ws, [folder])
+            return result, {(f.rule, f.entity) for f in run_rules(to_networkx(ws), as_of="2026-11-22", rules=rules)}
+
+    _, before = found()
+    assert before == {("partner-unit-inactive", "U-XH-11"), ("reported-member-inactive", "M0019")}
+    (tmp_path / "w.db").unlink()
+    write_csv(folder / "签到表.csv", [["活动", "参加者", "签到时间"],
+                                     ["ACT-XH-19", "U-XH-11", "2026-06-30 09:00"],  # 顺和社区, within six months
+                                     ["ACT-XH-17", "王平磊", ""],  # M0019, by name, in 祥云社区 this year
+                                     ["ACT-XH-17", "M0019", ""],  # the same again
+                                     ["ACT-XH-99", "M0019", ""],
+                                     ["ACT-XH-17", "", ""]])  # fmt: skip
+    result, after = found()
+    assert after == set()
+    c = result.by_type["SignIn"]
+    assert (c.read, c.loaded, c.merged, c.rejected) == (5, 2, 1, 2)
+    rejects = sorted((r.source[2], r.code) for r in result.rejects if r.source[0].endswith("签到表.csv")
+                     and r.kind == "reject")  # fmt: skip
+    assert rejects == [(5, "unknown_ref"), (6, "missing_required")], rejects
