@@ -70,7 +70,7 @@ $(CYPHER_LINT)/node_modules/.installed: $(CYPHER_LINT)/package-lock.json
 # The Neo4j tests run against a real Neo4j 5 server that tests/neo4j/with-server starts (fetched
 # through Maven, on 127.0.0.1, a generated password) and stops when pytest ends.
 test: lint $(CYPHER_LINT)/node_modules/.installed
-	tests/neo4j/with-server $(VENV)/bin/pytest -q
+	tests/neo4j/with-server $(VENV)/bin/pytest -q -n 2 --dist loadgroup
 
 # The commands as users run them (BENCHMARKS.md, "Commands"): the chengdu city's table, side by side
 # with the commit before the columnar workspace, a province, growth and the naive peer.

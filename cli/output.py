@@ -76,7 +76,14 @@ def print_table(table: Any, limit: int = 0) -> None:
 
 
 class _SafeConsole(Console):
-    """A Console that prints text with its control characters escaped and never as markup."""
+    """A Console that prints text with its control characters escaped and never as markup. Its width
+    is read when it prints (``COLUMNS``, else the terminal's), not frozen when the module is imported:
+    rich keeps the ``COLUMNS`` of that moment, which a library caller or a test runner may set later."""
+
+    def __init__(self, **kwargs: Any) -> None:
+        super().__init__(**kwargs)
+        if kwargs.get("width") is None:
+            self._width = None
 
     def print(self, *objects: Any, **kwargs: Any) -> None:  # noqa: A003 - rich's name
         kwargs["markup"] = False

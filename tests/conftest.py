@@ -11,6 +11,20 @@ from dangjian.graph.store import Workspace
 from dangjian.loaders.normalize import id_check_digit
 
 
+#: the test files that overwrite the one Neo4j server's database (tests/neo4j/with-server starts it)
+SERVER_FILES = ("test_neo4j.py", "test_neo4j_server.py")
+
+
+@pytest.hookimpl(tryfirst=True)  # before xdist's own, which reads the groups
+def pytest_collection_modifyitems(config, items):
+    """For pytest-xdist's ``--dist loadgroup`` (``make test`` runs two workers): a file's tests stay
+    together on one worker, so that its module fixtures are made once, and the files that overwrite
+    the Neo4j server's database share one worker, so that they never overwrite it at the same time."""
+    for item in items:
+        name = item.path.name
+        item.add_marker(pytest.mark.xdist_group("neo4j-server" if name in SERVER_FILES else name))
+
+
 def write_csv(path: Path, rows: list[list], encoding: str = "utf-8") -> Path:
     path.parent.mkdir(parents=True, exist_ok=True)
     with open(path, "w", encoding=encoding, newline="") as fh:
