@@ -256,10 +256,15 @@ def _as_reports_count(ix: GraphIndex, scope: set[str], communities: list[str], o
     }  # fmt: skip
 
 
+def _kind_rank(kind: str) -> tuple[int, str]:
+    """Where an organization kind comes in the model's order of kinds (anything else after them)."""
+    order = list(model().enums["org_kind"].values)
+    return (order.index(kind) if kind in order else len(order), kind)
+
+
 def _by_kind_order(counts: Counter) -> dict[str, int]:
-    """Counts by organization kind in the model's order of kinds, anything else after them."""
-    order = {k: i for i, k in enumerate(model().enums["org_kind"].values)}
-    return {k: counts[k] for k in sorted(counts, key=lambda k: (order.get(k, len(order)), k))}
+    """Counts by organization kind in the model's order of kinds."""
+    return {k: counts[k] for k in sorted(counts, key=_kind_rank)}
 
 
 def _own_org_kind(ix: GraphIndex, community: str) -> str:
@@ -270,10 +275,7 @@ def _own_org_kind(ix: GraphIndex, community: str) -> str:
     leaders = ix.inn[LEADS]
     top = [o for o in here if not any(x in here for x in leaders.get(o, ()))] or here
     kinds = [k for k in ix.values(top, "kind") if k]
-    if not kinds:
-        return "none"
-    rank = {k: i for i, k in enumerate(model().enums["org_kind"].values)}
-    return min(kinds, key=lambda k: rank.get(k, len(rank)))
+    return min(kinds, key=_kind_rank) if kinds else "none"
 
 
 def _funds(ix: GraphIndex, communities: list[str]) -> dict[str, Any]:
@@ -459,7 +461,7 @@ def _counted_rows(c: dict[str, Any], label, enum_rows) -> list[tuple[str, str]]:
     def with_org(part: dict) -> str:
         return label("counted.with_org", total=part["total"], with_org=part["with_org"])
 
-    own = {("unknown" if k == "none" else k): n for k, n in c["communities_by_own_org"].items() if k != "none"}
+    own = {k: n for k, n in c["communities_by_own_org"].items() if k != "none"}  # with_org tells the others
     return [(label(f"counted.{k}"), with_org(split[k])) for k in ("community", "village", "under_street",
                                                                   "under_township")] + [
         (label("counted.streets"), str(c["streets"])),

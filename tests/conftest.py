@@ -10,7 +10,6 @@ import pytest
 from dangjian.graph.store import Workspace
 from dangjian.loaders.normalize import id_check_digit
 
-
 #: the test files that overwrite the one Neo4j server's database (tests/neo4j/with-server starts it)
 SERVER_FILES = ("test_neo4j.py", "test_neo4j_server.py")
 

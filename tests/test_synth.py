@@ -48,6 +48,19 @@ def _score(found: set, truth: set) -> dict[str, tuple[float, float]]:
     return out
 
 
+def _assert_found_exactly(g, plan) -> None:
+    """The rules find exactly the planted gaps; shown when they differ: (precision, recall) by rule."""
+    found = {(f.rule, f.entity) for f in run_rules(g, as_of=AS_OF)}
+    scores = _score(found, set(plan.truth))
+    assert found == set(plan.truth), {r: x for r, x in scores.items() if x != (1.0, 1.0)}
+
+
+def _divisions(region: str) -> tuple[list[dict], dict[str, str], dict[str, str]]:
+    """The shipped extract's rows under ``region``, and each code's level and parent."""
+    rows = list(division_rows(shipped_divisions(), region))
+    return rows, {r["code"]: r["level"] for r in rows}, {r["code"]: r["parent"] for r in rows}
+
+
 @pytest.mark.parametrize(("region", "preset", "seed"), [
     *((region, preset, seed) for region, preset in (("430111", "yuhua"), ("530702", "lijiang")) for seed in (1, 2, 3)),
     ("230881", "tongjiang", 1), ("510104", "chengdu", 1), ("510104", "chengdu", 2)])  # fmt: skip
@@ -62,9 +75,7 @@ def test_rules_find_exactly_the_planted_gaps(tmp_path, region, preset, seed):
 def test_report_size_picks_the_reports_streets():
     # 丽江 2011: 49 communities, 23 under 4 streets, 26 under townships (the extract has 19 communities in
     # townships today, so 7 villages make up the number)
-    rows = list(division_rows(shipped_divisions(), "5307"))
-    level = {r["code"]: r["level"] for r in rows}
-    parent = {r["code"]: r["parent"] for r in rows}
+    rows, level, parent = _divisions("5307")
     keep = choose(rows, 49, PRESETS["lijiang"].report)
     places = [c for c in keep if level[c] in ("community", "village")]
     assert len(places) == 49
@@ -91,9 +102,7 @@ def test_lijiang_at_report_size_gives_the_reports_figures(tmp_path, seed):
     truth = Counter(r for r, _ in plan.truth)
     assert truth["venue-under-standard"] == 7 and truth["member-not-reported"] == 2320 - 1262
     assert sum(1 for p in plan.rows["Post"] if p["role"] == "第一书记") == 49
-    found = {(f.rule, f.entity) for f in run_rules(g, as_of=AS_OF)}
-    scores = _score(found, set(plan.truth))
-    assert found == set(plan.truth), {r: x for r, x in scores.items() if x != (1.0, 1.0)}
+    _assert_found_exactly(g, plan)
 
 
 @pytest.mark.parametrize("seed", [1, 2])
@@ -134,9 +143,7 @@ def test_tongjiang_at_report_size_gives_the_reports_figures(tmp_path, seed):
     truth = Counter(r for r, _ in plan.truth)
     # the report's 9 general branches hold over 100 members each: the finding its structure implies
     assert truth["large-org-not-committee"] == 9 and truth["community-no-liaison"] == 0
-    found = {(f.rule, f.entity) for f in run_rules(g, as_of=AS_OF)}
-    scores = _score(found, set(plan.truth))
-    assert found == set(plan.truth), {r: x for r, x in scores.items() if x != (1.0, 1.0)}
+    _assert_found_exactly(g, plan)
 
 
 def test_chengdu_at_report_size_gives_the_reports_figures(tmp_path):
@@ -157,16 +164,12 @@ def test_chengdu_at_report_size_gives_the_reports_figures(tmp_path):
     kind = {o["id"]: o["kind"] for o in plan.rows["PartyOrg"]}
     level = {a["id"]: a["level"] for a in plan.rows["Area"]}
     assert len(groups) > 1000 and {(kind[o["parent"]], level[o["area"]]) for o in groups} == {("党支部", "楼栋")}
-    found = {(f.rule, f.entity) for f in run_rules(g, as_of=AS_OF)}
-    scores = _score(found, set(plan.truth))
-    assert found == set(plan.truth), {r: x for r, x in scores.items() if x != (1.0, 1.0)}
+    _assert_found_exactly(g, plan)
 
 
 def test_report_size_picks_streets_that_make_the_number():
     # 成都 today has 161 streets with 1,373 communities and 507 villages: 103 of them, whole, make 1,396
-    rows = list(division_rows(shipped_divisions(), "5101"))
-    level = {r["code"]: r["level"] for r in rows}
-    parent = {r["code"]: r["parent"] for r in rows}
+    rows, level, parent = _divisions("5101")
     keep = choose(rows, 1396, PRESETS["chengdu"].report)
     places = [c for c in keep if level[c] in ("community", "village")]
     streets = {parent[c] for c in places}
