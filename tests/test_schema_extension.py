@@ -125,3 +125,24 @@ def test_no_node_or_edge_type_is_named_in_code():
                 if tok.type == tokenize.STRING and tok.string.strip("\"'") in names and tok.string[0] in "\"'":
                     found.append(f"{path.relative_to(root)}:{tok.start[0]} {tok.string}")
     assert found == []
+
+
+def test_a_link_type_names_one_edge_or_a_role_and_a_wrong_one_is_refused(tmp_path):
+    """A link type makes the edges its role names (Post: edge_from) or one edge of its own (SignIn:
+    edge); a schema whose link names no edge type, or an end it lacks, is refused, naming it."""
+    import pytest
+
+    from dangjian.graph.errors import SchemaError
+    from dangjian.graph.schema import load_model, model
+
+    assert model().record("SignIn").link_edges() == ("TOOK_PART",)
+    assert "GRID_LEADER_OF" in model().record("Post").link_edges()
+    raw = yaml.safe_load(SCHEMA_PATH.read_text(encoding="utf-8"))
+    for change, words in ((lambda s: s.update(edge="NO_SUCH_EDGE"), "NO_SUCH_EDGE"),
+                          (lambda s: s.update(to="nowhere"), "nowhere")):  # fmt: skip
+        bad = yaml.safe_load(yaml.safe_dump(raw, allow_unicode=True))
+        change(bad["links"]["SignIn"])
+        path = tmp_path / "schema.yaml"
+        path.write_text(yaml.safe_dump(bad, allow_unicode=True), encoding="utf-8")
+        with pytest.raises(SchemaError, match=words):
+            load_model(path)
