@@ -55,6 +55,15 @@ def _assert_found_exactly(g, plan) -> None:
     assert found == set(plan.truth), {r: x for r, x in scores.items() if x != (1.0, 1.0)}
 
 
+def _at_report_size(tmp_path, region: str, preset: str, seed: int, communities: int):
+    """The preset's plan over so many communities of the region, loaded with no reject: the plan, the
+    graph and its statistics."""
+    plan = synthesize(shipped_divisions(), region, preset, seed=seed, as_of=AS_OF, communities=communities)
+    g, result = _graph(tmp_path, plan)
+    assert result.rejected == 0
+    return plan, g, area_stats(g, as_of=AS_OF)
+
+
 def _divisions(region: str) -> tuple[list[dict], dict[str, str], dict[str, str]]:
     """The shipped extract's rows under ``region``, and each code's level and parent."""
     rows = list(division_rows(shipped_divisions(), region))
@@ -88,10 +97,7 @@ def test_report_size_picks_the_reports_streets():
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_lijiang_at_report_size_gives_the_reports_figures(tmp_path, seed):
-    plan = synthesize(shipped_divisions(), "5307", "lijiang", seed=seed, as_of=AS_OF, communities=49)
-    g, result = _graph(tmp_path, plan)
-    assert result.rejected == 0
-    s = area_stats(g, as_of=AS_OF)
+    plan, g, s = _at_report_size(tmp_path, "5307", "lijiang", seed, 49)
     assert s["communities"]["total"] == s["communities"]["with_org"] == 49
     kinds = s["organizations"]["by_kind"]
     # the report's 239 community-level organizations; the townships' committees (党委) it does not count
@@ -107,10 +113,7 @@ def test_lijiang_at_report_size_gives_the_reports_figures(tmp_path, seed):
 
 @pytest.mark.parametrize("seed", [1, 2])
 def test_yuhua_at_report_size_gives_the_reports_figures(tmp_path, seed):
-    plan = synthesize(shipped_divisions(), "430111", "yuhua", seed=seed, as_of=AS_OF, communities=78)
-    g, result = _graph(tmp_path, plan)
-    assert result.rejected == 0
-    s = area_stats(g, as_of=AS_OF)
+    plan, g, s = _at_report_size(tmp_path, "430111", "yuhua", seed, 78)
     assert (s["communities"]["total"], s["communities"]["with_org"]) == (78, 73)
     m = s["members"]
     assert m["total"] == 3791 and m["by_situation"]["mobile"] == 314
@@ -128,10 +131,7 @@ def test_tongjiang_at_report_size_gives_the_reports_figures(tmp_path, seed):
     # 同江市 2018: 9 communities, each with a general branch; 160 resident units with 2,174 in-service
     # members reported; 120 grid leaders; 9 liaison leaders; 45 joint meetings, 71 matters settled; 21
     # volunteer teams; 16 shared venues; 10,004 m² of venues
-    plan = synthesize(shipped_divisions(), "230881", "tongjiang", seed=seed, as_of=AS_OF, communities=9)
-    g, result = _graph(tmp_path, plan)
-    assert result.rejected == 0
-    s = area_stats(g, as_of=AS_OF)
+    plan, g, s = _at_report_size(tmp_path, "230881", "tongjiang", seed, 9)
     c = s["as_reports_count"]
     assert s["communities"]["total"] == s["communities"]["with_org"] == 9
     assert c["communities_by_own_org"] == {"general_branch": 9}
@@ -150,10 +150,7 @@ def test_chengdu_at_report_size_gives_the_reports_figures(tmp_path):
     # 成都市 ~2015: 1,396 communities under 103 streets, counted by the kind of their own organization
     # (113 committees, 202 general branches, 1,081 branches); 65,760 members; community committee >
     # compound branch > building group
-    plan = synthesize(shipped_divisions(), "5101", "chengdu", seed=1, as_of=AS_OF, communities=1396)
-    g, result = _graph(tmp_path, plan)
-    assert result.rejected == 0
-    s = area_stats(g, as_of=AS_OF)
+    plan, g, s = _at_report_size(tmp_path, "5101", "chengdu", 1, 1396)
     c = s["as_reports_count"]
     assert s["communities"]["total"] == s["communities"]["with_org"] == 1396
     assert c["streets"] == 103 and c["communities"]["under_street"]["total"] == 1396
